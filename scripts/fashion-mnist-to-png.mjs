@@ -44,6 +44,7 @@ for (let i = 0; i < Math.min(count, first); i++) {
   const pixels = images.subarray(16 + i * rows * cols, 16 + (i + 1) * rows * cols);
   // File names keep the index in the source file so any image can be traced back.
   await sharp(pixels, { raw: { width: cols, height: rows, channels: 1 } })
+    .toColourspace('b-w')
     .png({ compressionLevel: 9 })
     .toFile(path.join(values.out, CLASS_NAMES[label], `${String(i).padStart(5, '0')}.png`));
   written++;
