@@ -1,0 +1,130 @@
+/**
+ * A VAE with its optimiser: one training step, evaluation, encoding, and the full state
+ * (weights + Adam moments + step) as named tensors for checkpoints. Pure TensorFlow.js:
+ * no file system, so it is unit tested without an editor and could run in a browser.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ModelConfig, TrainingConfig } from '../shared/protocol';
+import { buildDecoder, buildEncoder, reparameterize, splitMuLogVar } from './vae';
+import { klPerImageAndDim, klWarmupWeight, reconstructionPerImage, vaeLoss } from './loss';
+
+export type LossSettings = Pick<TrainingConfig, 'learningRate' | 'beta' | 'klWarmupSteps' | 'freeBits' | 'seed'>;
+
+export interface StepResult {
+  loss: number;
+  recon: number;
+  kl: number;
+  klPerDim: number[];
+  klWeight: number;
+}
+
+/** Sums over a set of images (divide by `images` for per-image figures). */
+export interface EvalSums {
+  images: number;
+  recon: number;
+  kl: number;
+}
+
+export interface NamedArray { name: string; shape: number[]; data: Float32Array }
+
+export class VaeModel {
+  readonly encoder: tf.LayersModel;
+  readonly decoder: tf.LayersModel;
+  readonly optimizer: tf.AdamOptimizer;
+  /** Number of optimiser steps taken so far. */
+  step = 0;
+  private readonly variables: tf.Variable[];
+
+  constructor(readonly config: ModelConfig, readonly settings: LossSettings) {
+    this.encoder = buildEncoder(config, settings.seed);
+    this.decoder = buildDecoder(config, settings.seed);
+    this.optimizer = tf.train.adam(settings.learningRate);
+    this.variables = [...this.encoder.trainableWeights, ...this.decoder.trainableWeights].map((w) => w.read() as tf.Variable);
+  }
+
+  /** One Adam step on a batch [N, H, W, C] in [0, 1]. Leaves no tensor behind. */
+  trainStep(x: tf.Tensor4D): StepResult {
+    const klWeight = klWarmupWeight(this.step, this.settings.klWarmupSteps);
+    // A different ε for every step, reproducible from the seed.
+    const noiseSeed = this.settings.seed * 1_000_003 + this.step;
+    let kept: { recon: tf.Scalar; kl: tf.Scalar; klPerDim: tf.Tensor1D } | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const { mu, logVar } = splitMuLogVar(this.encoder.apply(x, { training: true }) as tf.Tensor2D);
+      const z = reparameterize(mu, logVar, noiseSeed);
+      const logits = this.decoder.apply(z, { training: true }) as tf.Tensor4D;
+      const terms = vaeLoss(x, logits, mu, logVar, { likelihood: this.config.likelihood, beta: this.settings.beta, klWeight, freeBits: this.settings.freeBits });
+      kept = { recon: tf.keep(terms.recon), kl: tf.keep(terms.kl), klPerDim: tf.keep(terms.klPerDim) };
+      return terms.loss;
+    }, this.variables);
+    this.optimizer.applyGradients(grads as tf.NamedTensorMap as unknown as { [name: string]: tf.Variable });
+    this.step++;
+    const result: StepResult = {
+      loss: value.dataSync()[0],
+      recon: kept!.recon.dataSync()[0],
+      kl: kept!.kl.dataSync()[0],
+      klPerDim: Array.from(kept!.klPerDim.dataSync()),
+      klWeight,
+    };
+    tf.dispose([value, kept!.recon, kept!.kl, kept!.klPerDim, ...Object.values(grads)]);
+    return result;
+  }
+
+  /** Negative-ELBO terms summed over a batch, with one z sample per image (as CANONICAL.md). */
+  evaluateBatch(x: tf.Tensor4D, seed: number): EvalSums {
+    return tf.tidy(() => {
+      const { mu, logVar } = splitMuLogVar(this.encoder.predict(x) as tf.Tensor2D);
+      const logits = this.decoder.predict(reparameterize(mu, logVar, seed)) as tf.Tensor4D;
+      const recon = tf.sum(reconstructionPerImage(x, logits, this.config.likelihood)).dataSync()[0];
+      const kl = tf.sum(klPerImageAndDim(mu, logVar)).dataSync()[0];
+      return { images: x.shape[0], recon, kl };
+    });
+  }
+
+  /** μ and log σ² of a batch, as flat row-major arrays [N × D]. */
+  encodeBatch(x: tf.Tensor4D): { mu: Float32Array; logVar: Float32Array } {
+    return tf.tidy(() => {
+      const { mu, logVar } = splitMuLogVar(this.encoder.predict(x) as tf.Tensor2D);
+      return { mu: mu.dataSync() as Float32Array, logVar: logVar.dataSync() as Float32Array };
+    });
+  }
+
+  /** Every weight and the optimiser state, as plain arrays (for a checkpoint). */
+  async getState(): Promise<NamedArray[]> {
+    const out: NamedArray[] = [];
+    for (const [prefix, model] of [['encoder', this.encoder], ['decoder', this.decoder]] as const) {
+      for (const w of model.weights) out.push({ name: `${prefix}/${w.name}`, shape: w.shape as number[], data: w.read().dataSync() as Float32Array });
+    }
+    for (const w of await this.optimizer.getWeights()) {
+      out.push({ name: `optimizer/${w.name}`, shape: w.tensor.shape, data: (await w.tensor.data()) as Float32Array });
+      w.tensor.dispose();
+    }
+    return out;
+  }
+
+  /** Restore what getState returned; `step` is set by the caller. Throws naming a missing tensor. */
+  async setState(state: NamedArray[]): Promise<void> {
+    const byName = new Map(state.map((s) => [s.name, s]));
+    const take = (name: string, shape: number[]) => {
+      const s = byName.get(name);
+      if (!s) throw new Error(`checkpoint has no tensor "${name}"`);
+      if (s.shape.join(',') !== shape.join(',')) throw new Error(`checkpoint tensor "${name}" has shape [${s.shape}], the model needs [${shape}]`);
+      return s;
+    };
+    for (const [prefix, model] of [['encoder', this.encoder], ['decoder', this.decoder]] as const) {
+      for (const w of model.weights) {
+        const s = take(`${prefix}/${w.name}`, w.shape as number[]);
+        tf.tidy(() => { w.write(tf.tensor(s.data, s.shape)); });
+      }
+    }
+    const optimizerState = state.filter((s) => s.name.startsWith('optimizer/'));
+    if (optimizerState.length > 0) {
+      await this.optimizer.setWeights(optimizerState.map((s) => ({ name: s.name.slice('optimizer/'.length), tensor: tf.tensor(s.data, s.shape) })));
+    }
+  }
+
+  dispose(): void {
+    this.encoder.dispose();
+    this.decoder.dispose();
+    this.optimizer.dispose();
+  }
+}

@@ -1,0 +1,284 @@
+/**
+ * The training loop: data → model → steps → epoch ends (validation, latents, projection,
+ * models, checkpoint). It reports everything as TrainerEvents through `emit`, which the
+ * CLI prints and the forked trainer sends to the extension host over IPC.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { EpochMetrics, RunConfig, RunStatus, StepMetrics, TrainerEvent } from '../shared/protocol';
+import { VaeModel } from '../model/vaeModel';
+import { shuffledIndices } from '../model/random';
+import { loadDataset, type Dataset, type ImageShape } from './dataset';
+import {
+  appendMetrics, loadCheckpoint, readConfig, runPaths, saveCheckpoint, saveLayersModel, truncateMetrics,
+  writeConfig, writeDataset, writeLatents, writeProjection, writeStatus,
+} from './runDir';
+import { readJson } from './atomic';
+
+/** Dimensions whose μ varies less than this across the data are inactive (Burda et al. 2016, §5.2). */
+export const ACTIVE_UNIT_THRESHOLD = 0.01;
+/** The decoder is saved for live decoding in the panel at most this often. */
+const DECODER_SAVE_MS = 5_000;
+/** A checkpoint is written at every epoch end and at least this often. */
+const CHECKPOINT_MS = 120_000;
+
+export type Projector = (mu: Float32Array, count: number, dim: number, previous?: { x: Float32Array; y: Float32Array }) => Promise<{ method: 'pca' | 'umap'; x: Float32Array; y: Float32Array }>;
+
+/** What the controlling process can ask for between steps. */
+export class TrainControl {
+  paused = false;
+  stopRequested = false;
+  projectRequested = false;
+  private wake?: () => void;
+  pause(): void { this.paused = true; }
+  resume(): void { this.paused = false; this.wake?.(); }
+  stop(): void { this.stopRequested = true; this.wake?.(); }
+  async waitWhilePaused(): Promise<void> {
+    while (this.paused && !this.stopRequested) await new Promise<void>((r) => (this.wake = r));
+  }
+}
+
+export interface TrainOptions {
+  runDir: string;
+  /** A new run's configuration; for a resumed run, read from the run. */
+  config?: RunConfig;
+  resume?: { epochs?: number };
+  backend: string;
+  emit: (e: TrainerEvent) => void;
+  control: TrainControl;
+  project?: Projector;
+  /** 'auto' detects from the images (new runs only). */
+  channels?: 1 | 3 | 'auto';
+}
+
+export interface TrainOutcome { status: RunStatus; message: string }
+
+/** Pixels of some images as a float tensor in [0, 1]. */
+function batchTensor(pixels: Uint8Array, indices: ArrayLike<number>, shape: ImageShape): tf.Tensor4D {
+  const size = shape.height * shape.width * shape.channels;
+  const out = new Float32Array(indices.length * size);
+  for (let b = 0; b < indices.length; b++) {
+    const src = indices[b] * size;
+    for (let k = 0; k < size; k++) out[b * size + k] = pixels[src + k] / 255;
+  }
+  return tf.tensor4d(out, [indices.length, shape.height, shape.width, shape.channels]);
+}
+
+async function loadRunDataset(runDir: string): Promise<Dataset> {
+  const p = runPaths(runDir);
+  const saved = await readJson<Omit<Dataset, 'pixels'>>(p.dataset);
+  const buf = await fs.readFile(p.pixels);
+  return { ...saved, pixels: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) };
+}
+
+export async function train(opts: TrainOptions): Promise<TrainOutcome> {
+  const { runDir, emit, control } = opts;
+  const log = (message: string, level: 'info' | 'warn' | 'error' = 'info') => emit({ type: 'log', level, message });
+  await fs.mkdir(runDir, { recursive: true });
+
+  // ── configuration and data ──
+  let config: RunConfig;
+  let data: Dataset;
+  if (opts.resume) {
+    config = await readConfig(runDir);
+    if (opts.resume.epochs) config = { ...config, training: { ...config.training, epochs: opts.resume.epochs } };
+    await writeConfig(runDir, config);
+    data = await loadRunDataset(runDir);
+    log(`resuming ${runDir}: ${data.images.length} images from the run's own copy of the data`);
+  } else {
+    if (!opts.config) throw new Error('train() needs a config for a new run');
+    config = opts.config;
+    const m = config.model;
+    log(`scanning ${config.dataDir}`);
+    data = await loadDataset(config.dataDir, {
+      height: m.imageHeight, width: m.imageWidth, channels: opts.channels ?? m.channels,
+      maxImages: config.training.maxImages, valSplit: config.training.valSplit, seed: config.training.seed,
+      exclude: [runDir],
+      onProgress: (done, total) => log(`decoded ${done}/${total} images`),
+    });
+    config = { ...config, model: { ...m, channels: data.shape.channels } };
+    await writeConfig(runDir, config);
+    await writeDataset(runDir, data);
+    if (data.skipped.length) log(`skipped ${data.skipped.length} files (reasons in dataset.json), e.g. ${data.skipped[0].path}: ${data.skipped[0].reason}`, 'warn');
+  }
+  const t = config.training;
+  const shape = data.shape;
+  const trainIdx = data.images.flatMap((im, i) => (im.split === 'train' ? [i] : []));
+  const valIdx = data.images.flatMap((im, i) => (im.split === 'val' ? [i] : []));
+  // Like torch_ref.py, an epoch drops its last partial batch (when there is a full one).
+  const stepsPerEpoch = Math.max(1, Math.floor(trainIdx.length / t.batchSize));
+
+  // ── model ──
+  const model = new VaeModel(config.model, t);
+  let epoch = 0, stepInEpoch = 0;
+  if (opts.resume) {
+    const ckpt = await loadCheckpoint(runDir);
+    if (ckpt) {
+      await model.setState(ckpt.state);
+      model.step = ckpt.meta.step;
+      epoch = ckpt.meta.epoch;
+      stepInEpoch = ckpt.meta.stepInEpoch;
+      await truncateMetrics(runDir, model.step);
+      log(`restored checkpoint at step ${model.step} (epoch ${epoch + 1}, batch ${stepInEpoch})`);
+    } else {
+      log('no checkpoint found: starting from fresh weights', 'warn');
+      await truncateMetrics(runDir, 0);
+    }
+  }
+  const status = async (s: RunStatus, message = '') => {
+    await writeStatus(runDir, { status: s, step: model.step, epoch, backend: opts.backend, message });
+    emit({ type: 'status', status: s });
+  };
+  emit({
+    type: 'started', runDir, backend: opts.backend, config, step: model.step, stepsPerEpoch,
+    dataset: { images: data.images.length, trainImages: trainIdx.length, valImages: valIdx.length, labels: data.labels, skipped: data.skipped.length },
+  });
+  log(`backend ${opts.backend}; ${trainIdx.length} training and ${valIdx.length} validation images, ${data.labels.length} labels; ${stepsPerEpoch} steps per epoch`);
+  await status('training');
+
+  const checkpoint = async () => {
+    await saveCheckpoint(runDir, { step: model.step, epoch, stepInEpoch }, await model.getState());
+    emit({ type: 'checkpoint', step: model.step, epoch });
+  };
+
+  let previousLayout: { x: Float32Array; y: Float32Array } | undefined;
+  let projecting: Promise<void> | undefined;
+  const startProjection = (mu: Float32Array, forEpoch: number) => {
+    if (!opts.project || projecting) return;
+    const started = Date.now();
+    projecting = opts.project(mu, data.images.length, config.model.latentDim, previousLayout)
+      .then(async (layout) => {
+        previousLayout = { x: layout.x, y: layout.y };
+        await writeProjection(runDir, { epoch: forEpoch, method: layout.method, x: layout.x, y: layout.y });
+        emit({ type: 'projection', epoch: forEpoch, method: layout.method, millis: Date.now() - started });
+      })
+      .catch((e) => log(`projection failed: ${(e as Error).message}`, 'warn'))
+      .finally(() => { projecting = undefined; });
+  };
+
+  /** μ and log σ² of every image, validation ELBO, active units, written to the run. */
+  const endOfEpoch = async () => {
+    const all = data.images.map((_, i) => i);
+    const mu = new Float32Array(all.length * config.model.latentDim);
+    const logVar = new Float32Array(all.length * config.model.latentDim);
+    for (let s = 0; s < all.length; s += 256) {
+      const x = batchTensor(data.pixels, all.slice(s, s + 256), shape);
+      const enc = model.encodeBatch(x);
+      x.dispose();
+      mu.set(enc.mu, s * config.model.latentDim);
+      logVar.set(enc.logVar, s * config.model.latentDim);
+    }
+    const evalIdx = valIdx.length > 0 ? valIdx : trainIdx;
+    let recon = 0, kl = 0;
+    for (let s = 0; s < evalIdx.length; s += 256) {
+      const x = batchTensor(data.pixels, evalIdx.slice(s, s + 256), shape);
+      const sums = model.evaluateBatch(x, t.seed * 7 + s);
+      x.dispose();
+      recon += sums.recon; kl += sums.kl;
+    }
+    const d = config.model.latentDim, n = all.length;
+    const klPerDim = new Array<number>(d).fill(0);
+    let activeUnits = 0;
+    for (let j = 0; j < d; j++) {
+      let mean = 0, sq = 0;
+      for (let i = 0; i < n; i++) mean += mu[i * d + j];
+      mean /= n;
+      for (let i = 0; i < n; i++) { const v = mu[i * d + j] - mean; sq += v * v; const lv = logVar[i * d + j]; klPerDim[j] += 0.5 * (Math.exp(lv) + mu[i * d + j] ** 2 - 1 - lv); }
+      klPerDim[j] /= n;
+      if (sq / n > ACTIVE_UNIT_THRESHOLD) activeUnits++;
+    }
+    const metrics: EpochMetrics = {
+      kind: 'epoch', epoch: epoch + 1, step: model.step, valNegElbo: (recon + kl) / evalIdx.length, valRecon: recon / evalIdx.length, valKl: kl / evalIdx.length,
+      klPerDim, activeUnits, time: Date.now(),
+    };
+    await writeLatents(runDir, epoch + 1, model.step, d, mu, logVar);
+    emit({ type: 'latents', epoch: epoch + 1, step: model.step, count: n });
+    await appendMetrics(runDir, [metrics]);
+    emit({ type: 'epochEnd', metrics });
+    log(`epoch ${epoch + 1}/${t.epochs}: validation −ELBO ${metrics.valNegElbo.toFixed(2)} nats (recon ${metrics.valRecon.toFixed(2)}, KL ${metrics.valKl.toFixed(2)}), ${activeUnits}/${d} active units${valIdx.length === 0 ? ' (no validation split: measured on training images)' : ''}`);
+    if (activeUnits <= Math.floor(d / 4)) log(`posterior collapse: only ${activeUnits} of ${d} latent dimensions are active; try KL warm-up (--kl-warmup) or free bits (--free-bits)`, 'warn');
+    await saveLayersModel(model.encoder, runPaths(runDir).encoder);
+    await saveLayersModel(model.decoder, runPaths(runDir).decoder);
+    emit({ type: 'decoderSaved', step: model.step });
+    startProjection(mu, epoch + 1);
+  };
+
+  let lastDecoderSave = Date.now(), lastCheckpoint = Date.now();
+  let windowStart = performance.now(), windowImages = 0;
+  const pending: StepMetrics[] = [];
+  try {
+    for (; epoch < t.epochs; epoch++) {
+      const order = shuffledIndices(trainIdx.length, t.seed * 31 + epoch);
+      for (; stepInEpoch < stepsPerEpoch; stepInEpoch++) {
+        // Let IPC commands (pause, stop, project) in between steps.
+        await new Promise((r) => setImmediate(r));
+        if (control.paused) {
+          await status('paused');
+          await checkpoint();
+          await control.waitWhilePaused();
+          if (!control.stopRequested) await status('training');
+          windowStart = performance.now(); windowImages = 0;
+        }
+        if (control.stopRequested) {
+          await checkpoint();
+          await Promise.resolve(projecting);
+          await status('stopped', `stopped at step ${model.step}`);
+          return { status: 'stopped', message: `stopped at step ${model.step}; resume with: latent-lens resume ${runDir}` };
+        }
+        if (control.projectRequested) {
+          control.projectRequested = false;
+          const enc = await readLatestMu(runDir);
+          if (enc) startProjection(enc, epoch);
+        }
+        const batch = Array.from(order.subarray(stepInEpoch * t.batchSize, (stepInEpoch + 1) * t.batchSize), (i) => trainIdx[i]);
+        const x = batchTensor(data.pixels, batch, shape);
+        const r = model.trainStep(x);
+        x.dispose();
+        windowImages += batch.length;
+        if (!Number.isFinite(r.loss)) {
+          const message = `the loss became ${r.loss} at step ${model.step} (epoch ${epoch + 1}); training stopped and the last good checkpoint was kept. Try a lower learning rate (--lr, now ${t.learningRate}) or KL warm-up.`;
+          log(message, 'error');
+          await writeStatus(runDir, { status: 'failed', step: model.step, epoch, backend: opts.backend, message });
+          emit({ type: 'status', status: 'failed' });
+          return { status: 'failed', message };
+        }
+        if (model.step % t.logEvery === 0 || stepInEpoch === stepsPerEpoch - 1) {
+          const now = performance.now();
+          const m: StepMetrics = { kind: 'step', step: model.step, epoch: epoch + 1, loss: r.loss, recon: r.recon, kl: r.kl, klPerDim: r.klPerDim, klWeight: r.klWeight, imagesPerSec: (windowImages * 1000) / Math.max(1, now - windowStart), time: Date.now() };
+          windowStart = now; windowImages = 0;
+          pending.push(m);
+          emit({ type: 'step', metrics: m, stepsPerEpoch });
+        }
+        if (pending.length >= 10) await appendMetrics(runDir, pending.splice(0));
+        if (Date.now() - lastDecoderSave > DECODER_SAVE_MS) {
+          await saveLayersModel(model.decoder, runPaths(runDir).decoder);
+          emit({ type: 'decoderSaved', step: model.step });
+          lastDecoderSave = Date.now();
+        }
+        if (Date.now() - lastCheckpoint > CHECKPOINT_MS) {
+          await appendMetrics(runDir, pending.splice(0));
+          stepInEpoch++; await checkpoint(); stepInEpoch--;
+          lastCheckpoint = Date.now();
+        }
+      }
+      await appendMetrics(runDir, pending.splice(0));
+      await endOfEpoch();
+      stepInEpoch = 0;
+      await saveCheckpoint(runDir, { step: model.step, epoch: epoch + 1, stepInEpoch: 0 }, await model.getState());
+      emit({ type: 'checkpoint', step: model.step, epoch: epoch + 1 });
+      lastCheckpoint = Date.now();
+    }
+    await Promise.resolve(projecting);
+    await writeStatus(runDir, { status: 'completed', step: model.step, epoch, backend: opts.backend, message: '' });
+    emit({ type: 'status', status: 'completed' });
+    return { status: 'completed', message: `trained ${t.epochs} epochs (${model.step} steps); run directory ${path.resolve(runDir)}` };
+  } finally {
+    model.dispose();
+  }
+}
+
+async function readLatestMu(runDir: string): Promise<Float32Array | undefined> {
+  const buf = await fs.readFile(path.join(runPaths(runDir).latents, 'mu.f32')).catch(() => undefined);
+  return buf ? new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength)) : undefined;
+}
