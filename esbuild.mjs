@@ -29,6 +29,8 @@ const nodeExternal = ['sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-g
 const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: `${out}/extension.js`, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', ...nodeExternal] },
   { ...common, entryPoints: ['src/trainer/cli.ts'], outfile: `${out}/cli.js`, platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal, banner: { js: '#!/usr/bin/env node' } },
+  // UMAP runs in this worker thread of the trainer (src/trainer/projection.ts finds it next to cli.js).
+  { ...common, entryPoints: ['src/trainer/projectionWorker.ts'], outfile: `${out}/projectionWorker.js`, platform: 'node', format: 'cjs', target: 'node20' },
   { ...common, entryPoints: ['src/webview/main.ts'], outfile: `${out}/webview.js`, platform: 'browser', format: 'iife', target: 'chrome114' },
 ].filter((b) => existsSync(b.entryPoints[0]));
 

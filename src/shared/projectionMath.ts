@@ -1,0 +1,321 @@
+/**
+ * The pure mathematics of the latent map's 2-D projections: PCA, UMAP (typed-array port of
+ * umap-js's algorithm) and Procrustes alignment. No Node or DOM imports: used by the trainer
+ * (src/trainer/projection.ts, in a worker thread) and by the webview (PCA when a run has no
+ * projection yet). See src/trainer/projection.ts for how the pieces make a fast, stable map.
+ */
+import { findABParams } from 'umap-js/dist/umap';
+
+export interface Layout2D {
+  x: Float32Array;
+  y: Float32Array;
+}
+
+/** Options of `umap2d` (also accepted by projectLatents). */
+export interface UmapOptions {
+  /** Rows fitted by UMAP; the others are placed by k-NN interpolation. Default 2500. */
+  sampleSize?: number;
+  /** UMAP nNeighbors. Default 15. */
+  nNeighbors?: number;
+  /** Optimisation epochs for a first layout. Default 200. */
+  nEpochs?: number;
+  /** Optimisation epochs when warm-started from `previous`. Default 60. */
+  refreshEpochs?: number;
+  /** Seed of the deterministic RNG. Default 1. */
+  seed?: number;
+}
+
+// ───────────────────────────── small linear algebra ─────────────────────────────
+
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Top-2 principal axes of the rows of mu (count × dim) by power iteration with deflation. */
+export function pca2d(mu: Float32Array, count: number, dim: number): Layout2D {
+  const mean = new Float64Array(dim);
+  for (let i = 0; i < count; i++) for (let d = 0; d < dim; d++) mean[d] += mu[i * dim + d];
+  for (let d = 0; d < dim; d++) mean[d] /= Math.max(1, count);
+  const cov = new Float64Array(dim * dim);
+  const row = new Float64Array(dim);
+  for (let i = 0; i < count; i++) {
+    for (let d = 0; d < dim; d++) row[d] = mu[i * dim + d] - mean[d];
+    for (let a = 0; a < dim; a++) {
+      const ra = row[a];
+      if (ra === 0) continue;
+      for (let b = a; b < dim; b++) cov[a * dim + b] += ra * row[b];
+    }
+  }
+  for (let a = 0; a < dim; a++) for (let b = 0; b < a; b++) cov[a * dim + b] = cov[b * dim + a];
+  const axes: Float64Array[] = [];
+  const rnd = mulberry32(7);
+  for (let k = 0; k < Math.min(2, dim); k++) {
+    let v = new Float64Array(dim).map(() => rnd() - 0.5);
+    for (let it = 0; it < 200; it++) {
+      const w = new Float64Array(dim);
+      for (let a = 0; a < dim; a++) {
+        let s = 0;
+        for (let b = 0; b < dim; b++) s += cov[a * dim + b] * v[b];
+        w[a] = s;
+      }
+      for (const u of axes) {
+        let p = 0;
+        for (let a = 0; a < dim; a++) p += w[a] * u[a];
+        for (let a = 0; a < dim; a++) w[a] -= p * u[a];
+      }
+      let n = 0;
+      for (let a = 0; a < dim; a++) n += w[a] * w[a];
+      n = Math.sqrt(n);
+      if (n < 1e-20) break;
+      let delta = 0;
+      for (let a = 0; a < dim; a++) {
+        const nv = w[a] / n;
+        delta += Math.abs(nv - v[a]);
+        w[a] = nv;
+      }
+      v = w;
+      if (delta < 1e-10) break;
+    }
+    // Deterministic sign: the largest component is positive.
+    let big = 0;
+    for (let a = 0; a < dim; a++) if (Math.abs(v[a]) > Math.abs(v[big])) big = a;
+    if (v[big] < 0) for (let a = 0; a < dim; a++) v[a] = -v[a];
+    axes.push(v);
+  }
+  const x = new Float32Array(count);
+  const y = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    let sx = 0, sy = 0;
+    for (let d = 0; d < dim; d++) {
+      const c = mu[i * dim + d] - mean[d];
+      sx += c * (axes[0]?.[d] ?? 0);
+      sy += c * (axes[1]?.[d] ?? 0);
+    }
+    x[i] = sx;
+    y[i] = sy;
+  }
+  return { x, y };
+}
+
+/**
+ * Procrustes: transform (x, y) in place by the similarity (rotation, optional reflection,
+ * uniform scale, translation) that best maps it onto (px, py) in least squares.
+ */
+export function alignTo(x: Float32Array, y: Float32Array, px: Float32Array, py: Float32Array): void {
+  const n = Math.min(x.length, px.length);
+  if (n < 2 || px.length !== x.length) return;
+  let mx = 0, my = 0, mpx = 0, mpy = 0;
+  for (let i = 0; i < n; i++) { mx += x[i]; my += y[i]; mpx += px[i]; mpy += py[i]; }
+  mx /= n; my /= n; mpx /= n; mpy /= n;
+  // Cross terms of centred coordinates.
+  let sxx = 0, sxy = 0, syx = 0, syy = 0, norm = 0;
+  for (let i = 0; i < n; i++) {
+    const a = x[i] - mx, b = y[i] - my, c = px[i] - mpx, d = py[i] - mpy;
+    sxx += a * c; sxy += a * d; syx += b * c; syy += b * d; norm += a * a + b * b;
+  }
+  if (norm === 0) return;
+  // Rotation by θ of (a, b): (a cosθ − b sinθ, a sinθ + b cosθ). Best θ maximises the trace.
+  const thetaR = Math.atan2(sxy - syx, sxx + syy);
+  const gainR = Math.hypot(sxx + syy, sxy - syx);
+  // With reflection (a, b) → (a, −b) first.
+  const thetaF = Math.atan2(sxy + syx, sxx - syy);
+  const gainF = Math.hypot(sxx - syy, sxy + syx);
+  const flip = gainF > gainR;
+  const theta = flip ? thetaF : thetaR;
+  const scale = (flip ? gainF : gainR) / norm;
+  const cs = Math.cos(theta) * scale, sn = Math.sin(theta) * scale;
+  for (let i = 0; i < x.length; i++) {
+    const a = x[i] - mx, b = flip ? -(y[i] - my) : y[i] - my;
+    x[i] = a * cs - b * sn + mpx;
+    y[i] = a * sn + b * cs + mpy;
+  }
+}
+
+function rescaleInto(x: Float32Array, y: Float32Array, half: number): { x: Float32Array; y: Float32Array } {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < x.length; i++) { lo = Math.min(lo, x[i], y[i]); hi = Math.max(hi, x[i], y[i]); }
+  const mid = (lo + hi) / 2, s = hi > lo ? (2 * half) / (hi - lo) : 1;
+  return { x: x.map((v) => (v - mid) * s), y: y.map((v) => (v - mid) * s) };
+}
+
+/** Exact k nearest rows of Q among rows of S (squared distances, ascending; self excluded when Q === S). */
+function knn(Q: Float32Array, nq: number, S: Float32Array, ns: number, dim: number, k: number, self: boolean): { idx: Int32Array; dist: Float32Array } {
+  const idx = new Int32Array(nq * k), dist = new Float32Array(nq * k);
+  const bd = new Float64Array(k), bi = new Int32Array(k);
+  for (let r = 0; r < nq; r++) {
+    bd.fill(Infinity); bi.fill(0);
+    const qo = r * dim;
+    let worst = Infinity;
+    for (let s = 0; s < ns; s++) {
+      if (self && s === r) continue;
+      const so = s * dim;
+      let d2 = 0;
+      // Partial distance: give up on this row as soon as it is already farther than the k-th best.
+      let d = 0;
+      for (; d + 4 <= dim; d += 4) {
+        const t0 = Q[qo + d] - S[so + d], t1 = Q[qo + d + 1] - S[so + d + 1];
+        const t2 = Q[qo + d + 2] - S[so + d + 2], t3 = Q[qo + d + 3] - S[so + d + 3];
+        d2 += t0 * t0 + t1 * t1 + t2 * t2 + t3 * t3;
+        if (d2 >= worst) break;
+      }
+      if (d2 >= worst) continue;
+      for (; d < dim; d++) { const t = Q[qo + d] - S[so + d]; d2 += t * t; }
+      if (d2 < worst) {
+        let j = k - 1;
+        while (j > 0 && bd[j - 1] > d2) { bd[j] = bd[j - 1]; bi[j] = bi[j - 1]; j--; }
+        bd[j] = d2; bi[j] = s;
+        worst = bd[k - 1];
+      }
+    }
+    for (let j = 0; j < k; j++) { idx[r * k + j] = bi[j]; dist[r * k + j] = Math.sqrt(bd[j]); }
+  }
+  return { idx, dist };
+}
+
+/**
+ * UMAP's fuzzy simplicial set (McInnes et al. 2018, §3; umap-js `fuzzySimplicialSet`): per-row
+ * ρ (nearest distance) and σ (binary search so Σ exp(−(d−ρ)/σ) = log2 k), memberships
+ * exp(−(d−ρ)/σ), symmetrised by probabilistic union a + b − ab. Returns the edge list.
+ */
+function fuzzyGraph(idx: Int32Array, dist: Float32Array, n: number, k: number): { head: Int32Array; tail: Int32Array; w: Float32Array } {
+  const target = Math.log2(k);
+  const weights = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    let rho = 0;
+    for (let j = 0; j < k; j++) if (dist[i * k + j] > 0) { rho = dist[i * k + j]; break; }
+    let lo = 0, hi = Infinity, mid = 1;
+    for (let it = 0; it < 64; it++) {
+      let psum = 0;
+      for (let j = 0; j < k; j++) { const d = dist[i * k + j] - rho; psum += d > 0 ? Math.exp(-d / mid) : 1; }
+      if (Math.abs(psum - target) < 1e-5) break;
+      if (psum > target) { hi = mid; mid = (lo + hi) / 2; } else { lo = mid; mid = hi === Infinity ? mid * 2 : (lo + hi) / 2; }
+    }
+    const sigma = Math.max(mid, 1e-3 * (rho || 1));
+    for (let j = 0; j < k; j++) {
+      const c = idx[i * k + j];
+      if (c === i) continue;
+      const d = dist[i * k + j] - rho;
+      weights.set(i * n + c, d > 0 ? Math.exp(-d / sigma) : 1);
+    }
+  }
+  const head: number[] = [], tail: number[] = [], w: number[] = [];
+  for (const [key, a] of weights) {
+    const i = Math.floor(key / n), j = key - i * n;
+    const b = weights.get(j * n + i) ?? 0;
+    if (b && j < i) continue; // the pair was emitted from (j, i)
+    head.push(i); tail.push(j); w.push(a + b - a * b);
+  }
+  return { head: Int32Array.from(head), tail: Int32Array.from(tail), w: Float32Array.from(w) };
+}
+
+/**
+ * UMAP layout optimisation (umap-js `optimizeLayout`, on typed arrays): per epoch, every edge due
+ * by its weight pulls its ends together, and `negativeSampleRate` random points push its head away.
+ */
+function optimizeLayout(emb: Float32Array, n: number, g: { head: Int32Array; tail: Int32Array; w: Float32Array }, nEpochs: number, learningRate: number, rnd: () => number): void {
+  const { a, b } = findABParams(1, 0.1);
+  const negativeRate = 5, gamma = 1, clip = 4;
+  let wmax = 0;
+  for (let e = 0; e < g.w.length; e++) wmax = Math.max(wmax, g.w[e]);
+  const E = g.w.length;
+  const eps = new Float32Array(E), next = new Float32Array(E), epsNeg = new Float32Array(E), nextNeg = new Float32Array(E);
+  for (let e = 0; e < E; e++) {
+    const ns = (g.w[e] / wmax) * nEpochs;
+    eps[e] = ns > 0 && g.w[e] >= wmax / nEpochs ? nEpochs / ns : -1;
+    next[e] = eps[e]; epsNeg[e] = eps[e] / negativeRate; nextNeg[e] = epsNeg[e];
+  }
+  const clipf = (v: number) => (v > clip ? clip : v < -clip ? -clip : v);
+  for (let ep = 0; ep < nEpochs; ep++) {
+    const alpha = learningRate * (1 - ep / nEpochs);
+    for (let e = 0; e < E; e++) {
+      if (eps[e] < 0 || next[e] > ep) continue;
+      const i = g.head[e], j = g.tail[e];
+      let dx = emb[2 * i] - emb[2 * j], dy = emb[2 * i + 1] - emb[2 * j + 1];
+      let d2 = dx * dx + dy * dy;
+      if (d2 > 0) {
+        const coef = (-2 * a * b * Math.pow(d2, b - 1)) / (a * Math.pow(d2, b) + 1);
+        const gx = clipf(coef * dx) * alpha, gy = clipf(coef * dy) * alpha;
+        emb[2 * i] += gx; emb[2 * i + 1] += gy; emb[2 * j] -= gx; emb[2 * j + 1] -= gy;
+      }
+      next[e] += eps[e];
+      const nNeg = Math.floor((ep - nextNeg[e]) / epsNeg[e]);
+      for (let s = 0; s < nNeg; s++) {
+        const c = Math.floor(rnd() * n);
+        if (c === i) continue;
+        dx = emb[2 * i] - emb[2 * c]; dy = emb[2 * i + 1] - emb[2 * c + 1];
+        d2 = dx * dx + dy * dy;
+        let gx = 0, gy = 0;
+        if (d2 > 0) {
+          const coef = (2 * gamma * b) / ((0.001 + d2) * (a * Math.pow(d2, b) + 1));
+          gx = clipf(coef * dx); gy = clipf(coef * dy);
+        } else { gx = 4; gy = 4; }
+        emb[2 * i] += gx * alpha; emb[2 * i + 1] += gy * alpha;
+      }
+      nextNeg[e] += Math.max(0, nNeg) * epsNeg[e];
+    }
+  }
+}
+
+/**
+ * UMAP of the rows of mu, computed in the calling thread (see the file comment for the method).
+ * The algorithm is umap-js's (k-NN → fuzzy simplicial set → SGD layout, `findABParams` from
+ * umap-js) re-done on typed arrays: umap-js itself keeps its graph in a string-keyed sparse
+ * matrix and its layout in number[][] and needed 4 s to build the graph and 6.7 s for 200
+ * epochs on just 2,500 points here.
+ */
+export function umap2d(mu: Float32Array, count: number, dim: number, previous?: Layout2D | null, opts: UmapOptions = {}): Layout2D {
+  if (count < 8) return pca2d(mu, count, dim);
+  const sampleSize = Math.min(count, opts.sampleSize ?? 2500);
+  const k = Math.min(opts.nNeighbors ?? 15, sampleSize - 1);
+  const warm = !!previous && previous.x.length === count;
+  const nEpochs = warm ? (opts.refreshEpochs ?? 60) : (opts.nEpochs ?? 200);
+  const rnd = mulberry32(opts.seed ?? 1);
+  // Evenly spaced sample (deterministic, so successive epochs fit the same rows).
+  const sample = new Int32Array(sampleSize);
+  for (let i = 0; i < sampleSize; i++) sample[i] = Math.floor((i * count) / sampleSize);
+  const S = new Float32Array(sampleSize * dim);
+  for (let i = 0; i < sampleSize; i++) S.set(mu.subarray(sample[i] * dim, sample[i] * dim + dim), i * dim);
+
+  const nn = knn(S, sampleSize, S, sampleSize, dim, k, true);
+  const graph = fuzzyGraph(nn.idx, nn.dist, sampleSize, k);
+  // Start from the previous layout (warm) or from PCA, scaled to umap's usual [-10, 10] range.
+  const init = warm ? { x: previous!.x, y: previous!.y } : pca2d(mu, count, dim);
+  const sx = new Float32Array(sampleSize), sy = new Float32Array(sampleSize);
+  for (let i = 0; i < sampleSize; i++) { sx[i] = init.x[sample[i]]; sy[i] = init.y[sample[i]]; }
+  const scaled = rescaleInto(sx, sy, 10);
+  const emb = new Float32Array(sampleSize * 2);
+  // A little jitter separates coincident points (the gradient between them is 0).
+  for (let i = 0; i < sampleSize; i++) { emb[2 * i] = scaled.x[i] + (rnd() - 0.5) * 1e-2; emb[2 * i + 1] = scaled.y[i] + (rnd() - 0.5) * 1e-2; }
+  optimizeLayout(emb, sampleSize, graph, nEpochs, warm ? 0.5 : 1, rnd);
+
+  const x = new Float32Array(count), y = new Float32Array(count);
+  const inSample = new Uint8Array(count);
+  for (let i = 0; i < sampleSize; i++) { inSample[sample[i]] = 1; x[sample[i]] = emb[2 * i]; y[sample[i]] = emb[2 * i + 1]; }
+  // Transform the rest: inverse-distance-weighted mean of the k nearest sample rows' positions.
+  const rest: number[] = [];
+  for (let r = 0; r < count; r++) if (!inSample[r]) rest.push(r);
+  if (rest.length) {
+    const Q = new Float32Array(rest.length * dim);
+    rest.forEach((r, i) => Q.set(mu.subarray(r * dim, r * dim + dim), i * dim));
+    const kt = Math.min(k, sampleSize);
+    const q = knn(Q, rest.length, S, sampleSize, dim, kt, false);
+    rest.forEach((r, i) => {
+      let wx = 0, wy = 0, ws = 0;
+      for (let j = 0; j < kt; j++) {
+        const w = 1 / (q.dist[i * kt + j] + 1e-6), s = q.idx[i * kt + j];
+        wx += w * emb[2 * s]; wy += w * emb[2 * s + 1]; ws += w;
+      }
+      x[r] = wx / ws; y[r] = wy / ws;
+    });
+  }
+  if (warm) alignTo(x, y, previous!.x, previous!.y);
+  return { x, y };
+}
+

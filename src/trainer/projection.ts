@@ -1,0 +1,146 @@
+/**
+ * 2-D projections of the encoder means μ for the latent map: PCA (instant) and UMAP (umap-js).
+ *
+ * UMAP, made fast and stable enough to refresh at every epoch end:
+ *  1. fit on a sample — at most `sampleSize` (default 2,500) evenly spaced rows are fitted with
+ *     umap-js (k-NN graph by NN-descent, then `nEpochs` of layout optimisation);
+ *  2. transform the rest — every other row is placed at the inverse-distance-weighted mean of the
+ *     layout positions of its k nearest sample rows in μ space (exact k-NN, brute force: for
+ *     10k × 2.5k × 16-D that is 0.4 G multiply-adds); this is umap-js's own `initTransform`
+ *     rule without its extra optimisation epochs, which cost seconds and move points little;
+ *  3. warm start — the sample's layout starts from the previous layout (when given) rather than
+ *     random, and refreshes run fewer epochs (`refreshEpochs`);
+ *  4. align — the result is Procrustes-aligned (rotation, optional reflection, uniform scale,
+ *     translation, least squares over all points) to the previous layout, so clusters do not
+ *     jump, spin or mirror from one epoch to the next.
+ * The first layout starts from the PCA layout (scaled to umap-js's initial range) instead of
+ * umap-js's random one: it converges in fewer epochs and is already roughly aligned with PCA,
+ * which the map shows while UMAP computes.
+ *
+ * `projectLatents` runs UMAP in a worker thread (worker_threads, dist/projectionWorker.js) so the
+ * training loop is never blocked; when no worker script is found it computes in the calling
+ * thread. `pca2d`, `umap2d` and `alignTo` are the pure pieces, usable anywhere (also in tests).
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { alignTo, pca2d, umap2d, type Layout2D, type UmapOptions } from '../shared/projectionMath';
+
+export { alignTo, pca2d, umap2d, type Layout2D, type UmapOptions };
+
+export type ProjectionMethodName = 'pca' | 'umap';
+
+export interface ProjectionResult extends Layout2D {
+  method: ProjectionMethodName;
+  /** Wall time spent computing this layout (for UMAP: since the call, PCA included). */
+  millis: number;
+}
+
+export interface ProjectionOptions extends UmapOptions {
+  /** 'umap' (default) or 'pca' (instant, no worker). */
+  method?: ProjectionMethodName;
+  /** Called at once with the PCA layout (aligned to `previous`) before UMAP starts. */
+  onPca?: (pca: ProjectionResult) => void;
+  /** Run UMAP in a worker thread when dist/projectionWorker.js exists. Default true. */
+  worker?: boolean;
+}
+
+// ───────────────────────────── worker plumbing ─────────────────────────────
+
+/** Message to the projection worker. */
+export interface ProjectionJob {
+  id: number;
+  mu: Float32Array;
+  count: number;
+  dim: number;
+  previous: Layout2D | null;
+  opts: Omit<ProjectionOptions, 'onPca' | 'worker'>;
+}
+/** Message from the projection worker. */
+export type ProjectionReply = { id: number; ok: true; x: Float32Array; y: Float32Array } | { id: number; ok: false; error: string };
+
+function workerScript(): { file: string; execArgv?: string[] } | null {
+  const here = typeof __dirname === 'string' ? __dirname : '';
+  const candidates = [
+    path.join(here, 'projectionWorker.js'), // dist/cli.js, dist/extension.js
+    path.join(here, '..', '..', 'dist', 'projectionWorker.js'), // src/trainer under tsx
+  ];
+  for (const file of candidates) if (existsSync(file)) return { file };
+  return null;
+}
+
+let worker: Worker | null = null;
+let nextJob = 1;
+const pending = new Map<number, { resolve: (l: Layout2D) => void; reject: (e: Error) => void }>();
+
+function getWorker(): Worker | null {
+  if (worker) return worker;
+  const script = workerScript();
+  if (!script) return null;
+  const w = new Worker(script.file, { execArgv: script.execArgv });
+  w.on('message', (m: ProjectionReply) => {
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (pending.size === 0) w.unref();
+    if (m.ok) p.resolve({ x: m.x, y: m.y });
+    else p.reject(new Error(m.error));
+  });
+  const fail = (err: Error) => {
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+    worker = null;
+  };
+  w.on('error', fail);
+  w.on('exit', (code) => fail(new Error(`projection worker exited with code ${code}`)));
+  w.unref();
+  worker = w;
+  return w;
+}
+
+/** Stop the projection worker (it is unref'd while idle, so this is only needed for tidiness). */
+export async function closeProjectionWorker(): Promise<void> {
+  const w = worker;
+  worker = null;
+  if (w) await w.terminate();
+}
+
+function umapInWorker(job: Omit<ProjectionJob, 'id'>): Promise<Layout2D> | null {
+  const w = getWorker();
+  if (!w) return null;
+  const id = nextJob++;
+  return new Promise<Layout2D>((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    w.ref();
+    w.postMessage({ ...job, id } satisfies ProjectionJob);
+  });
+}
+
+/**
+ * The 2-D map of μ (count × dim, row-major). Called by the training loop at every epoch end
+ * and on demand. With `previous` (the last layout, same rows) UMAP warm-starts from it and the
+ * result is aligned to it. PCA is computed at once in the calling thread (milliseconds) and
+ * handed to `opts.onPca`; UMAP runs in a worker thread when dist/projectionWorker.js exists.
+ * Resolves to the UMAP layout (or PCA when `opts.method === 'pca'` or count < 4).
+ */
+export async function projectLatents(
+  mu: Float32Array,
+  count: number,
+  dim: number,
+  previous?: Layout2D | null,
+  opts: ProjectionOptions = {},
+): Promise<ProjectionResult> {
+  const t0 = performance.now();
+  const prev = previous && previous.x.length === count && previous.y.length === count ? previous : null;
+  const pca = pca2d(mu, count, dim);
+  if (prev) alignTo(pca.x, pca.y, prev.x, prev.y);
+  const pcaResult: ProjectionResult = { method: 'pca', ...pca, millis: performance.now() - t0 };
+  opts.onPca?.(pcaResult);
+  if (opts.method === 'pca' || count < 4) return pcaResult;
+  const { onPca: _onPca, worker: useWorker, ...rest } = opts;
+  void _onPca;
+  const mine = mu.slice(0, count * dim); // the worker gets its own copy (transferred)
+  const viaWorker = useWorker === false ? null : umapInWorker({ mu: mine, count, dim, previous: prev, opts: rest });
+  const layout = viaWorker ? await viaWorker : umap2d(mine, count, dim, prev, rest);
+  return { method: 'umap', x: layout.x, y: layout.y, millis: performance.now() - t0 };
+}
