@@ -91,13 +91,15 @@ export class VaeModel {
   /** Every weight and the optimiser state, as plain arrays (for a checkpoint). */
   async getState(): Promise<NamedArray[]> {
     const out: NamedArray[] = [];
-    for (const [prefix, model] of [['encoder', this.encoder], ['decoder', this.decoder]] as const) {
-      for (const w of model.weights) out.push({ name: `${prefix}/${w.name}`, shape: w.shape as number[], data: w.read().dataSync() as Float32Array });
+    for (const { name, variable } of this.namedWeights()) {
+      out.push({ name, shape: variable.shape as number[], data: variable.read().dataSync() as Float32Array });
     }
-    for (const w of await this.optimizer.getWeights()) {
-      out.push({ name: `optimizer/${w.name}`, shape: w.tensor.shape, data: (await w.tensor.data()) as Float32Array });
-      w.tensor.dispose();
-    }
+    // Adam's weights: the iteration count (a fresh scalar), then its first and second moments
+    // (its live variables: not to be disposed). Restored by position, like the Python optimisers.
+    const [iterations, ...moments] = await this.optimizer.getWeights();
+    out.push({ name: 'optimizer/iterations', shape: [], data: (await iterations.tensor.data()) as Float32Array });
+    iterations.tensor.dispose();
+    moments.forEach((w, i) => out.push({ name: `optimizer/${i}`, shape: w.tensor.shape, data: w.tensor.dataSync() as Float32Array }));
     return out;
   }
 
@@ -110,16 +112,26 @@ export class VaeModel {
       if (s.shape.join(',') !== shape.join(',')) throw new Error(`checkpoint tensor "${name}" has shape [${s.shape}], the model needs [${shape}]`);
       return s;
     };
-    for (const [prefix, model] of [['encoder', this.encoder], ['decoder', this.decoder]] as const) {
-      for (const w of model.weights) {
-        const s = take(`${prefix}/${w.name}`, w.shape as number[]);
-        tf.tidy(() => { w.write(tf.tensor(s.data, s.shape)); });
-      }
+    for (const { name, variable } of this.namedWeights()) {
+      const s = take(name, variable.shape as number[]);
+      tf.tidy(() => { variable.write(tf.tensor(s.data, s.shape)); });
     }
     const optimizerState = state.filter((s) => s.name.startsWith('optimizer/'));
     if (optimizerState.length > 0) {
       await this.optimizer.setWeights(optimizerState.map((s) => ({ name: s.name.slice('optimizer/'.length), tensor: tf.tensor(s.data, s.shape) })));
     }
+  }
+
+  /**
+   * Weights under stable names, "<encoder|decoder>/<layer>/<index>": tfjs suffixes weight names
+   * (kernel_7) to keep them unique per process, so those names cannot identify a weight across runs.
+   */
+  private namedWeights(): { name: string; variable: tf.LayerVariable }[] {
+    const out: { name: string; variable: tf.LayerVariable }[] = [];
+    for (const [prefix, model] of [['encoder', this.encoder], ['decoder', this.decoder]] as const) {
+      for (const layer of model.layers) layer.weights.forEach((variable, i) => out.push({ name: `${prefix}/${layer.name}/${i}`, variable }));
+    }
+    return out;
   }
 
   dispose(): void {

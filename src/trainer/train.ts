@@ -23,7 +23,9 @@ const DECODER_SAVE_MS = 5_000;
 /** A checkpoint is written at every epoch end and at least this often. */
 const CHECKPOINT_MS = 120_000;
 
-export type Projector = (mu: Float32Array, count: number, dim: number, previous?: { x: Float32Array; y: Float32Array }) => Promise<{ method: 'pca' | 'umap'; x: Float32Array; y: Float32Array }>;
+type Layout = { method: 'pca' | 'umap'; x: Float32Array; y: Float32Array };
+/** Computes the 2-D map of μ; may call `onPca` with a quick PCA layout before the slow one. */
+export type Projector = (mu: Float32Array, count: number, dim: number, previous: { x: Float32Array; y: Float32Array } | undefined, onPca: (pca: Layout) => void) => Promise<Layout>;
 
 /** What the controlling process can ask for between steps. */
 export class TrainControl {
@@ -147,7 +149,13 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
   const startProjection = (mu: Float32Array, forEpoch: number) => {
     if (!opts.project || projecting) return;
     const started = Date.now();
-    projecting = opts.project(mu, data.images.length, config.model.latentDim, previousLayout)
+    const pcaFirst = (pca: Layout) => {
+      // Only the very first map: later epochs keep showing the previous UMAP until the new one is ready.
+      if (previousLayout) return;
+      void writeProjection(runDir, { epoch: forEpoch, method: 'pca', x: pca.x, y: pca.y })
+        .then(() => emit({ type: 'projection', epoch: forEpoch, method: 'pca', millis: Date.now() - started }));
+    };
+    projecting = opts.project(mu, data.images.length, config.model.latentDim, previousLayout, pcaFirst)
       .then(async (layout) => {
         previousLayout = { x: layout.x, y: layout.y };
         await writeProjection(runDir, { epoch: forEpoch, method: layout.method, x: layout.x, y: layout.y });

@@ -1,0 +1,12 @@
+/** Picks the TensorFlow.js backend (see src/model/backend.ts) and makes it able to train. */
+import * as tf from '@tensorflow/tfjs';
+import type { BackendName } from '../shared/protocol';
+import { selectBackend } from '../model/backend';
+import { registerWasmTrainingKernels } from '../model/wasmKernels';
+
+export async function initBackend(requested: BackendName, log: (m: string) => void): Promise<string> {
+  registerWasmTrainingKernels();
+  const name = await selectBackend(requested, log);
+  log(`TensorFlow.js ${tf.version.tfjs} on the ${name} backend`);
+  return name;
+}
