@@ -99,17 +99,25 @@ function skipReason(e: unknown): string {
   const msg = (e as Error).message ?? String(e);
   if (/pixel limit/i.test(msg)) return `image has more than ${MAX_PIXELS / 1e6} megapixels (absurdly large)`;
   if (/unsupported image format/i.test(msg)) return 'not a readable image (unsupported or corrupt format)';
-  if (/premature end|truncated|unexpected end|corrupt|invalid/i.test(msg)) return `truncated or corrupt image: ${msg.split('\n')[0]}`;
+  if (/premature end|truncated|unexpected end|end of stream|corrupt|invalid/i.test(msg)) return `truncated or corrupt image: ${msg.split('\n')[0]}`;
   return msg.split('\n')[0];
 }
 
-/** 1 if the first images (up to 50) are all grayscale, else 3. */
+/**
+ * 1 if the first images (up to 50) look grayscale, else 3. "Looks": a 16×16 thumbnail whose
+ * R, G and B differ by at most 2 levels everywhere — so an RGB PNG or a GIF palette holding
+ * only grays still trains as grayscale.
+ */
 export async function detectChannels(files: ScannedFile[]): Promise<1 | 3> {
   for (const f of files.slice(0, 50)) {
     try {
-      const meta = await sharp(f.absPath).metadata();
-      if ((meta.channels ?? 1) >= 3 && meta.space !== 'b-w') return 3;
-    } catch { /* unreadable: decoding will record it */ }
+      const meta = await sharp(f.absPath, { limitInputPixels: MAX_PIXELS }).metadata();
+      if ((meta.channels ?? 1) < 3 || meta.space === 'b-w') continue;
+      const rgb = await sharp(f.absPath, { limitInputPixels: MAX_PIXELS, pages: 1 }).resize(16, 16, { fit: 'inside' }).removeAlpha().toColourspace('srgb').raw().toBuffer();
+      for (let i = 0; i + 2 < rgb.length; i += 3) {
+        if (Math.abs(rgb[i] - rgb[i + 1]) > 2 || Math.abs(rgb[i + 1] - rgb[i + 2]) > 2) return 3;
+      }
+    } catch { /* unreadable: decoding will record why */ }
   }
   return 1;
 }
@@ -143,30 +151,30 @@ export interface Dataset {
 /** Scan, decode and split a folder. Throws a clear Error when no image is usable. */
 export async function loadDataset(dataDir: string, opts: DatasetOptions): Promise<Dataset> {
   const scan = await scanFolder(dataDir, opts.exclude);
-  let files = scan.files;
-  if (opts.maxImages > 0 && files.length > opts.maxImages) {
-    const pick = shuffledIndices(files.length, opts.seed ^ 0x5eed).slice(0, opts.maxImages).sort();
-    files = Array.from(pick, (i) => files[i]);
-  }
+  const files = scan.files;
+  // With maxImages, files are tried in a seeded random order until that many decode.
+  const target = opts.maxImages > 0 ? Math.min(opts.maxImages, files.length) : files.length;
+  const order = opts.maxImages > 0 ? Array.from(shuffledIndices(files.length, opts.seed ^ 0x5eed)) : files.map((_, i) => i);
   const channels = opts.channels === 'auto' ? await detectChannels(files) : opts.channels;
   const shape: ImageShape = { height: opts.height, width: opts.width, channels };
   const size = shape.height * shape.width * shape.channels;
   const decoded: (Uint8Array | undefined)[] = new Array(files.length);
   const skipped = [...scan.skipped];
-  let next = 0, done = 0;
+  let next = 0, done = 0, ok = 0;
   // sharp decodes on libuv's thread pool; a few files in flight keep both cores busy.
   async function worker() {
-    while (next < files.length) {
-      const i = next++;
-      try { decoded[i] = await decodeImage(files[i].absPath, shape); }
+    while (next < order.length && ok < target) {
+      const i = order[next++];
+      try { decoded[i] = await decodeImage(files[i].absPath, shape); ok++; }
       catch (e) { skipped.push({ path: files[i].relPath, reason: skipReason(e) }); }
       done++;
-      if (opts.onProgress && (done % 500 === 0 || done === files.length)) opts.onProgress(done, files.length);
+      if (opts.onProgress && (done % 1000 === 0 || ok === target)) opts.onProgress(ok, target);
     }
   }
   await Promise.all(Array.from({ length: 4 }, worker));
 
-  const usable = files.map((f, i) => ({ f, px: decoded[i] })).filter((e) => e.px !== undefined);
+  // Scan order; with maxImages, one worker may overshoot by a file or two: trim to the target.
+  const usable = files.map((f, i) => ({ f, px: decoded[i] })).filter((e) => e.px !== undefined).slice(0, target);
   if (usable.length === 0) {
     const why = files.length === 0 ? `no image files (${[...IMAGE_EXTENSIONS].join(' ')}) were found` : `none of the ${files.length} image files could be decoded`;
     throw new Error(`no usable image in "${dataDir}": ${why}${skipped.length ? `; ${skipped.length} files skipped, e.g. ${skipped[0].path}: ${skipped[0].reason}` : ''}. Put images in one subfolder per label.`);
