@@ -1,0 +1,330 @@
+/**
+ * LatentPanel: the latent-space webview of one run (one panel per run directory).
+ *
+ * Shape of vscode-extension-samples' webview-sample: `createOrShow()` / `revive()` (for
+ * `registerWebviewPanelSerializer`), every listener in `disposables`, CSP `default-src 'none'`
+ * with a per-load nonce, `localResourceRoots` limited to the built assets (dist/), everything
+ * loaded through `asWebviewUri`.
+ *
+ * The webview is a pure view (src/shared/viewProtocol.ts): it sends `ready` and *pulls* its whole
+ * state as one `snapshot` (built by `loadRunSnapshot` from the run directory), then receives small
+ * incremental events relayed from the trainer. A hidden panel's webview is torn down (no
+ * `retainContextWhenHidden`) and catches up by pulling again when it is shown. Closing the panel
+ * never stops training.
+ */
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { TrainerEvent } from '../shared/protocol';
+import {
+  decodeU32, parseFromWebviewMessage, type FromWebviewMessage, type RunSnapshot, type ToWebviewMessage,
+} from '../shared/viewProtocol';
+import {
+  loadRunSnapshot, readViewDecoder, readViewLatents, readViewProjection, readViewStatus,
+} from '../trainer/runSnapshot';
+
+export const VIEW_TYPE = 'latentLens.latentSpace';
+
+/** What the host lets the rest of the extension (and the tests) see of a panel. */
+export interface PanelHooks {
+  /** The trainer to relay `requestProjection` to, if the run is live. */
+  requestProjection(runDir: string): boolean;
+  log(message: string): void;
+  maxPoints(): number;
+  openFile(runDir: string, index: number): void;
+}
+
+/** Persisted with the webview (see the state shim in `html()`), read back by the serializer. */
+export interface PanelState {
+  latentLensRunDir?: string;
+}
+
+export class LatentPanel {
+  private static readonly panels = new Map<string, LatentPanel>();
+  private static readonly created = new vscode.EventEmitter<LatentPanel>();
+  /** Fires when a panel is created or revived. */
+  static readonly onDidCreate = LatentPanel.created.event;
+
+  readonly runDir: string;
+  private readonly panel: vscode.WebviewPanel;
+  private readonly extensionUri: vscode.Uri;
+  private readonly hooks: PanelHooks;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly received = new vscode.EventEmitter<FromWebviewMessage>();
+  private readonly sent = new vscode.EventEmitter<ToWebviewMessage>();
+  /** Every valid message from the webview. */
+  readonly onDidReceiveMessage = this.received.event;
+  /** Every message posted to the webview (type only matters for tests and logging). */
+  readonly onDidPostMessage = this.sent.event;
+  private webviewReady = false;
+  /** The point index of the last snapshot (null = identity) and its size. */
+  private pointIndex: Uint32Array | null = null;
+  private pointCount = 0;
+  private pendingSteps: Extract<ToWebviewMessage, { type: 'metrics' }>['steps'] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private disposed = false;
+  /** Counters (for tests and the output channel). */
+  readonly stats = { ready: 0, snapshots: 0, posted: 0, received: 0, invalid: 0, lastSnapshotCount: -1 };
+
+  static get all(): LatentPanel[] {
+    return [...LatentPanel.panels.values()];
+  }
+
+  static get(runDir: string): LatentPanel | undefined {
+    return LatentPanel.panels.get(path.resolve(runDir));
+  }
+
+  /** Show the run's panel, creating it if needed. */
+  static createOrShow(extensionUri: vscode.Uri, runDir: string, hooks: PanelHooks, preserveFocus = false): LatentPanel {
+    const key = path.resolve(runDir);
+    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    const existing = LatentPanel.panels.get(key);
+    if (existing) {
+      existing.panel.reveal(undefined, preserveFocus);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      VIEW_TYPE,
+      LatentPanel.title(key),
+      { viewColumn: column, preserveFocus },
+      LatentPanel.webviewOptions(extensionUri),
+    );
+    return new LatentPanel(panel, extensionUri, key, hooks);
+  }
+
+  /** Restore a panel after a window reload (from the WebviewPanelSerializer). */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, runDir: string, hooks: PanelHooks): LatentPanel {
+    const key = path.resolve(runDir);
+    const existing = LatentPanel.panels.get(key);
+    if (existing) existing.dispose();
+    panel.webview.options = LatentPanel.webviewOptions(extensionUri);
+    return new LatentPanel(panel, extensionUri, key, hooks);
+  }
+
+  static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')],
+      enableFindWidget: false,
+    };
+  }
+
+  private static title(runDir: string): string {
+    return `Latent Space: ${path.basename(runDir)}`;
+  }
+
+  private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, runDir: string, hooks: PanelHooks) {
+    this.panel = panel;
+    this.extensionUri = extensionUri;
+    this.runDir = runDir;
+    this.hooks = hooks;
+    LatentPanel.panels.set(runDir, this);
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'dist', 'media', 'icon.svg');
+    panel.webview.html = this.html();
+    panel.onDidDispose(() => this.dispose(), null, this.disposables);
+    panel.webview.onDidReceiveMessage((m) => this.onMessage(m), null, this.disposables);
+    panel.onDidChangeViewState((e) => {
+      // A hidden webview is torn down; it sends `ready` again when shown.
+      if (!e.webviewPanel.visible) this.webviewReady = false;
+    }, null, this.disposables);
+    this.disposables.push(this.received, this.sent);
+    LatentPanel.created.fire(this);
+  }
+
+  get visible(): boolean {
+    return this.panel.visible;
+  }
+
+  get webviewPanel(): vscode.WebviewPanel {
+    return this.panel;
+  }
+
+  reveal(preserveFocus = false): void {
+    this.panel.reveal(undefined, preserveFocus);
+  }
+
+  /** Relay a trainer event as the matching incremental view message. */
+  async onTrainerEvent(e: TrainerEvent): Promise<void> {
+    if (this.disposed || !this.webviewReady) return;
+    try {
+      switch (e.type) {
+        case 'started':
+          // The dataset is now known: the earlier snapshot had no points.
+          await this.sendSnapshot();
+          break;
+        case 'step':
+          this.pendingSteps.push(e.metrics);
+          if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flushSteps(), 200);
+          break;
+        case 'epochEnd':
+          this.flushSteps();
+          await this.post({ type: 'epoch', metrics: e.metrics });
+          break;
+        case 'latents': {
+          if (this.pointCount === 0 || this.pointCount !== e.count && this.pointIndex === null) { await this.sendSnapshot(); break; }
+          const latents = await readViewLatents(this.runDir, this.pointIndex);
+          if (latents) await this.post({ type: 'latents', latents });
+          break;
+        }
+        case 'projection': {
+          if (this.pointCount === 0) { await this.sendSnapshot(); break; }
+          const projection = await readViewProjection(this.runDir, this.pointIndex);
+          if (projection) await this.post({ type: 'projection', projection, millis: e.millis });
+          break;
+        }
+        case 'decoderSaved': {
+          const decoder = await readViewDecoder(this.runDir, e.step);
+          if (decoder) await this.post({ type: 'decoder', decoder });
+          break;
+        }
+        case 'status':
+        case 'done':
+        case 'checkpoint': {
+          this.flushSteps();
+          const status = await readViewStatus(this.runDir);
+          if (status) {
+            if (e.type === 'status' || e.type === 'done') status.status = e.status;
+            await this.post({ type: 'status', status });
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    } catch (err) {
+      this.hooks.log(`[panel] could not relay ${e.type}: ${(err as Error).message}`);
+    }
+  }
+
+  /** Tell the webview the trainer process ended (status from the run directory). */
+  async onTrainerExit(status: 'completed' | 'stopped' | 'failed', message: string): Promise<void> {
+    if (this.disposed || !this.webviewReady) return;
+    const s = (await readViewStatus(this.runDir)) ?? { status, step: 0, epoch: 0 };
+    await this.post({ type: 'status', status: { ...s, status, message } });
+  }
+
+  /** Send the whole state again (e.g. a different run was resumed into this folder). */
+  async sendSnapshot(inReplyTo?: number): Promise<RunSnapshot | undefined> {
+    let snapshot: RunSnapshot;
+    try {
+      snapshot = await loadRunSnapshot(this.runDir, { maxPoints: this.hooks.maxPoints() });
+    } catch (err) {
+      const message = `could not read the run ${this.runDir}: ${(err as Error).message}`;
+      this.hooks.log(`[panel] ${message}`);
+      await this.post({ type: 'error', inReplyTo, message });
+      return undefined;
+    }
+    this.pointIndex = snapshot.count === snapshot.totalCount ? null : decodeU32(snapshot.index);
+    this.pointCount = snapshot.count;
+    this.pendingSteps = [];
+    this.stats.snapshots++;
+    this.stats.lastSnapshotCount = snapshot.count;
+    await this.post({ type: 'snapshot', inReplyTo, snapshot });
+    return snapshot;
+  }
+
+  private flushSteps(): void {
+    if (this.flushTimer) { clearTimeout(this.flushTimer); this.flushTimer = undefined; }
+    if (!this.pendingSteps.length || !this.webviewReady) { this.pendingSteps = []; return; }
+    const steps = this.pendingSteps;
+    this.pendingSteps = [];
+    void this.post({ type: 'metrics', steps });
+  }
+
+  private async post(m: ToWebviewMessage): Promise<boolean> {
+    if (this.disposed) return false;
+    const ok = await this.panel.webview.postMessage(m);
+    if (ok) { this.stats.posted++; this.sent.fire(m); }
+    return ok;
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    let m: FromWebviewMessage;
+    try {
+      m = parseFromWebviewMessage(raw);
+    } catch (err) {
+      this.stats.invalid++;
+      this.hooks.log(`[panel] dropped an invalid webview message: ${(err as Error).message.split('\n')[0]}`);
+      return;
+    }
+    this.stats.received++;
+    this.received.fire(m);
+    switch (m.type) {
+      case 'ready':
+        this.stats.ready++;
+        this.webviewReady = true;
+        await this.sendSnapshot(m.messageId);
+        break;
+      case 'requestProjection':
+        if (!this.hooks.requestProjection(this.runDir)) {
+          await this.post({ type: 'error', inReplyTo: m.messageId, message: 'The trainer is not running: the projection is recomputed while training runs.' });
+        }
+        break;
+      case 'openFile':
+        this.hooks.openFile(this.runDir, m.index);
+        break;
+      case 'log':
+        this.hooks.log(`[webview ${m.level}] ${m.message}`);
+        break;
+    }
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const nonce = randomBytes(16).toString('base64');
+    const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', ...p)).toString();
+    const csp = [
+      `default-src 'none'`,
+      `img-src ${webview.cspSource} data: blob:`,
+      `style-src ${webview.cspSource} 'unsafe-inline'`,
+      `font-src ${webview.cspSource}`,
+      // tfjs (decoding in the webview) may compile WebAssembly; no 'unsafe-eval'.
+      `script-src 'nonce-${nonce}' 'wasm-unsafe-eval'`,
+      `connect-src ${webview.cspSource}`,
+      `worker-src ${webview.cspSource} blob:`,
+    ].join('; ');
+    const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    // The run folder must survive a window reload so the serializer can reopen the same run;
+    // VS Code persists only what the webview passes to setState. This shim owns the one
+    // acquireVsCodeApi() call allowed per page, hands the same object to the panel's script and
+    // merges the run folder into every state it saves.
+    const shim = `(() => {
+  const api = acquireVsCodeApi();
+  const runDir = ${JSON.stringify(this.runDir).replace(/</g, '\\u003c')};
+  const setState = api.setState.bind(api);
+  const wrapped = Object.freeze({
+    postMessage: (m) => api.postMessage(m),
+    getState: () => api.getState(),
+    setState: (s) => setState(Object.assign({}, s && typeof s === 'object' ? s : {}, { latentLensRunDir: runDir })),
+  });
+  wrapped.setState(api.getState());
+  window.acquireVsCodeApi = () => wrapped;
+})();`;
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('media', 'webview.css')}">
+<title>${esc(LatentPanel.title(this.runDir))}</title>
+</head>
+<body data-run-dir="${esc(this.runDir)}" data-media-uri="${esc(asset('media'))}" data-dist-uri="${esc(asset())}">
+<div id="app"></div>
+<script nonce="${nonce}">${shim}</script>
+<script nonce="${nonce}" src="${asset('webview.js')}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (LatentPanel.panels.get(this.runDir) === this) LatentPanel.panels.delete(this.runDir);
+    this.panel.dispose();
+    while (this.disposables.length) {
+      try { this.disposables.pop()?.dispose(); } catch { /* already gone */ }
+    }
+  }
+}
