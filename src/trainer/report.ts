@@ -1,0 +1,48 @@
+/**
+ * `latent-lens report <runDir> --out <file.html>`: one self-contained HTML file showing a run —
+ * the latent map, KL bars, loss curves, hover and click decode — with no network and no server.
+ * The page is the webview bundle (dist/webview.js) and its CSS inlined, plus the RunSnapshot
+ * embedded as a JSON data block, under the same strict CSP with a fresh nonce.
+ */
+import { existsSync, promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { makeNonce, renderWebviewHtml } from '../webview/html';
+import { loadRunSnapshot } from './runSnapshot';
+
+export interface ReportOptions {
+  /** Embed at most this many points (evenly spaced sample). Default 60,000. */
+  maxPoints?: number;
+  /** Initial theme; the page also follows prefers-color-scheme and has a theme control. */
+  theme?: 'light' | 'dark' | 'hc';
+}
+
+function findAsset(rel: string[]): string {
+  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  const roots = [here, path.join(here, '..', '..', 'dist'), path.join(process.cwd(), 'dist')];
+  for (const r of roots) {
+    const f = path.join(r, ...rel);
+    if (existsSync(f)) return f;
+  }
+  throw new Error(`Cannot find ${rel.join('/')} next to ${here}: run \`npm run build\` first.`);
+}
+
+/** Write the standalone report of `runDir` to `outFile` (atomically). */
+export async function writeReport(runDir: string, outFile: string, opts: ReportOptions = {}): Promise<void> {
+  const snapshot = await loadRunSnapshot(runDir, { maxPoints: opts.maxPoints ?? 60000 });
+  if (!snapshot.count) throw new Error(`${runDir} has no dataset.json with images: is it a Latent Lens run directory?`);
+  const js = (await fsp.readFile(findAsset(['webview.js']), 'utf8')).replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
+  const css = await Promise.all([['media', 'webview.css'], ['media', 'report-theme.css']].map((p) => fsp.readFile(findAsset(p), 'utf8')));
+  const html = renderWebviewHtml({
+    nonce: makeNonce(),
+    title: `Latent Lens — ${snapshot.title}`,
+    inlineStyles: css,
+    inlineScript: js,
+    snapshotJson: JSON.stringify(snapshot),
+    bodyClass: opts.theme === 'dark' ? 'vscode-dark' : opts.theme === 'hc' ? 'vscode-high-contrast' : 'vscode-light',
+  });
+  const out = path.resolve(outFile);
+  await fsp.mkdir(path.dirname(out), { recursive: true });
+  const tmp = `${out}.tmp-${process.pid}`;
+  await fsp.writeFile(tmp, html, 'utf8');
+  await fsp.rename(tmp, out);
+}

@@ -1,0 +1,149 @@
+/**
+ * The webview's state: the RunSnapshot decoded into typed arrays, and the incremental events
+ * applied to it. Views read from here; nothing here touches the DOM.
+ */
+import type { EpochMetrics, RunConfig, StepMetrics } from '../shared/protocol';
+import { pca2d } from '../shared/projectionMath';
+import {
+  decodeF32, decodeU16, decodeU32, decodeU8,
+  type RunSnapshot, type ViewDecoder, type ViewLatents, type ViewProjection, type ViewStatus,
+} from '../shared/viewProtocol';
+
+export interface Images {
+  height: number;
+  width: number;
+  channels: number;
+  pixels: Uint8Array;
+}
+
+export class ViewState {
+  title = '';
+  config: RunConfig | null = null;
+  labels: string[] = [];
+  count = 0;
+  totalCount = 0;
+  files: string[] = [];
+  labelIndex: Uint16Array = new Uint16Array(0);
+  index: Uint32Array = new Uint32Array(0);
+  split: Uint8Array = new Uint8Array(0);
+  latentDim = 0;
+  mu: Float32Array | null = null;
+  latentsEpoch = 0;
+  /** Bumped whenever μ changes (decode caches key on it). */
+  latentsVersion = 0;
+  x: Float32Array | null = null;
+  y: Float32Array | null = null;
+  method: 'pca' | 'umap' | 'none' = 'none';
+  projectionEpoch = 0;
+  /** True when the layout was computed here (PCA) because the run had none. */
+  localProjection = false;
+  steps: StepMetrics[] = [];
+  epochs: EpochMetrics[] = [];
+  klPerDim: number[] = [];
+  activeUnits: number | null = null;
+  status: ViewStatus | null = null;
+  decoder: ViewDecoder | null = null;
+  images: Images | null = null;
+  /** Per label: shown on the map. */
+  visible: boolean[] = [];
+  /** Points per label. */
+  labelCounts: number[] = [];
+
+  applySnapshot(s: RunSnapshot): void {
+    this.title = s.title;
+    this.config = s.config;
+    this.labels = s.labels.length ? s.labels : ['(unlabelled)'];
+    this.count = s.count;
+    this.totalCount = s.totalCount;
+    this.files = s.files;
+    this.labelIndex = decodeU16(s.labelIndex);
+    this.index = decodeU32(s.index);
+    this.split = decodeU8(s.split);
+    const prevVisible = this.visible;
+    this.visible = this.labels.map((_, i) => prevVisible[i] ?? true);
+    this.labelCounts = this.labels.map(() => 0);
+    for (let i = 0; i < this.count; i++) this.labelCounts[Math.min(this.labelIndex[i], this.labels.length - 1)]++;
+    this.steps = s.steps;
+    this.epochs = s.epochs;
+    this.klPerDim = s.klPerDim;
+    this.activeUnits = s.activeUnits;
+    this.status = s.status;
+    this.decoder = s.decoder;
+    this.images = s.images ? { height: s.images.height, width: s.images.width, channels: s.images.channels, pixels: decodeU8(s.images.pixels) } : null;
+    this.mu = null;
+    this.latentDim = s.config?.model.latentDim ?? s.klPerDim.length;
+    if (s.latents) this.applyLatents(s.latents);
+    this.x = this.y = null;
+    this.method = 'none';
+    if (s.projection) this.applyProjection(s.projection);
+    else this.ensureLayout();
+  }
+
+  applyLatents(l: ViewLatents): void {
+    const mu = decodeF32(l.mu);
+    if (mu.length !== this.count * l.latentDim) return;
+    this.mu = mu;
+    this.latentDim = l.latentDim;
+    this.latentsEpoch = l.epoch;
+    this.latentsVersion++;
+    if (this.localProjection) this.ensureLayout(true);
+  }
+
+  applyProjection(p: ViewProjection): boolean {
+    const x = decodeF32(p.x), y = decodeF32(p.y);
+    if (x.length !== this.count || y.length !== this.count) return false;
+    this.x = x;
+    this.y = y;
+    this.method = p.method;
+    this.projectionEpoch = p.epoch;
+    this.localProjection = false;
+    return true;
+  }
+
+  /** A run without a projection yet: show PCA of μ at once (computed here, milliseconds). */
+  ensureLayout(force = false): void {
+    if ((this.x && !force) || !this.mu) return;
+    const { x, y } = pca2d(this.mu, this.count, this.latentDim);
+    this.x = x;
+    this.y = y;
+    this.method = 'pca';
+    this.projectionEpoch = this.latentsEpoch;
+    this.localProjection = true;
+  }
+
+  applySteps(steps: StepMetrics[]): void {
+    for (const s of steps) {
+      this.steps.push(s);
+      if (s.klPerDim.length && !this.epochs.some((e) => e.step >= s.step)) this.klPerDim = s.klPerDim;
+    }
+  }
+
+  applyEpoch(e: EpochMetrics): void {
+    this.epochs.push(e);
+    if (e.klPerDim.length) this.klPerDim = e.klPerDim;
+    this.activeUnits = e.activeUnits;
+  }
+
+  /** Number of points whose label is shown. */
+  shownCount(): number {
+    let n = 0;
+    for (let l = 0; l < this.labels.length; l++) if (this.visible[l]) n += this.labelCounts[l];
+    return n;
+  }
+
+  shownLabels(): number {
+    return this.visible.filter((v, l) => v && this.labelCounts[l] > 0).length;
+  }
+
+  /** Variance over the data of each μ dimension (Burda et al. 2016's activity statistic). */
+  muVariance(): Float64Array | null {
+    if (!this.mu) return null;
+    const D = this.latentDim, n = this.count;
+    const mean = new Float64Array(D), m2 = new Float64Array(D);
+    for (let i = 0; i < n; i++) for (let d = 0; d < D; d++) mean[d] += this.mu[i * D + d];
+    for (let d = 0; d < D; d++) mean[d] /= Math.max(1, n);
+    for (let i = 0; i < n; i++) for (let d = 0; d < D; d++) { const t = this.mu[i * D + d] - mean[d]; m2[d] += t * t; }
+    for (let d = 0; d < D; d++) m2[d] /= Math.max(1, n - 1);
+    return m2;
+  }
+}
