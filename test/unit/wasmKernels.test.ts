@@ -1,0 +1,127 @@
+// The wasm training kernels (src/model/wasmKernels.ts) against the cpu backend's own kernels.
+// Run: node --import tsx --test test/unit/wasmKernels.test.ts
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../../src/model/backend';
+
+type Pad = 'same' | 'valid';
+type Shape4 = [number, number, number, number];
+
+interface Case { name: string; x: Shape4; k: [number, number]; outC: number; stride: number; pad: Pad }
+
+const CASES: Case[] = [
+  { name: '1ch 6x6 k3 s1 same', x: [1, 6, 6, 1], k: [3, 3], outC: 2, stride: 1, pad: 'same' },
+  { name: '1ch 6x6 k3 s1 valid', x: [1, 6, 6, 1], k: [3, 3], outC: 2, stride: 1, pad: 'valid' },
+  { name: 'b3 7x5x3 k3 s2 same (odd, non-square)', x: [3, 7, 5, 3], k: [3, 3], outC: 4, stride: 2, pad: 'same' },
+  { name: 'b2 8x6x2 k3 s2 valid', x: [2, 8, 6, 2], k: [3, 3], outC: 5, stride: 2, pad: 'valid' },
+  { name: 'b4 28x28x1 k3 s2 same (canonical enc1)', x: [4, 28, 28, 1], k: [3, 3], outC: 8, stride: 2, pad: 'same' },
+  { name: 'b2 14x14x8 k3 s2 same', x: [2, 14, 14, 8], k: [3, 3], outC: 6, stride: 2, pad: 'same' },
+  { name: 'b2 9x11x4 k2x4 s2 same (non-square filter)', x: [2, 9, 11, 4], k: [2, 4], outC: 3, stride: 2, pad: 'same' },
+  { name: 'b2 10x9x3 k5x3 s1 valid', x: [2, 10, 9, 3], k: [5, 3], outC: 4, stride: 1, pad: 'valid' },
+  { name: 'b2 10x10x3 k3 s3 same', x: [2, 10, 10, 3], k: [3, 3], outC: 2, stride: 3, pad: 'same' },
+  { name: 'b2 12x12x2 k4 s2 same (even kernel)', x: [2, 12, 12, 2], k: [4, 4], outC: 3, stride: 2, pad: 'same' },
+];
+
+function maxRelErr(a: Float32Array | Int32Array | Uint8Array, b: Float32Array | Int32Array | Uint8Array): number {
+  assert.equal(a.length, b.length);
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]));
+  let err = 0;
+  for (let i = 0; i < a.length; i++) err = Math.max(err, Math.abs(a[i] - b[i]));
+  return err / Math.max(scale, 1e-12);
+}
+
+function seeded<S extends number[]>(shape: S, seed: number): { shape: S; values: Float32Array } {
+  const n = shape.reduce((p, q) => p * q, 1);
+  const v = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    v[i] = s / 2 ** 31 - 1;
+  }
+  return { shape, values: v };
+}
+
+/** Runs f on a backend with fresh tensors built from plain data; returns plain data. */
+async function on(backend: string, f: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const outs = tf.tidy(() => {
+    const r = f();
+    return Array.isArray(r) ? r : [r];
+  });
+  const data = outs.map((t) => t.dataSync() as Float32Array);
+  tf.dispose(outs);
+  return data;
+}
+
+describe('wasm training kernels', () => {
+  before(async () => {
+    const name = await selectBackend('wasm');
+    assert.equal(name, 'wasm');
+  });
+  after(async () => {
+    await tf.setBackend('wasm');
+  });
+
+  for (const c of CASES) {
+    test(`Conv2DBackpropFilter: ${c.name}`, async () => {
+      const fShape: Shape4 = [c.k[0], c.k[1], c.x[3], c.outC];
+      const x = seeded(c.x, 1);
+      const yShape = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(fShape) as tf.Tensor4D, c.stride, c.pad).shape);
+      const dy = seeded(yShape, 2);
+      const make = () => tf.engine().runKernel('Conv2DBackpropFilter',
+        { x: tf.tensor(x.values, x.shape), dy: tf.tensor(dy.values, dy.shape) },
+        { strides: [c.stride, c.stride], pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: fShape } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      const [want] = await on('cpu', make);
+      const [got] = await on('wasm', make);
+      assert.ok(maxRelErr(got, want) <= 1e-4, `relative error ${maxRelErr(got, want)}`);
+    });
+
+    test(`Conv2DBackpropInput: ${c.name}`, async () => {
+      const fShape: Shape4 = [c.k[0], c.k[1], c.x[3], c.outC];
+      const w = seeded(fShape, 3);
+      const yShape = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(fShape) as tf.Tensor4D, c.stride, c.pad).shape);
+      const dy = seeded(yShape, 4);
+      const make = () => tf.conv2dTranspose(tf.tensor(dy.values, dy.shape) as tf.Tensor4D, tf.tensor(w.values, w.shape) as tf.Tensor4D,
+        c.x, c.stride, c.pad);
+      const [want] = await on('cpu', make);
+      const [got] = await on('wasm', make);
+      assert.ok(maxRelErr(got, want) <= 1e-4, `relative error ${maxRelErr(got, want)}`);
+    });
+  }
+
+  test('full gradient of a tiny conv + conv-transpose model matches cpu', async () => {
+    const x = seeded([3, 12, 10, 2], 5);
+    const w1 = seeded([3, 3, 2, 4], 6);
+    const w2 = seeded([3, 3, 4, 4], 7);
+    const w3 = seeded([3, 3, 3, 4], 8); // conv2dTranspose filter: [kh, kw, outC, inC]
+    const target = seeded([3, 12, 10, 3], 9);
+    const grads = () => {
+      const ts = [w1, w2, w3].map((p) => tf.tensor(p.values, p.shape));
+      const xt = tf.tensor4d(x.values, x.shape as Shape4);
+      const tt = tf.tensor(target.values, target.shape);
+      const loss = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => {
+        const h1 = tf.relu(tf.conv2d(xt, a as tf.Tensor4D, 2, 'same'));
+        const h2 = tf.relu(tf.conv2d(h1, b as tf.Tensor4D, 1, 'same'));
+        const up = tf.conv2dTranspose(h2, c as tf.Tensor4D, [3, 12, 10, 3], 2, 'same');
+        return tf.sum(tf.mul(tf.sigmoid(up), tt)) as tf.Scalar;
+      };
+      const { value, grads: gs } = tf.valueAndGrads(loss)(ts);
+      return [value, ...gs, tf.grad((input: tf.Tensor) => tf.sum(tf.square(tf.conv2d(input as tf.Tensor4D, ts[0] as tf.Tensor4D, 2, 'same'))))(xt)];
+    };
+    const want = await on('cpu', grads);
+    const got = await on('wasm', grads);
+    for (let i = 0; i < want.length; i++) {
+      assert.ok(maxRelErr(got[i], want[i]) <= 1e-4, `output ${i}: relative error ${maxRelErr(got[i], want[i])}`);
+    }
+  });
+
+  test('registerWasmTrainingKernels is idempotent and leaves the kernels registered', async () => {
+    const { registerWasmTrainingKernels } = await import('../../src/model/wasmKernels');
+    registerWasmTrainingKernels();
+    registerWasmTrainingKernels();
+    assert.ok(tf.getKernel('Conv2DBackpropFilter', 'wasm'));
+    assert.ok(tf.getKernel('Conv2DBackpropInput', 'wasm'));
+  });
+});
