@@ -60,10 +60,11 @@ export interface ProjectionJob {
 export type ProjectionReply = { id: number; ok: true; x: Float32Array; y: Float32Array } | { id: number; ok: false; error: string };
 
 function workerScript(): { file: string; execArgv?: string[] } | null {
-  const here = typeof __dirname === 'string' ? __dirname : '';
+  // __dirname is dist/ in the bundles; under a TS loader it may not be a real path.
+  const here = typeof __dirname === 'string' && path.isAbsolute(__dirname) ? __dirname : '';
   const candidates = [
-    path.join(here, 'projectionWorker.js'), // dist/cli.js, dist/extension.js
-    path.join(here, '..', '..', 'dist', 'projectionWorker.js'), // src/trainer under tsx
+    ...(here ? [path.join(here, 'projectionWorker.js'), path.join(here, '..', '..', 'dist', 'projectionWorker.js')] : []),
+    path.join(process.cwd(), 'dist', 'projectionWorker.js'), // tests run from the repository root
   ];
   for (const file of candidates) if (existsSync(file)) return { file };
   return null;

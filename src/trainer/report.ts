@@ -14,11 +14,14 @@ export interface ReportOptions {
   maxPoints?: number;
   /** Initial theme; the page also follows prefers-color-scheme and has a theme control. */
   theme?: 'light' | 'dark' | 'hc';
+  /** Folder holding webview.js and media/ (default: found next to this module, or ./dist). */
+  assetsDir?: string;
 }
 
-function findAsset(rel: string[]): string {
-  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
-  const roots = [here, path.join(here, '..', '..', 'dist'), path.join(process.cwd(), 'dist')];
+function findAsset(rel: string[], assetsDir?: string): string {
+  // __dirname is dist/ in the bundled CLI; under a TS loader it may not be a real path.
+  const here = typeof __dirname === 'string' && path.isAbsolute(__dirname) ? __dirname : process.cwd();
+  const roots = [...(assetsDir ? [assetsDir] : []), here, path.join(here, '..', '..', 'dist'), path.join(process.cwd(), 'dist')];
   for (const r of roots) {
     const f = path.join(r, ...rel);
     if (existsSync(f)) return f;
@@ -30,8 +33,8 @@ function findAsset(rel: string[]): string {
 export async function writeReport(runDir: string, outFile: string, opts: ReportOptions = {}): Promise<void> {
   const snapshot = await loadRunSnapshot(runDir, { maxPoints: opts.maxPoints ?? 60000 });
   if (!snapshot.count) throw new Error(`${runDir} has no dataset.json with images: is it a Latent Lens run directory?`);
-  const js = (await fsp.readFile(findAsset(['webview.js']), 'utf8')).replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
-  const css = await Promise.all([['media', 'webview.css'], ['media', 'report-theme.css']].map((p) => fsp.readFile(findAsset(p), 'utf8')));
+  const js = (await fsp.readFile(findAsset(['webview.js'], opts.assetsDir), 'utf8')).replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
+  const css = await Promise.all([['media', 'webview.css'], ['media', 'report-theme.css']].map((p) => fsp.readFile(findAsset(p, opts.assetsDir), 'utf8')));
   const html = renderWebviewHtml({
     nonce: makeNonce(),
     title: `Latent Lens — ${snapshot.title}`,

@@ -460,7 +460,11 @@ declare global {
     latentLens: unknown;
   }
 }
-window.latentLens = { state, map, decoder, perf, kl, loss, handle, estimateZ };
+/** Validate and apply one host → webview message (the host's path; also used by the benchmark). */
+async function receive(data: unknown): Promise<void> {
+  await handle(parseToWebviewMessage(data));
+}
+window.latentLens = { state, map, decoder, perf, kl, loss, receive, estimateZ };
 
 async function start(): Promise<void> {
   await decoder.init(params.get('backend') ?? 'cpu');

@@ -139,6 +139,11 @@ export class PointMap {
     this.scheduleRender();
   }
 
+  /** Pan by (dx, dy) CSS px (keyboard, benchmark). */
+  panBy(dx: number, dy: number): void {
+    d3.select(this.overlay).call(this.zoom.translateBy, dx / this.transform.k, dy / this.transform.k);
+  }
+
   resetView(): void {
     d3.select(this.overlay).call(this.zoom.transform, d3.zoomIdentity);
   }
