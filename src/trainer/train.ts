@@ -139,7 +139,10 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
   log(`backend ${opts.backend}; ${trainIdx.length} training and ${valIdx.length} validation images, ${data.labels.length} labels; ${stepsPerEpoch} steps per epoch`);
   await status('training');
 
+  const pending: StepMetrics[] = [];
   const checkpoint = async () => {
+    // Metrics first: a checkpoint never gets ahead of the logged curve.
+    await appendMetrics(runDir, pending.splice(0));
     await saveCheckpoint(runDir, { step: model.step, epoch, stepInEpoch }, await model.getState());
     emit({ type: 'checkpoint', step: model.step, epoch });
   };
@@ -214,7 +217,6 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
 
   let lastDecoderSave = Date.now(), lastCheckpoint = Date.now();
   let windowStart = performance.now(), windowImages = 0;
-  const pending: StepMetrics[] = [];
   try {
     for (; epoch < t.epochs; epoch++) {
       const order = shuffledIndices(trainIdx.length, t.seed * 31 + epoch);
@@ -245,8 +247,8 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
         x.dispose();
         windowImages += batch.length;
         if (!Number.isFinite(r.loss)) {
+          await appendMetrics(runDir, pending.splice(0));
           const message = `the loss became ${r.loss} at step ${model.step} (epoch ${epoch + 1}); training stopped and the last good checkpoint was kept. Try a lower learning rate (--lr, now ${t.learningRate}) or KL warm-up.`;
-          log(message, 'error');
           await writeStatus(runDir, { status: 'failed', step: model.step, epoch, backend: opts.backend, message });
           emit({ type: 'status', status: 'failed' });
           return { status: 'failed', message };
@@ -265,7 +267,6 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
           lastDecoderSave = Date.now();
         }
         if (Date.now() - lastCheckpoint > CHECKPOINT_MS) {
-          await appendMetrics(runDir, pending.splice(0));
           stepInEpoch++; await checkpoint(); stepInEpoch--;
           lastCheckpoint = Date.now();
         }
