@@ -41,6 +41,8 @@ export interface LatentLensApi {
   statusBarText(): string;
   train(args: TrainCommandArgs): Promise<RunController>;
   resume(runDir: string): Promise<RunController>;
+  /** The WebviewPanelSerializer's restore step (what VS Code calls after a window reload). */
+  deserialize(panel: vscode.WebviewPanel, state: PanelState | undefined): Promise<void>;
 }
 
 let api: Extension | undefined;
@@ -86,7 +88,7 @@ class Extension implements LatentLensApi {
       maxPoints: () => readSettings().maxPoints,
       openFile: (runDir, index) => void this.openDatasetFile(runDir, index),
     };
-    const reg = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+    const reg = (id: string, fn: (arg?: unknown) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
     reg('latentLens.trainOnFolder', (arg?: unknown) => this.trainCommand(arg));
     reg('latentLens.openRun', (arg?: unknown) => this.openRunCommand(arg));
     reg('latentLens.loadModel', (arg?: unknown) => this.loadModelCommand(arg));
@@ -98,14 +100,7 @@ class Extension implements LatentLensApi {
     reg('latentLens.showLog', () => this.output.show(true));
     context.subscriptions.push(
       vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel, state: PanelState | undefined) => {
-          const runDir = state?.latentLensRunDir;
-          if (!runDir || !fs.existsSync(runDir)) {
-            panel.dispose();
-            return;
-          }
-          LatentPanel.revive(panel, this.extensionUri, runDir, this.hooks);
-        },
+        deserializeWebviewPanel: (panel, state: PanelState | undefined) => this.deserialize(panel, state),
       }),
       this.output, this.statusBar, this.failureEmitter, this.startEmitter,
       { dispose: () => { for (const p of LatentPanel.all) p.dispose(); } },
@@ -117,6 +112,16 @@ class Extension implements LatentLensApi {
   // ───────────────────────────── API ─────────────────────────────
 
   panels(): LatentPanel[] { return LatentPanel.all; }
+
+  async deserialize(panel: vscode.WebviewPanel, state: PanelState | undefined): Promise<void> {
+    const runDir = state?.latentLensRunDir;
+    if (!runDir || !fs.existsSync(path.join(runDir, 'config.json'))) {
+      // The run folder is gone (or the state is unknown): close instead of showing an empty panel.
+      panel.dispose();
+      return;
+    }
+    LatentPanel.revive(panel, this.extensionUri, runDir, this.hooks);
+  }
   panel(runDir: string): LatentPanel | undefined { return LatentPanel.get(runDir); }
   statusBarText(): string { return this.statusBar.text; }
 
@@ -502,10 +507,10 @@ export function progressText(p: RunProgress): string {
 
 /** What the run folder says about itself (status.json, checkpoint.json, config.json). */
 export function readRunInfo(runDir: string): { status?: string; epoch: number; epochs: number; resumable: boolean } {
-  const read = (f: string): any => { try { return JSON.parse(fs.readFileSync(path.join(runDir, f), 'utf8')); } catch { return undefined; } };
-  const status = read('status.json');
-  const ckpt = read('checkpoint.json');
-  const config = read('config.json');
+  const read = <T>(f: string): Partial<T> | undefined => { try { return JSON.parse(fs.readFileSync(path.join(runDir, f), 'utf8')) as Partial<T>; } catch { return undefined; } };
+  const status = read<{ status: string; epoch: number }>('status.json');
+  const ckpt = read<{ epoch: number }>('checkpoint.json');
+  const config = read<{ training: { epochs: number } }>('config.json');
   const epochs = config?.training?.epochs ?? 0;
   const epoch = ckpt?.epoch ?? status?.epoch ?? 0;
   const finished = status?.status === 'completed';

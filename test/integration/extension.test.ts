@@ -1,0 +1,242 @@
+/**
+ * Latent Lens in a real VS Code extension host, with the real trainer (dist/cli.js) on the
+ * embedded sample (samples/fashion-mnist-2k: 2,000 PNGs in 10 class folders).
+ *
+ * The tests run in order and share the first run: train 1 epoch through the command's
+ * programmatic arguments (measuring the extension host's event-loop delay meanwhile), check the
+ * run folder, the panel and a protocol round trip with its webview, the serializer, then
+ * pause/resume/stop and a killed trainer on runs of their own.
+ */
+import type {} from 'mocha';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+import type { LatentLensApi } from '../../src/extension/extension';
+import type { RunController } from '../../src/extension/runController';
+import type { TrainerEvent } from '../../src/shared/protocol';
+import { VIEW_TYPE } from '../../src/extension/latentPanel';
+import { figures } from './index';
+
+const EXTENSION_ID = 'latent-lens.latent-lens';
+
+async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 120_000, everyMs = 100): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Resolves with the first trainer event that matches. */
+function nextEvent<T extends TrainerEvent['type']>(ctl: RunController, type: T, match: (e: Extract<TrainerEvent, { type: T }>) => boolean = () => true, timeoutMs = 300_000): Promise<Extract<TrainerEvent, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { ctl.off('event', on); reject(new Error(`timed out waiting for trainer event ${type}`)); }, timeoutMs);
+    const on = (e: TrainerEvent) => {
+      if (e.type === type && match(e as Extract<TrainerEvent, { type: T }>)) {
+        clearTimeout(timer);
+        ctl.off('event', on);
+        resolve(e as Extract<TrainerEvent, { type: T }>);
+      }
+    };
+    ctl.on('event', on);
+  });
+}
+
+const readJson = (f: string) => JSON.parse(fs.readFileSync(f, 'utf8'));
+
+describe('Latent Lens in VS Code', function () {
+  let api: LatentLensApi;
+  let sample: string;
+  let runsRoot: string;
+  let firstRun: string;
+
+  before(async function () {
+    const ext = vscode.extensions.getExtension<LatentLensApi>(EXTENSION_ID);
+    assert.ok(ext, `extension ${EXTENSION_ID} is loaded`);
+    api = await ext.activate();
+    sample = process.env.LATENT_LENS_SAMPLE ?? path.join(ext.extensionPath, 'samples', 'fashion-mnist-2k');
+    assert.ok(fs.existsSync(sample), `sample folder ${sample}`);
+    const ws = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    assert.ok(ws, 'a workspace folder is open');
+    runsRoot = path.join(ws, '.vae-runs');
+    figures.backend = process.env.LATENT_LENS_BACKEND ?? 'auto';
+  });
+
+  after(async function () {
+    // Leave no trainer behind.
+    for (const r of api?.runs.values() ?? []) if (r.running) r.kill();
+  });
+
+  it('registers the VAE commands and declares workspace trust', async function () {
+    const all = await vscode.commands.getCommands(true);
+    for (const c of ['trainOnFolder', 'openRun', 'loadModel', 'showLatentSpace', 'pauseTraining', 'resumeTraining', 'stopTraining']) {
+      assert.ok(all.includes(`latentLens.${c}`), `latentLens.${c} is registered`);
+    }
+    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON;
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+    const titles = pkg.contributes.commands.map((c: { category: string; title: string }) => `${c.category}: ${c.title}`);
+    assert.ok(titles.includes('VAE: Train on Folder'));
+    assert.ok(vscode.workspace.isTrusted, 'the test workspace is trusted');
+    const cfg = vscode.workspace.getConfiguration('latentLens');
+    assert.equal(cfg.get('runsDirectory'), '.vae-runs');
+  });
+
+  it('"VAE: Train on Folder" with programmatic arguments trains 1 epoch and writes the run folder; the extension host stays responsive', async function () {
+    firstRun = path.join(runsRoot, `it-train-${Date.now()}`);
+    const h = monitorEventLoopDelay({ resolution: 10 });
+    h.enable();
+    const t0 = Date.now();
+    const res = await vscode.commands.executeCommand<{ runDir: string }>('latentLens.trainOnFolder', {
+      folder: sample, runDir: firstRun, epochs: 1, confirm: false, backend: process.env.LATENT_LENS_BACKEND,
+    });
+    assert.equal(res?.runDir, firstRun);
+    const ctl = api.runs.get(firstRun);
+    assert.ok(ctl, 'the run is tracked');
+    let steps = 0;
+    ctl.on('event', (e) => { if (e.type === 'step') steps++; });
+    await waitFor('the status bar to show the run', () => /VAE/.test(api.statusBarText()), 60_000);
+    const exit = await ctl.exited;
+    h.disable();
+    const trainMs = Date.now() - t0;
+    const p99 = h.percentile(99) / 1e6;
+    const max = h.max / 1e6;
+    figures.eventLoopDelayP99Ms = Math.round(p99 * 10) / 10;
+    figures.eventLoopDelayMaxMs = Math.round(max * 10) / 10;
+    figures.eventLoopDelayMeanMs = Math.round((h.mean / 1e6) * 10) / 10;
+    figures.trainOneEpochMs = trainMs;
+    figures.trainBackend = ctl.progress.backend;
+    console.log(`event-loop delay of the extension host while training: p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms (1 epoch in ${(trainMs / 1000).toFixed(1)} s, backend ${ctl.progress.backend})`);
+    assert.equal(exit.unexpected, false, `trainer exit: ${exit.message}\n${exit.stderrTail}`);
+    assert.equal(exit.code, 0);
+    assert.equal(exit.done?.status, 'completed');
+    assert.ok(steps > 0, 'step events were relayed');
+    assert.equal(ctl.droppedMessages, 0, 'every trainer message was valid');
+
+    // The run folder (docs/run-directory.md).
+    const config = readJson(path.join(firstRun, 'config.json'));
+    assert.equal(config.training.epochs, 1);
+    assert.equal(path.resolve(config.dataDir), path.resolve(sample));
+    assert.equal(readJson(path.join(firstRun, 'status.json')).status, 'completed');
+    const dataset = readJson(path.join(firstRun, 'dataset.json'));
+    assert.equal(dataset.images.length, 2000);
+    assert.equal(dataset.labels.length, 10);
+    const metrics = fs.readFileSync(path.join(firstRun, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.ok(metrics.some((m) => m.kind === 'epoch'), 'metrics.jsonl has an epoch line');
+    assert.ok(metrics.some((m) => m.kind === 'step'), 'metrics.jsonl has step lines');
+    const ckpt = readJson(path.join(firstRun, 'checkpoint.json'));
+    assert.ok(fs.existsSync(path.join(firstRun, ckpt.dir ?? '', 'state.json')) || fs.existsSync(path.join(firstRun, 'checkpoints')), 'a checkpoint was written');
+    for (const f of ['model/encoder/model.json', 'model/decoder/model.json', 'latents/index.json', 'latents/projection.json']) {
+      assert.ok(fs.existsSync(path.join(firstRun, f)), `${f} exists`);
+    }
+    const idx = readJson(path.join(firstRun, 'latents', 'index.json'));
+    assert.equal(idx.count, 2000);
+    assert.equal(fs.statSync(path.join(firstRun, 'latents', 'mu.f32')).size, 2000 * idx.latentDim * 4);
+    assert.match(api.statusBarText(), /VAE .*completed/);
+
+    assert.ok(p99 < 50, `event-loop delay p99 ${p99.toFixed(1)} ms < 50 ms`);
+  });
+
+  it('the run has a panel, and the webview pulls its snapshot on ready (protocol round trip)', async function () {
+    assert.ok(firstRun, 'the training test ran');
+    // A fresh panel: its webview loads, sends `ready` and gets the whole run as one snapshot.
+    api.panel(firstRun)?.webviewPanel.dispose();
+    await vscode.commands.executeCommand('latentLens.showLatentSpace', firstRun);
+    const lp = api.panel(firstRun)!;
+    assert.ok(lp, 'a LatentPanel for the run');
+    const replies: { inReplyTo?: number; count: number }[] = [];
+    lp.onDidPostMessage((m) => { if (m.type === 'snapshot') replies.push({ inReplyTo: m.inReplyTo, count: m.snapshot.count }); });
+    const ready = await new Promise<{ messageId: number }>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('the webview never sent ready')), 60_000);
+      if (lp.stats.ready > 0) { clearTimeout(t); resolve({ messageId: -1 }); return; }
+      lp.onDidReceiveMessage((m) => { if (m.type === 'ready') { clearTimeout(t); resolve(m); } });
+    });
+    await waitFor('the snapshot reply', () => lp.stats.snapshots > 0 && lp.stats.lastSnapshotCount >= 0, 60_000);
+    if (ready.messageId >= 0) {
+      await waitFor('the snapshot in reply to ready', () => replies.find((r) => r.inReplyTo === ready.messageId), 30_000);
+    }
+    assert.equal(lp.stats.lastSnapshotCount, 2000, 'the snapshot carries every image');
+    assert.equal(lp.stats.invalid, 0, 'every webview message was valid');
+    // Only one panel per run.
+    await vscode.commands.executeCommand('latentLens.showLatentSpace', firstRun);
+    assert.equal(api.panels().filter((p) => p.runDir === firstRun).length, 1);
+  });
+
+  it('restores a panel through the webview serializer', async function () {
+    assert.ok(firstRun, 'the training test ran');
+    api.panel(firstRun)?.webviewPanel.dispose();
+    // What VS Code does after a window reload: a panel of our view type plus the state the
+    // webview saved; the serializer turns it back into the run's LatentPanel.
+    const raw = vscode.window.createWebviewPanel(VIEW_TYPE, 'restored', vscode.ViewColumn.Active, { enableScripts: true });
+    await api.deserialize(raw, { latentLensRunDir: firstRun });
+    const lp = api.panel(firstRun);
+    assert.ok(lp, 'the serializer revived the run panel');
+    await waitFor('the revived webview to pull its snapshot', () => lp.stats.snapshots > 0, 60_000);
+    assert.equal(lp.stats.lastSnapshotCount, 2000);
+    // Unknown state: the serializer closes the panel instead of showing an empty one.
+    const stray = vscode.window.createWebviewPanel(VIEW_TYPE, 'stray', vscode.ViewColumn.Active, {});
+    let disposed = false;
+    stray.onDidDispose(() => { disposed = true; });
+    await api.deserialize(stray, {});
+    assert.ok(disposed, 'a panel without a run folder is closed');
+  });
+
+  it('pauses, resumes and stops training (stop writes a final checkpoint)', async function () {
+    const runDir = path.join(runsRoot, `it-pause-${Date.now()}`);
+    const res = await vscode.commands.executeCommand<{ runDir: string }>('latentLens.trainOnFolder', {
+      folder: sample, runDir, epochs: 5, confirm: false, showPanel: false, backend: process.env.LATENT_LENS_BACKEND,
+    });
+    assert.equal(res?.runDir, runDir);
+    const ctl = api.runs.get(runDir)!;
+    await nextEvent(ctl, 'step');
+    const paused = nextEvent(ctl, 'status', (e) => e.status === 'paused', 60_000);
+    assert.equal(await vscode.commands.executeCommand('latentLens.pauseTraining'), true);
+    await paused;
+    const stepAtPause = ctl.progress.step;
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal(ctl.progress.step, stepAtPause, 'no steps while paused');
+    assert.match(api.statusBarText(), /paused/);
+    const resumed = nextEvent(ctl, 'step', (e) => e.metrics.step > stepAtPause, 120_000);
+    assert.equal(await vscode.commands.executeCommand('latentLens.resumeTraining'), true);
+    await resumed;
+    const checkpoint = nextEvent(ctl, 'checkpoint', () => true, 120_000);
+    assert.equal(await vscode.commands.executeCommand('latentLens.stopTraining'), true);
+    await checkpoint;
+    const exit = await ctl.exited;
+    assert.equal(exit.code, 0, exit.message);
+    assert.equal(exit.unexpected, false);
+    assert.equal(exit.done?.status, 'stopped');
+    assert.equal(readJson(path.join(runDir, 'status.json')).status, 'stopped');
+    assert.ok(fs.existsSync(path.join(runDir, 'checkpoint.json')), 'final checkpoint');
+    assert.equal(api.failures.filter((f) => f.runDir === runDir).length, 0, 'a stop is not reported as a failure');
+  });
+
+  it('reports a killed trainer with "Resume from last checkpoint", and the run resumes to completion', async function () {
+    const runDir = path.join(runsRoot, `it-kill-${Date.now()}`);
+    await vscode.commands.executeCommand('latentLens.trainOnFolder', {
+      folder: sample, runDir, epochs: 2, confirm: false, showPanel: false, backend: process.env.LATENT_LENS_BACKEND,
+    });
+    const ctl = api.runs.get(runDir)!;
+    await nextEvent(ctl, 'checkpoint');
+    const reported = new Promise<{ message: string; offeredResume: boolean }>((resolve) => {
+      const d = api.onDidReportFailure((f) => { if (f.runDir === runDir) { d.dispose(); resolve(f); } });
+    });
+    ctl.kill('SIGKILL');
+    const failure = await reported;
+    assert.match(failure.message, /SIGKILL/);
+    assert.equal(failure.offeredResume, true, 'a checkpoint exists, so resuming is offered');
+    // What the "Resume from last checkpoint" action runs.
+    const resumedRun = await vscode.commands.executeCommand<{ runDir: string }>('latentLens.resumeRun', runDir);
+    assert.equal(resumedRun?.runDir, runDir);
+    const ctl2 = api.runs.get(runDir)!;
+    assert.notEqual(ctl2, ctl);
+    const started = await nextEvent(ctl2, 'started');
+    assert.ok(started.step > 0, `resumed at step ${started.step}`);
+    const exit = await ctl2.exited;
+    assert.equal(exit.done?.status, 'completed', exit.message);
+    assert.equal(readJson(path.join(runDir, 'status.json')).status, 'completed');
+  });
+});
