@@ -71,26 +71,33 @@ function geometry(xShape: [number, number, number, number], filterShape: [number
   };
 }
 
-/** Pads (positive) or crops (negative) the spatial axes `ah`, `aw` of `t`. Returns `t` itself when nothing changes. */
-function padOrCrop(backend: Backend, t: TensorInfo, ah: number, aw: number,
-  top: number, bottom: number, left: number, right: number): TensorInfo {
-  let cur = t;
-  if (top < 0 || bottom < 0 || left < 0 || right < 0) {
-    const begin = cur.shape.map(() => 0);
-    const sz = cur.shape.slice();
-    begin[ah] = Math.max(0, -top); sz[ah] -= Math.max(0, -top) + Math.max(0, -bottom);
-    begin[aw] = Math.max(0, -left); sz[aw] -= Math.max(0, -left) + Math.max(0, -right);
-    cur = run(backend, 'Slice', { x: cur }, { begin, size: sz });
+// ---------------------------------------------------------------------------------------
+// Heap access. The backend's data-movement kernels (StridedSlice, DepthToSpace, Transpose,
+// multi-axis Slice, PadV2) are generic per-element loops, 10–100× slower than a JIT-compiled
+// JS loop over the same memory, so the im2col / col2im steps run in JS directly on the wasm
+// heap. Views must be re-taken after every allocation (the heap may grow and move).
+
+function view(backend: Backend, t: TensorInfo): Float32Array {
+  return (backend as unknown as { typedArrayFromHeap(t: TensorInfo): Float32Array }).typedArrayFromHeap(t);
+}
+
+function alloc(backend: Backend, shape: number[]): TensorInfo {
+  return backend.makeOutput(shape, 'float32');
+}
+
+/** [rows, cols] → [cols, rows] in JS, blocked for the cache. */
+function transpose2d(src: Float32Array, dst: Float32Array, rows: number, cols: number): void {
+  const BS = 32;
+  for (let r0 = 0; r0 < rows; r0 += BS) {
+    const r1 = Math.min(rows, r0 + BS);
+    for (let c0 = 0; c0 < cols; c0 += BS) {
+      const c1 = Math.min(cols, c0 + BS);
+      for (let r = r0; r < r1; r++) {
+        const so = r * cols;
+        for (let c = c0; c < c1; c++) dst[c * rows + r] = src[so + c];
+      }
+    }
   }
-  if (top > 0 || bottom > 0 || left > 0 || right > 0) {
-    const paddings = cur.shape.map(() => [0, 0]);
-    paddings[ah] = [Math.max(0, top), Math.max(0, bottom)];
-    paddings[aw] = [Math.max(0, left), Math.max(0, right)];
-    const padded = run(backend, 'PadV2', { x: cur }, { paddings, constantValue: 0 });
-    if (cur !== t) free(backend, cur);
-    cur = padded;
-  }
-  return cur;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -103,37 +110,46 @@ export function conv2dBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; 
   const fShape = filterShape as [number, number, number, number];
   const g = geometry(x.shape as [number, number, number, number], fShape, strides as [number, number], pad, dimRoundingMode, dataFormat);
   const { batch, inH, inW, inC, outH, outW, outC, kH, kW, sH, sW, padTop, padLeft } = g;
+  const m = batch * outH * outW;
+  const k = kH * kW * inC;
 
-  // x → channel-first [Ci, B, H, W], padded so that every window lies inside.
-  const xT = run(backend, 'Transpose', { x }, { perm: [3, 0, 1, 2] });
-  const needH = (outH - 1) * sH + kH;
-  const needW = (outW - 1) * sW + kW;
-  const xP = padOrCrop(backend, xT, 2, 3, padTop, needH - inH - padTop, padLeft, needW - inW - padLeft);
-  if (xP !== xT) free(backend, xT);
-
-  // Transposed im2col: [KH·KW·Ci, B, OH, OW], rows ordered (kh, kw, ci) like the filter.
-  const pieces: TensorInfo[] = [];
-  for (let kh = 0; kh < kH; kh++) {
-    for (let kw = 0; kw < kW; kw++) {
-      if (sH === 1 && sW === 1) {
-        pieces.push(run(backend, 'Slice', { x: xP }, { begin: [0, 0, kh, kw], size: [inC, batch, outH, outW] }));
-      } else {
-        pieces.push(run(backend, 'StridedSlice', { x: xP }, {
-          begin: [0, 0, kh, kw], end: [inC, batch, kh + (outH - 1) * sH + 1, kw + (outW - 1) * sW + 1],
-          strides: [1, 1, sH, sW], beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
-        }));
+  // Transposed im2col: colsT[(kh, kw, ci), m] = x[b, oh·s+kh−pt, ow·s+kw−pl, ci] (0 outside),
+  // m = (b, oh, ow). Then dW [K, Co] = colsT [K, m] × dy [m, Co]: a plain matMul whose
+  // result already has the filter's layout, and dy is used as it is.
+  const colsT = alloc(backend, [k, m]);
+  {
+    const xv = view(backend, x);
+    const cv = view(backend, colsT);
+    const BM = 64; // m-block: its x rows stay in L1 while Ci rows of colsT are written
+    const srcOf = new Int32Array(BM);
+    for (let kh = 0; kh < kH; kh++) {
+      for (let kw = 0; kw < kW; kw++) {
+        const rowBase = (kh * kW + kw) * inC;
+        for (let m0 = 0; m0 < m; m0 += BM) {
+          const m1 = Math.min(m, m0 + BM);
+          for (let mm = m0; mm < m1; mm++) {
+            const ow = mm % outW;
+            const t = (mm - ow) / outW;
+            const oh = t % outH;
+            const b = (t - oh) / outH;
+            const ih = oh * sH + kh - padTop;
+            const iw = ow * sW + kw - padLeft;
+            srcOf[mm - m0] = ih < 0 || ih >= inH || iw < 0 || iw >= inW ? -1 : ((b * inH + ih) * inW + iw) * inC;
+          }
+          for (let c = 0; c < inC; c++) {
+            const dst = (rowBase + c) * m;
+            for (let mm = m0; mm < m1; mm++) {
+              const src = srcOf[mm - m0];
+              cv[dst + mm] = src < 0 ? 0 : xv[src + c];
+            }
+          }
+        }
       }
     }
   }
-  free(backend, xP);
-  const cols = pieces.length === 1 ? pieces[0] : run(backend, 'Concat', pieces, { axis: 0 });
-  if (pieces.length > 1) free(backend, ...pieces);
-
-  const m = batch * outH * outW;
-  const a = run(backend, 'Reshape', { x: cols }, { shape: [kH * kW * inC, m] });
-  const b = run(backend, 'Reshape', { x: dy }, { shape: [m, outC] });
-  const prod = run(backend, 'BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
-  free(backend, cols, a, b);
+  const dy2 = run(backend, 'Reshape', { x: dy }, { shape: [m, outC] });
+  const prod = run(backend, 'BatchMatMul', { a: colsT, b: dy2 }, { transposeA: false, transposeB: false });
+  free(backend, colsT, dy2);
   const out = run(backend, 'Reshape', { x: prod }, { shape: fShape });
   free(backend, prod);
   return out;
@@ -141,44 +157,6 @@ export function conv2dBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; 
 
 // ---------------------------------------------------------------------------------------
 // Conv2DBackpropInput
-
-interface PhasePlan { dMin: number; taps: number; phaseRows: number }
-
-/** Per axis: which dy rows feed output rows h = s·i + p (see the header comment). */
-function phasePlan(inLen: number, outLen: number, k: number, s: number, padBefore: number): PhasePlan {
-  const dMin = Math.ceil((padBefore - k + 1) / s);
-  const dMax = Math.floor((s - 1 + padBefore) / s);
-  return { dMin, taps: dMax - dMin + 1, phaseRows: Math.ceil(inLen / s) };
-}
-
-let originalBackpropInput: tf.KernelFunc | null = null;
-
-function packPhaseFilter(w: Float32Array, kH: number, kW: number, inC: number, outC: number,
-  sH: number, sW: number, ph: PhasePlan, pw: PhasePlan, padTop: number, padLeft: number): Float32Array {
-  // Result layout: [Th, Tw, outC (conv input channels), sH·sW·inC (conv output channels)].
-  const th = ph.taps, tw = pw.taps, oc = sH * sW * inC;
-  const out = new Float32Array(th * tw * outC * oc);
-  for (let t = 0; t < th; t++) {
-    for (let py = 0; py < sH; py++) {
-      const kh = py + padTop - sH * (t + ph.dMin);
-      if (kh < 0 || kh >= kH) continue;
-      for (let u = 0; u < tw; u++) {
-        for (let px = 0; px < sW; px++) {
-          const kw = px + padLeft - sW * (u + pw.dMin);
-          if (kw < 0 || kw >= kW) continue;
-          const chBase = (py * sW + px) * inC;
-          for (let ci = 0; ci < inC; ci++) {
-            const src = ((kh * kW + kw) * inC + ci) * outC;
-            for (let co = 0; co < outC; co++) {
-              out[((t * tw + u) * outC + co) * oc + chBase + ci] = w[src + co];
-            }
-          }
-        }
-      }
-    }
-  }
-  return out;
-}
 
 export function conv2dBackpropInputWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): TensorInfo {
   const backend = args.backend as Backend;
@@ -188,38 +166,141 @@ export function conv2dBackpropInputWasm(args: { inputs: tf.NamedTensorInfoMap; b
   const fShape = filter.shape as [number, number, number, number];
   const g = geometry(xShape, fShape, strides as [number, number], pad, dimRoundingMode, dataFormat);
   const { batch, inH, inW, inC, outH, outW, outC, kH, kW, sH, sW, padTop, padLeft } = g;
-  if (sH !== sW) {
-    // DepthToSpace needs one block size; unequal strides are not used by Latent Lens.
-    if (!originalBackpropInput) throw new Error('Conv2DBackpropInput on wasm: unequal strides are not supported');
-    return originalBackpropInput(args as unknown as Parameters<tf.KernelFunc>[0]) as TensorInfo;
+
+  if (sH === 1 && sW === 1) {
+    // Full correlation with the flipped, channel-swapped filter: one XNNPACK Conv2D, with
+    // the padding done by XNNPACK itself.
+    // (outH + padTop' + padBottom − kH + 1 = inH with padTop' = kH − 1 − padTop)
+    const padBottom = inH - outH + padTop;
+    const padRight = inW - outW + padLeft;
+    const pads = [kH - 1 - padTop, padBottom, kW - 1 - padLeft, padRight];
+    if (pads.every((p) => p >= 0)) {
+      const w = backend.readSync(filter.dataId) as Float32Array;
+      const flipped = new Float32Array(w.length);
+      for (let kh = 0; kh < kH; kh++) {
+        for (let kw = 0; kw < kW; kw++) {
+          const dst = ((kH - 1 - kh) * kW + (kW - 1 - kw)) * outC * inC;
+          for (let ci = 0; ci < inC; ci++) {
+            const src = ((kh * kW + kw) * inC + ci) * outC;
+            for (let co = 0; co < outC; co++) flipped[dst + co * inC + ci] = w[src + co];
+          }
+        }
+      }
+      const wF = backend.makeOutput([kH, kW, outC, inC], 'float32', undefined, flipped);
+      const res = run(backend, 'Conv2D', { x: dy, filter: wF }, {
+        strides: [1, 1], pad: [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]],
+        dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined,
+      });
+      free(backend, wF);
+      return res;
+    }
   }
 
-  const ph = phasePlan(inH, outH, kH, sH, padTop);
-  const pw = phasePlan(inW, outW, kW, sW, padLeft);
-
-  // dy cropped/padded so that phase row i reads dy rows i+dMin … i+dMin+T−1.
-  const needH = ph.phaseRows + ph.taps - 1;
-  const needW = pw.phaseRows + pw.taps - 1;
-  const dyP = padOrCrop(backend, dy, 1, 2, -ph.dMin, ph.dMin + needH - outH, -pw.dMin, pw.dMin + needW - outW);
-
-  // The filter is small (KH·KW·Ci·Co floats): rearrange it on the JS side.
-  const w = backend.readSync(filter.dataId) as Float32Array;
-  const packed = packPhaseFilter(w, kH, kW, inC, outC, sH, sW, ph, pw, padTop, padLeft);
-  const wP = backend.makeOutput([ph.taps, pw.taps, outC, sH * sW * inC], 'float32', undefined, packed);
-  const conv = run(backend, 'Conv2D', { x: dyP, filter: wP }, {
-    strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined,
-  });
-  if (dyP !== dy) free(backend, dyP);
-  free(backend, wP);
-
-  let full = conv;
-  if (sH > 1) {
-    full = run(backend, 'DepthToSpace', { x: conv }, { blockSize: sH, dataFormat: 'NHWC' });
-    free(backend, conv);
+  // Strided: cols = dy [m, Co] × Wᵀ [Co, (kh, kw, ci)] in XNNPACK, then col2im in JS:
+  // dx[b, oh·s+kh−pt, ow·s+kw−pl, :] += cols[(b, oh, ow), (kh, kw), :].
+  const m = batch * outH * outW;
+  const k = kH * kW * inC;
+  const a = run(backend, 'Reshape', { x: dy }, { shape: [m, outC] });
+  const wt = alloc(backend, [outC, k]);
+  transpose2d(view(backend, filter), view(backend, wt), k, outC);
+  const cols = run(backend, 'BatchMatMul', { a, b: wt }, { transposeA: false, transposeB: false });
+  free(backend, a, wt);
+  const out = alloc(backend, xShape);
+  {
+    const cv = view(backend, cols);
+    const ov = view(backend, out);
+    ov.fill(0);
+    let row = 0;
+    for (let b = 0; b < batch; b++) {
+      for (let oh = 0; oh < outH; oh++) {
+        for (let ow = 0; ow < outW; ow++, row += k) {
+          let o = row;
+          for (let kh = 0; kh < kH; kh++) {
+            const ih = oh * sH + kh - padTop;
+            if (ih < 0 || ih >= inH) { o += kW * inC; continue; }
+            const rowBase = (b * inH + ih) * inW;
+            for (let kw = 0; kw < kW; kw++, o += inC) {
+              const iw = ow * sW + kw - padLeft;
+              if (iw < 0 || iw >= inW) continue;
+              const dst = (rowBase + iw) * inC;
+              for (let c = 0; c < inC; c++) ov[dst + c] += cv[o + c];
+            }
+          }
+        }
+      }
+    }
   }
-  if (full.shape[1] === inH && full.shape[2] === inW) return full;
-  const out = run(backend, 'Slice', { x: full }, { begin: [0, 0, 0, 0], size: [batch, inH, inW, inC] });
-  free(backend, full);
+  free(backend, cols);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// BatchMatMul with transposeA / transposeB: wasm's kernel handles the transposed forms 10–20×
+// slower than the plain one (the gradients of every matMul use them), so transpose the
+// operand in JS and call the plain form.
+
+let originalBatchMatMul: tf.KernelFunc | null = null;
+
+function transposedLast2(backend: Backend, t: TensorInfo): TensorInfo {
+  const r = t.shape.length;
+  const rows = t.shape[r - 2], cols = t.shape[r - 1];
+  const batch = t.shape.slice(0, r - 2).reduce((p, q) => p * q, 1);
+  const out = alloc(backend, [...t.shape.slice(0, r - 2), cols, rows]);
+  const src = view(backend, t), dst = view(backend, out);
+  const n = rows * cols;
+  for (let i = 0; i < batch; i++) transpose2d(src.subarray(i * n, (i + 1) * n), dst.subarray(i * n, (i + 1) * n), rows, cols);
+  return out;
+}
+
+export function batchMatMulWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): TensorInfo {
+  const backend = args.backend as Backend;
+  const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+  const { transposeA, transposeB } = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
+  const orig = originalBatchMatMul as tf.KernelFunc;
+  if ((!transposeA && !transposeB) || a.dtype !== 'float32' || b.dtype !== 'float32') {
+    return orig(args as unknown as Parameters<tf.KernelFunc>[0]) as TensorInfo;
+  }
+  const a2 = transposeA ? transposedLast2(backend, a) : a;
+  const b2 = transposeB ? transposedLast2(backend, b) : b;
+  const out = orig({ inputs: { a: a2, b: b2 }, backend, attrs: { ...args.attrs, transposeA: false, transposeB: false } }) as TensorInfo;
+  if (a2 !== a) free(backend, a2);
+  if (b2 !== b) free(backend, b2);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Sum over leading axes (bias gradients: [B, H, W, C] → [C]): wasm's kernel first transposes
+// the reduced axes to the end with its slow generic Transpose; a JS column sum is ~30× faster.
+
+let originalSum: tf.KernelFunc | null = null;
+
+export function sumWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): TensorInfo {
+  const backend = args.backend as Backend;
+  const { x } = args.inputs as { x: TensorInfo };
+  const { axis, keepDims } = (args.attrs ?? {}) as { axis: number | number[]; keepDims?: boolean };
+  const rank = x.shape.length;
+  const axes = tf.util.parseAxisParam(axis, x.shape).slice().sort((p, q) => p - q);
+  const leading = axes.length > 0 && axes.length < rank && axes.every((ax, i) => ax === i);
+  if (!leading || x.dtype !== 'float32') return (originalSum as tf.KernelFunc)(args as unknown as Parameters<tf.KernelFunc>[0]) as TensorInfo;
+  const outer = x.shape.slice(0, axes.length).reduce((p, q) => p * q, 1);
+  const innerShape = x.shape.slice(axes.length);
+  const inner = innerShape.reduce((p, q) => p * q, 1);
+  const out = alloc(backend, keepDims ? [...x.shape.slice(0, axes.length).map(() => 1), ...innerShape] : innerShape);
+  const xv = view(backend, x), ov = view(backend, out);
+  if (inner <= 4096) {
+    const acc = new Float64Array(inner);
+    for (let o = 0; o < outer; o++) {
+      const base = o * inner;
+      for (let i = 0; i < inner; i++) acc[i] += xv[base + i];
+    }
+    for (let i = 0; i < inner; i++) ov[i] = acc[i];
+  } else {
+    ov.fill(0);
+    for (let o = 0; o < outer; o++) {
+      const base = o * inner;
+      for (let i = 0; i < inner; i++) ov[i] += xv[base + i];
+    }
+  }
   return out;
 }
 
@@ -245,12 +326,22 @@ export function registerWasmTrainingKernels(): void {
   }
   const existing = tf.getKernel('Conv2DBackpropInput', BACKEND);
   if (existing && existing.kernelFunc !== (conv2dBackpropInputWasm as unknown as tf.KernelFunc)) {
-    originalBackpropInput = existing.kernelFunc;
-    // Keep the original's setupFunc so it still works as the fallback (its cwrap needs it).
     tf.unregisterKernel('Conv2DBackpropInput', BACKEND);
     tf.registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: BACKEND, setupFunc: existing.setupFunc, kernelFunc: conv2dBackpropInputWasm as unknown as tf.KernelFunc });
   } else if (!existing) {
     tf.registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: BACKEND, kernelFunc: conv2dBackpropInputWasm as unknown as tf.KernelFunc });
+  }
+  const mm = tf.getKernel('BatchMatMul', BACKEND);
+  if (mm && mm.kernelFunc !== (batchMatMulWasm as unknown as tf.KernelFunc)) {
+    originalBatchMatMul = mm.kernelFunc;
+    tf.unregisterKernel('BatchMatMul', BACKEND);
+    tf.registerKernel({ kernelName: 'BatchMatMul', backendName: BACKEND, setupFunc: mm.setupFunc, kernelFunc: batchMatMulWasm as unknown as tf.KernelFunc });
+  }
+  const sum = tf.getKernel('Sum', BACKEND);
+  if (sum && sum.kernelFunc !== (sumWasm as unknown as tf.KernelFunc)) {
+    originalSum = sum.kernelFunc;
+    tf.unregisterKernel('Sum', BACKEND);
+    tf.registerKernel({ kernelName: 'Sum', backendName: BACKEND, setupFunc: sum.setupFunc, kernelFunc: sumWasm as unknown as tf.KernelFunc });
   }
   registered = true;
 }

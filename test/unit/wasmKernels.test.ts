@@ -91,6 +91,33 @@ describe('wasm training kernels', () => {
     });
   }
 
+  for (const [ta, tb] of [[true, false], [false, true], [true, true]] as const) {
+    test(`BatchMatMul transposeA=${ta} transposeB=${tb} (2-D and batched)`, async () => {
+      const a2 = seeded(ta ? [37, 5] : [5, 37], 10), b2 = seeded(tb ? [3, 37] : [37, 3], 11);
+      const a3 = seeded(ta ? [2, 37, 5] : [2, 5, 37], 12), b3 = seeded(tb ? [2, 3, 37] : [2, 37, 3], 13);
+      const make = () => [
+        tf.matMul(tf.tensor(a2.values, a2.shape), tf.tensor(b2.values, b2.shape), ta, tb),
+        tf.matMul(tf.tensor(a3.values, a3.shape), tf.tensor(b3.values, b3.shape), ta, tb),
+      ];
+      const want = await on('cpu', make);
+      const got = await on('wasm', make);
+      for (let i = 0; i < want.length; i++) assert.ok(maxRelErr(got[i], want[i]) <= 1e-5, `output ${i}: ${maxRelErr(got[i], want[i])}`);
+    });
+  }
+
+  test('Sum over leading axes (with and without keepDims) and over other axes', async () => {
+    const x = seeded([3, 4, 5, 6], 14);
+    const make = () => {
+      const t = tf.tensor(x.values, x.shape);
+      return [tf.sum(t, [0, 1, 2]), tf.sum(t, [1, 0], true), tf.sum(t, 0), tf.sum(t, [1, 3]), tf.sum(t), tf.sum(t, -1)];
+    };
+    const want = await on('cpu', make);
+    const got = await on('wasm', make);
+    for (let i = 0; i < want.length; i++) assert.ok(maxRelErr(got[i], want[i]) <= 1e-5, `output ${i}: ${maxRelErr(got[i], want[i])}`);
+    await tf.setBackend('wasm');
+    assert.deepEqual(tf.tidy(() => tf.sum(tf.ones([2, 3, 4]), [0, 1], true).shape), [1, 1, 4]);
+  });
+
   test('full gradient of a tiny conv + conv-transpose model matches cpu', async () => {
     const x = seeded([3, 12, 10, 2], 5);
     const w1 = seeded([3, 3, 2, 4], 6);
