@@ -269,7 +269,8 @@ async function panelProbe(page) {
         if (!document.body?.dataset?.runDir) return null;
         const canvases = [...document.querySelectorAll('canvas')].map((c) => ({ w: c.width, h: c.height }));
         const text = document.body.innerText.slice(0, 2000);
-        const m = /([\d,]+)\s*(?:points|images)/i.exec(text);
+        // The panel's status line says "N of M images shown" once it has drawn a snapshot.
+        const m = /([\d,]+) of ([\d,]+) images shown/i.exec(text);
         return { canvases, text, points: m ? Number(m[1].replace(/,/g, '')) : null, circles: document.querySelectorAll('svg circle').length };
       });
       if (r) return r;
@@ -307,14 +308,20 @@ async function runUiTest(vsix) {
       await page.goto(url);
       await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
       await page.locator('.statusbar').waitFor({ timeout: 60_000 });
-      await sleep(3000);
-      // The command palette.
-      await page.keyboard.press('F1');
+      // The command palette (the extension's commands appear once the extension host is up).
       const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ state: 'visible', timeout: 30_000 });
-      await input.fill('>VAE: Train on Folder');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Train on Folder' }).first().waitFor({ timeout: 30_000 });
-      await page.keyboard.press('Enter');
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'VAE: Train on Folder' }).first();
+      for (let attempt = 0; ; attempt++) {
+        await page.keyboard.press('F1');
+        await input.waitFor({ state: 'visible', timeout: 30_000 });
+        await input.fill('>VAE: Train on Folder');
+        try { await row.waitFor({ timeout: 5000 }); break; } catch (e) {
+          if (attempt >= 24) throw e;
+          await page.keyboard.press('Escape');
+          await sleep(2000);
+        }
+      }
+      await row.click();
       // The folder picker (VS Code's simple file dialog in the browser): type the path, accept.
       await sleep(1500);
       await input.waitFor({ state: 'visible', timeout: 30_000 });
@@ -341,7 +348,7 @@ async function runUiTest(vsix) {
       await sleep(3000);
       const probe = await pollPanel(page, 60_000);
       if (!probe) throw new Error('the panel webview never showed its content');
-      if (probe.points !== null && probe.points <= 0) throw new Error(`the panel shows no points: ${JSON.stringify(probe).slice(0, 500)}`);
+      if (!(probe.points > 0)) throw new Error(`the panel shows no points: ${JSON.stringify(probe).slice(0, 500)}`);
       if (!probe.canvases.some((c) => c.w > 0 && c.h > 0) && probe.circles === 0) throw new Error(`the panel has no drawing: ${JSON.stringify(probe).slice(0, 500)}`);
       await shot('vscode-train-on-folder.png');
       log(`screenshot: docs/vscode-train-on-folder.png (panel: ${probe.canvases.length} canvas, text: ${probe.text.replace(/\s+/g, ' ').slice(0, 160)})`);
@@ -352,8 +359,8 @@ async function runUiTest(vsix) {
         await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
         await page.locator('.tab', { hasText: 'Latent Space' }).first().waitFor({ timeout: 60_000 });
         const probe = await pollPanel(page, 90_000);
-        if (!probe) throw new Error('the restored panel never showed its content');
         await page.screenshot({ path: path.join(results, 'ui-restored.png') });
+        if (!(probe?.points > 0)) throw new Error(`the restored panel shows no points: ${JSON.stringify(probe)?.slice(0, 500)}`);
       });
     }
   } finally {
@@ -367,7 +374,7 @@ async function pollPanel(page, timeoutMs) {
   let last = null;
   while (Date.now() < end) {
     last = await panelProbe(page);
-    if (last && (last.canvases.length || last.circles) ) return last;
+    if (last && last.points > 0 && (last.canvases.length || last.circles)) return last;
     await sleep(1000);
   }
   return last;
