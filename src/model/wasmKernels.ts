@@ -72,6 +72,34 @@ function geometry(xShape: [number, number, number, number], filterShape: [number
 }
 
 // ---------------------------------------------------------------------------------------
+// Optional timing of the parts of these kernels (for scripts/profile-wasm.ts).
+
+let timing = false;
+const partTimes = new Map<string, number>();
+/** Turns on/off accumulation of time per kernel part; returns and clears what was accumulated. */
+export function wasmKernelPartTimes(enable?: boolean): Map<string, number> {
+  const copy = new Map(partTimes);
+  partTimes.clear();
+  if (enable !== undefined) timing = enable;
+  return copy;
+}
+function tick(label: string, since: number): number {
+  if (!timing) return 0;
+  const now = performance.now();
+  partTimes.set(label, (partTimes.get(label) ?? 0) + now - since);
+  return now;
+}
+function now(): number {
+  return timing ? performance.now() : 0;
+}
+
+/** Size of the chunks of the reduction dimension in Conv2DBackpropFilter's matMul. */
+let kChunk = Number(process.env.LATENT_LENS_WASM_KCHUNK) || 2048;
+export function setBackpropFilterChunk(n: number): void {
+  kChunk = Math.max(1, Math.floor(n));
+}
+
+// ---------------------------------------------------------------------------------------
 // Heap access. The backend's data-movement kernels (StridedSlice, DepthToSpace, Transpose,
 // multi-axis Slice, PadV2) are generic per-element loops, 10–100× slower than a JIT-compiled
 // JS loop over the same memory, so the im2col / col2im steps run in JS directly on the wasm
@@ -103,7 +131,7 @@ function transpose2d(src: Float32Array, dst: Float32Array, rows: number, cols: n
 // ---------------------------------------------------------------------------------------
 // Conv2DBackpropFilter
 
-export function conv2dBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): TensorInfo {
+function backpropFilterIm2col(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): TensorInfo {
   const backend = args.backend as Backend;
   const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = (args.attrs ?? {}) as Attrs;
@@ -115,48 +143,215 @@ export function conv2dBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; 
 
   // Transposed im2col: colsT[(kh, kw, ci), m] = x[b, oh·s+kh−pt, ow·s+kw−pl, ci] (0 outside),
   // m = (b, oh, ow). Then dW [K, Co] = colsT [K, m] × dy [m, Co]: a plain matMul whose
-  // result already has the filter's layout, and dy is used as it is.
-  const colsT = alloc(backend, [k, m]);
-  {
+  // result already has the filter's layout. The reduction dimension m (= B·OH·OW, up to
+  // 10⁵) is split into chunks of `kChunk`: XNNPACK does not block K, so one matMul over all
+  // of m re-streams the packed dy from memory for every row tile and is memory-bound;
+  // chunks whose packed operand stays in L2 run ~2× faster, and the partial products
+  // ([K, Co] each) are summed in JS.
+  const mc = Math.min(m, kChunk);
+  const acc = new Float32Array(k * outC);
+  const srcOf = new Int32Array(mc);
+  let t = now();
+  for (let m0 = 0; m0 < m; m0 += mc) {
+    const len = Math.min(mc, m - m0);
+    const colsT = alloc(backend, [k, len]);
+    const dyc = alloc(backend, [len, outC]);
     const xv = view(backend, x);
     const cv = view(backend, colsT);
-    const BM = 64; // m-block: its x rows stay in L1 while Ci rows of colsT are written
-    const srcOf = new Int32Array(BM);
+    const dyv = view(backend, dy);
+    view(backend, dyc).set(dyv.subarray(m0 * outC, (m0 + len) * outC));
     for (let kh = 0; kh < kH; kh++) {
       for (let kw = 0; kw < kW; kw++) {
         const rowBase = (kh * kW + kw) * inC;
-        for (let m0 = 0; m0 < m; m0 += BM) {
-          const m1 = Math.min(m, m0 + BM);
-          for (let mm = m0; mm < m1; mm++) {
-            const ow = mm % outW;
-            const t = (mm - ow) / outW;
-            const oh = t % outH;
-            const b = (t - oh) / outH;
-            const ih = oh * sH + kh - padTop;
-            const iw = ow * sW + kw - padLeft;
-            srcOf[mm - m0] = ih < 0 || ih >= inH || iw < 0 || iw >= inW ? -1 : ((b * inH + ih) * inW + iw) * inC;
-          }
-          for (let c = 0; c < inC; c++) {
-            const dst = (rowBase + c) * m;
-            for (let mm = m0; mm < m1; mm++) {
-              const src = srcOf[mm - m0];
-              cv[dst + mm] = src < 0 ? 0 : xv[src + c];
-            }
+        for (let j = 0; j < len; j++) {
+          const mm = m0 + j;
+          const ow = mm % outW;
+          const q = (mm - ow) / outW;
+          const oh = q % outH;
+          const b = (q - oh) / outH;
+          const ih = oh * sH + kh - padTop;
+          const iw = ow * sW + kw - padLeft;
+          srcOf[j] = ih < 0 || ih >= inH || iw < 0 || iw >= inW ? -1 : ((b * inH + ih) * inW + iw) * inC;
+        }
+        for (let c = 0; c < inC; c++) {
+          const dst = (rowBase + c) * len;
+          for (let j = 0; j < len; j++) {
+            const src = srcOf[j];
+            cv[dst + j] = src < 0 ? 0 : xv[src + c];
           }
         }
       }
     }
+    t = tick(`BackpropFilter im2colT [${k}x${m}]`, t);
+    const prod = run(backend, 'BatchMatMul', { a: colsT, b: dyc }, { transposeA: false, transposeB: false });
+    const pv = view(backend, prod);
+    for (let i = 0; i < acc.length; i++) acc[i] += pv[i];
+    free(backend, colsT, dyc, prod);
+    t = tick(`BackpropFilter matMul [${k}x${m}]x[${m}x${outC}] in chunks of ${mc}`, t);
   }
-  const dy2 = run(backend, 'Reshape', { x: dy }, { shape: [m, outC] });
-  const prod = run(backend, 'BatchMatMul', { a: colsT, b: dy2 }, { transposeA: false, transposeB: false });
-  free(backend, colsT, dy2);
-  const out = run(backend, 'Reshape', { x: prod }, { shape: fShape });
-  free(backend, prod);
+  return backend.makeOutput(fShape, 'float32', undefined, acc);
+}
+
+/**
+ * dW as ONE XNNPACK convolution (no im2col copy: XNNPACK's indirection buffer does it):
+ * with x as [Ci, H, W, B] (batch Ci, channels B) and dy as a filter [OH, OW, B, Co],
+ * conv2d(x', dy', dilation = stride) = dW laid out [Ci, KH, KW, Co].
+ */
+function backpropFilterConv(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }, g: ConvGeometry, fShape: number[]): TensorInfo | null {
+  const backend = args.backend as Backend;
+  const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
+  const { batch, inH, inW, inC, outH, outW, outC, kH, kW, sH, sW, padTop, padLeft } = g;
+  // Padding of x' so that the output is exactly KH × KW.
+  const padBottom = (outH - 1) * sH + kH - inH - padTop;
+  const padRight = (outW - 1) * sW + kW - inW - padLeft;
+  if (padTop < 0 || padLeft < 0 || padBottom < 0 || padRight < 0) return null;
+  let t = now();
+  const hw = inH * inW, ohw = outH * outW;
+  const xT = alloc(backend, [inC, inH, inW, batch]);
+  const dyT = alloc(backend, [outH, outW, batch, outC]);
+  {
+    // x [B, HW, Ci] → [Ci, HW, B]
+    const xv = view(backend, x), tv = view(backend, xT);
+    const BB = 16;
+    for (let p = 0; p < hw; p++) {
+      for (let b0 = 0; b0 < batch; b0 += BB) {
+        const b1 = Math.min(batch, b0 + BB);
+        for (let b = b0; b < b1; b++) {
+          const src = (b * hw + p) * inC;
+          let dst = p * batch + b;
+          for (let c = 0; c < inC; c++, dst += hw * batch) tv[dst] = xv[src + c];
+        }
+      }
+    }
+    // dy [B, OHW, Co] → [OHW, B, Co]
+    const dv = view(backend, dy), ev = view(backend, dyT);
+    for (let b = 0; b < batch; b++) {
+      for (let p = 0; p < ohw; p++) {
+        const src = (b * ohw + p) * outC, dst = (p * batch + b) * outC;
+        for (let c = 0; c < outC; c++) ev[dst + c] = dv[src + c];
+      }
+    }
+  }
+  t = tick(`BackpropFilter(conv) transposes x ${x.shape.join('x')}`, t);
+  const res = run(backend, 'Conv2D', { x: xT, filter: dyT }, {
+    strides: [1, 1], pad: [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]],
+    dataFormat: 'NHWC', dilations: [sH, sW], dimRoundingMode: undefined,
+  });
+  free(backend, xT, dyT);
+  t = tick(`BackpropFilter(conv) conv2d [${inC}x${inH}x${inW}x${batch}]*[${outH}x${outW}x${batch}x${outC}]`, t);
+  // [Ci, KH, KW, Co] → [KH, KW, Ci, Co]
+  const out = alloc(backend, fShape);
+  const rv = view(backend, res), ov = view(backend, out);
+  for (let c = 0; c < inC; c++) {
+    for (let q = 0; q < kH * kW; q++) {
+      const src = (c * kH * kW + q) * outC, dst = (q * inC + c) * outC;
+      for (let o = 0; o < outC; o++) ov[dst + o] = rv[src + o];
+    }
+  }
+  free(backend, res);
   return out;
+}
+
+let filterStrategy = (process.env.LATENT_LENS_WASM_DW ?? 'conv') as 'conv' | 'im2col';
+export function setBackpropFilterStrategy(s: 'conv' | 'im2col'): void {
+  filterStrategy = s;
+}
+
+export function conv2dBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): TensorInfo {
+  if (filterStrategy === 'conv') {
+    const { x } = args.inputs as { x: TensorInfo };
+    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = (args.attrs ?? {}) as Attrs;
+    const fShape = filterShape as [number, number, number, number];
+    const g = geometry(x.shape as [number, number, number, number], fShape, strides as [number, number], pad, dimRoundingMode, dataFormat);
+    const r = backpropFilterConv(args, g, fShape);
+    if (r) return r;
+  }
+  return backpropFilterIm2col(args);
 }
 
 // ---------------------------------------------------------------------------------------
 // Conv2DBackpropInput
+
+let inputStrategy = (process.env.LATENT_LENS_WASM_DX ?? 'phase') as 'phase' | 'col2im';
+export function setBackpropInputStrategy(s: 'phase' | 'col2im'): void {
+  inputStrategy = s;
+}
+
+/**
+ * Strided Conv2DBackpropInput as s² exact stride-1 XNNPACK convolutions ("sub-pixel"
+ * decomposition): output rows h = s·i + p receive only the taps kh = p + pt − s·d from dy
+ * rows i + d, so phase (py, px) is a small correlation of dy with the sub-filter of those
+ * taps (channels swapped), padded by XNNPACK itself; the phases are interleaved in JS.
+ * Returns null when a phase would need negative padding (then col2im is used).
+ */
+function backpropInputPhases(backend: Backend, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo | null {
+  const { batch, inH, inW, inC, outH, outW, outC, kH, kW, sH, sW, padTop, padLeft } = g;
+  interface Axis { lo: number; taps: number; n: number; padA: number; padB: number }
+  const axis = (p: number, len: number, outLen: number, k: number, s: number, pt: number): Axis | null => {
+    const lo = Math.ceil((p + pt - k + 1) / s);
+    const hi = Math.floor((p + pt) / s);
+    const taps = Math.max(0, hi - lo + 1);
+    const n = Math.max(0, Math.ceil((len - p) / s));
+    const padA = -lo;
+    const padB = n - outLen - padA + taps - 1;
+    if (taps > 0 && n > 0 && (padA < 0 || padB < 0)) return null;
+    return { lo, taps, n, padA, padB };
+  };
+  const rows: Axis[] = [], cols: Axis[] = [];
+  for (let p = 0; p < sH; p++) { const a = axis(p, inH, outH, kH, sH, padTop); if (!a) return null; rows.push(a); }
+  for (let p = 0; p < sW; p++) { const a = axis(p, inW, outW, kW, sW, padLeft); if (!a) return null; cols.push(a); }
+
+  const w = backend.readSync(filter.dataId) as Float32Array; // [KH, KW, Ci, Co]
+  const out = alloc(backend, [batch, inH, inW, inC]);
+  let t = now();
+  for (let py = 0; py < sH; py++) {
+    for (let px = 0; px < sW; px++) {
+      const R = rows[py], C = cols[px];
+      if (R.n === 0 || C.n === 0) continue;
+      if (R.taps === 0 || C.taps === 0) {
+        const ov = view(backend, out);
+        for (let b = 0; b < batch; b++) for (let i = 0; i < R.n; i++) for (let j = 0; j < C.n; j++) {
+          const dst = ((b * inH + i * sH + py) * inW + j * sW + px) * inC;
+          ov.fill(0, dst, dst + inC);
+        }
+        continue;
+      }
+      // Sub-filter [Th, Tw, Co, Ci]: tap (t, u) ↔ kh = py + pt − s·(lo + t).
+      const sub = new Float32Array(R.taps * C.taps * outC * inC);
+      for (let tt = 0; tt < R.taps; tt++) {
+        const kh = py + padTop - sH * (R.lo + tt);
+        for (let u = 0; u < C.taps; u++) {
+          const kw = px + padLeft - sW * (C.lo + u);
+          const dst = (tt * C.taps + u) * outC * inC;
+          for (let ci = 0; ci < inC; ci++) {
+            const src = ((kh * kW + kw) * inC + ci) * outC;
+            for (let co = 0; co < outC; co++) sub[dst + co * inC + ci] = w[src + co];
+          }
+        }
+      }
+      const wS = backend.makeOutput([R.taps, C.taps, outC, inC], 'float32', undefined, sub);
+      const ph = run(backend, 'Conv2D', { x: dy, filter: wS }, {
+        strides: [1, 1], pad: [[0, 0], [R.padA, R.padB], [C.padA, C.padB], [0, 0]],
+        dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined,
+      });
+      free(backend, wS);
+      t = tick(`BackpropInput(phase) convs ${dy.shape.join('x')}->${inC}`, t);
+      const pv = view(backend, ph), ov = view(backend, out);
+      let src = 0;
+      for (let b = 0; b < batch; b++) {
+        for (let i = 0; i < R.n; i++) {
+          let dst = ((b * inH + i * sH + py) * inW + px) * inC;
+          for (let j = 0; j < C.n; j++, dst += sW * inC, src += inC) {
+            for (let c = 0; c < inC; c++) ov[dst + c] = pv[src + c];
+          }
+        }
+      }
+      free(backend, ph);
+      t = tick(`BackpropInput(phase) interleave ${dy.shape.join('x')}->${inC}`, t);
+    }
+  }
+  return out;
+}
 
 export function conv2dBackpropInputWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): TensorInfo {
   const backend = args.backend as Backend;
@@ -187,24 +382,33 @@ export function conv2dBackpropInputWasm(args: { inputs: tf.NamedTensorInfoMap; b
         }
       }
       const wF = backend.makeOutput([kH, kW, outC, inC], 'float32', undefined, flipped);
+      const t0 = now();
       const res = run(backend, 'Conv2D', { x: dy, filter: wF }, {
         strides: [1, 1], pad: [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]],
         dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined,
       });
       free(backend, wF);
+      tick(`BackpropInput s1 conv2d ${dy.shape.join('x')}->${inC}`, t0);
       return res;
     }
+  }
+
+  if (inputStrategy === 'phase') {
+    const r = backpropInputPhases(backend, dy, filter, g);
+    if (r) return r;
   }
 
   // Strided: cols = dy [m, Co] × Wᵀ [Co, (kh, kw, ci)] in XNNPACK, then col2im in JS:
   // dx[b, oh·s+kh−pt, ow·s+kw−pl, :] += cols[(b, oh, ow), (kh, kw), :].
   const m = batch * outH * outW;
   const k = kH * kW * inC;
+  let t = now();
   const a = run(backend, 'Reshape', { x: dy }, { shape: [m, outC] });
   const wt = alloc(backend, [outC, k]);
   transpose2d(view(backend, filter), view(backend, wt), k, outC);
   const cols = run(backend, 'BatchMatMul', { a, b: wt }, { transposeA: false, transposeB: false });
   free(backend, a, wt);
+  t = tick(`BackpropInput matMul [${m}x${outC}]x[${outC}x${k}]`, t);
   const out = alloc(backend, xShape);
   {
     const cv = view(backend, cols);
@@ -231,6 +435,7 @@ export function conv2dBackpropInputWasm(args: { inputs: tf.NamedTensorInfoMap; b
     }
   }
   free(backend, cols);
+  tick(`BackpropInput col2im [${m}x${k}]`, t);
   return out;
 }
 
