@@ -13,16 +13,17 @@
  *    workbench in headless Chromium (playwright-core) with the payload
  *    extensionDevelopmentPath + extensionTestsPath, so the suite's run() runs in the real
  *    extension host. The suite writes its results as JSON; this script prints them.
- * 4. The UI test: a fresh workbench; the command palette → "VAE: Train on Folder" → the folder
+ * 4. The UI test, on the extension packed as a .vsix and installed into the server: a fresh workbench; the command palette → "VAE: Train on Folder" → the folder
  *    picker → the confirmation → the panel's map with points; a screenshot to docs/; then a
  *    reload, and the panel must come back (webview serializer).
  *
  * Closes with `N passed, N failed` and exits non-zero when anything failed.
  *
  * usage: node scripts/test-vscode.mjs [--setup-only] [--no-ui] [--ui-only] [--grep TEXT]
- *                                     [--vsix FILE] [--port N] [--keep-open]
- *   --vsix FILE  install FILE into the server (`--install-extension`) and run the UI test on the
- *                installed extension instead of the development folder
+ *                                     [--vsix FILE | --dev-ui] [--port N] [--keep-open]
+ *   The UI test installs a .vsix into the server (`--install-extension`): by default one packed
+ *   from the current dist/ with vsce into test-results/; --vsix FILE uses FILE; --dev-ui runs the
+ *   development folder instead.
  * env: CHROMIUM_PATH (default /usr/bin/chromium), LATENT_LENS_BACKEND (trainer backend for the
  *      suite), LATENT_LENS_TEST_TIMEOUT_MIN (whole suite, default 30)
  */
@@ -399,8 +400,23 @@ async function main() {
     if (r.node) all.figures.extensionHostNode = r.node;
   }
   if (!flag('--no-ui')) {
-    log('UI test: a fresh workbench, driven like a person would');
-    all.tests.push(...await runUiTest(opt('--vsix')));
+    // The UI test runs the extension as a user gets it: a .vsix installed into the server with
+    // `--install-extension` (packed here from the current dist/ unless --vsix names one).
+    let vsix = opt('--vsix');
+    if (!vsix && !flag('--dev-ui')) {
+      vsix = path.join(results, 'latent-lens.vsix');
+      log('packing the extension (vsce package) for the UI test');
+      const r = spawnSync(path.join(root, 'node_modules', '.bin', 'vsce'), ['package', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix], { cwd: root, encoding: 'utf8' });
+      if (r.status !== 0) {
+        all.tests.push({ title: 'vsce package produces a .vsix', state: 'failed', error: `${r.stdout}\n${r.stderr}` });
+        vsix = undefined;
+      } else {
+        all.tests.push({ title: 'vsce package produces a .vsix', state: 'passed', durationMs: 0 });
+        console.log(`  ✔ vsce package produces a .vsix (${(fs.statSync(vsix).size / 1e6).toFixed(1)} MB)`);
+      }
+    }
+    log(`UI test: a fresh workbench, driven like a person would (${vsix ? `extension installed from ${path.relative(root, vsix)}` : 'development folder'})`);
+    all.tests.push(...await runUiTest(vsix));
   }
   all.passed = all.tests.filter((t) => t.state === 'passed').length;
   all.failed = all.tests.filter((t) => t.state === 'failed').length;

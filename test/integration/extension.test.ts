@@ -89,6 +89,16 @@ describe('Latent Lens in VS Code', function () {
     firstRun = path.join(runsRoot, `it-train-${Date.now()}`);
     const h = monitorEventLoopDelay({ resolution: 10 });
     h.enable();
+    // Which moments stalled the extension host (drift of a 50 ms timer), and what had just happened.
+    let lastEvent = 'none';
+    const stalls: string[] = [];
+    let tick = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      const drift = now - tick - 50;
+      if (drift > 100) stalls.push(`${Math.round(drift)} ms after ${lastEvent}`);
+      tick = now;
+    }, 50);
     const t0 = Date.now();
     const res = await vscode.commands.executeCommand<{ runDir: string }>('latentLens.trainOnFolder', {
       folder: sample, runDir: firstRun, epochs: 1, confirm: false, backend: process.env.LATENT_LENS_BACKEND,
@@ -97,10 +107,12 @@ describe('Latent Lens in VS Code', function () {
     const ctl = api.runs.get(firstRun);
     assert.ok(ctl, 'the run is tracked');
     let steps = 0;
-    ctl.on('event', (e) => { if (e.type === 'step') steps++; });
+    ctl.on('event', (e) => { if (e.type === 'step') steps++; lastEvent = e.type; });
     await waitFor('the status bar to show the run', () => /VAE/.test(api.statusBarText()), 60_000);
     const exit = await ctl.exited;
     h.disable();
+    clearInterval(ticker);
+    figures.eventLoopStallsOver100Ms = stalls.length ? stalls.join('; ') : 'none';
     const trainMs = Date.now() - t0;
     const p99 = h.percentile(99) / 1e6;
     const max = h.max / 1e6;
@@ -195,9 +207,17 @@ describe('Latent Lens in VS Code', function () {
     const paused = nextEvent(ctl, 'status', (e) => e.status === 'paused', 60_000);
     assert.equal(await vscode.commands.executeCommand('latentLens.pauseTraining'), true);
     await paused;
+    // A step already running when the command arrived may still finish; none after that.
+    await new Promise((r) => setTimeout(r, 1000));
     const stepAtPause = ctl.progress.step;
-    await new Promise((r) => setTimeout(r, 2000));
+    let stepEventsWhilePaused = 0;
+    const count = (e: TrainerEvent) => { if (e.type === 'step') stepEventsWhilePaused++; };
+    ctl.on('event', count);
+    await new Promise((r) => setTimeout(r, 2500));
+    ctl.off('event', count);
+    assert.equal(stepEventsWhilePaused, 0, 'no step events while paused');
     assert.equal(ctl.progress.step, stepAtPause, 'no steps while paused');
+    assert.equal(ctl.progress.status, 'paused');
     assert.match(api.statusBarText(), /paused/);
     const resumed = nextEvent(ctl, 'step', (e) => e.metrics.step > stepAtPause, 120_000);
     assert.equal(await vscode.commands.executeCommand('latentLens.resumeTraining'), true);
@@ -217,7 +237,7 @@ describe('Latent Lens in VS Code', function () {
   it('reports a killed trainer with "Resume from last checkpoint", and the run resumes to completion', async function () {
     const runDir = path.join(runsRoot, `it-kill-${Date.now()}`);
     await vscode.commands.executeCommand('latentLens.trainOnFolder', {
-      folder: sample, runDir, epochs: 2, confirm: false, showPanel: false, backend: process.env.LATENT_LENS_BACKEND,
+      folder: sample, runDir, epochs: 2, maxImages: 640, confirm: false, showPanel: false, backend: process.env.LATENT_LENS_BACKEND,
     });
     const ctl = api.runs.get(runDir)!;
     await nextEvent(ctl, 'checkpoint');
