@@ -35,7 +35,16 @@ export async function writeReport(runDir: string, outFile: string, opts: ReportO
   if (!snapshot.count) throw new Error(`${runDir} has no dataset.json with images: is it a Latent Lens run directory?`);
   const js = (await fsp.readFile(findAsset(['webview.js'], opts.assetsDir), 'utf8')).replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
   const css = await Promise.all([['media', 'webview.css'], ['media', 'report-theme.css']].map((p) => fsp.readFile(findAsset(p, opts.assetsDir), 'utf8')));
+  // The wasm binaries of TensorFlow.js, inlined: the page decodes on the wasm backend.
+  const wasm = await Promise.all(['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm.wasm'].map(async (f) => {
+    try {
+      return (await fsp.readFile(findAsset([f], opts.assetsDir))).toString('base64');
+    } catch {
+      return null;
+    }
+  }));
   const html = renderWebviewHtml({
+    wasm: wasm[0] && wasm[1] ? { simd: wasm[0], plain: wasm[1], inline: true } : undefined,
     nonce: makeNonce(),
     title: `Latent Lens — ${snapshot.title}`,
     inlineStyles: css,

@@ -25,6 +25,18 @@ export interface WebviewHtmlOptions {
   title?: string;
   /** Report: initial theme class (VS Code sets its own body class). */
   bodyClass?: string;
+  /**
+   * The TensorFlow.js wasm binaries the webview decodes with (much faster than the cpu
+   * backend). VS Code: URLs from asWebviewUri(dist/tfjs-backend-wasm-simd.wasm) and
+   * (dist/tfjs-backend-wasm.wasm). Report: `inline` base64 of the same files. Omitted: the
+   * webview decodes on the cpu backend.
+   */
+  wasm?: { simd: string; plain: string; inline?: boolean };
+}
+
+/** Settings the page reads from the `ll-config` data block. */
+export interface WebviewPageConfig {
+  wasm?: { simd: string; plain: string; inline?: boolean };
 }
 
 /** 32 random alphanumerics (crypto.getRandomValues: Node ≥ 19 and browsers). */
@@ -48,11 +60,15 @@ function rawTextSafe(s: string): string {
 
 export function renderWebviewHtml(o: WebviewHtmlOptions): string {
   const src = o.cspSource ? `${o.cspSource} ` : '';
+  // WebAssembly compilation needs 'wasm-unsafe-eval' (not 'unsafe-eval'); the binary is
+  // fetched from the webview's own origin (VS Code) or from a blob: made of inlined bytes.
+  const wasm = o.wasm ? " 'wasm-unsafe-eval'" : '';
   const csp = [
     "default-src 'none'",
     `img-src ${src}data: blob:`,
     `style-src ${src}'nonce-${o.nonce}'`,
-    `script-src 'nonce-${o.nonce}'`,
+    `script-src 'nonce-${o.nonce}'${wasm}`,
+    ...(o.wasm ? [`connect-src ${o.wasm.inline ? 'blob:' : o.cspSource ?? "'none'"}`] : []),
     ...(o.cspSource ? [`font-src ${o.cspSource}`] : []),
   ].join('; ');
   const n = escapeAttr(o.nonce);
@@ -60,8 +76,10 @@ export function renderWebviewHtml(o: WebviewHtmlOptions): string {
     ...(o.styleUris ?? []).map((u) => `<link rel="stylesheet" nonce="${n}" href="${escapeAttr(u)}">`),
     ...(o.inlineStyles ?? []).map((css) => `<style nonce="${n}">${rawTextSafe(css)}</style>`),
   ].join('\n');
-  const data = o.snapshotJson === undefined ? '' :
-    `<script type="application/json" id="ll-snapshot">${o.snapshotJson.replace(/</g, '\\u003c')}</script>`;
+  const config: WebviewPageConfig = { wasm: o.wasm };
+  const data = `<script type="application/json" id="ll-config">${JSON.stringify(config).replace(/</g, '\\u003c')}</script>` +
+    (o.snapshotJson === undefined ? '' :
+      `\n<script type="application/json" id="ll-snapshot">${o.snapshotJson.replace(/</g, '\\u003c')}</script>`);
   const script = o.scriptUri ? `<script nonce="${n}" src="${escapeAttr(o.scriptUri)}"></script>` :
     o.inlineScript !== undefined ? `<script nonce="${n}">${rawTextSafe(o.inlineScript)}</script>` : '';
   return `<!DOCTYPE html>

@@ -44,6 +44,14 @@ export class KlChart {
     new ResizeObserver(() => this.render()).observe(holder);
   }
 
+  private frame = 0;
+
+  /** Redraw at most once per animation frame (live metrics arrive many times a second). */
+  scheduleRender(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => { this.frame = 0; this.render(); });
+  }
+
   setSort(s: KlSort): void {
     this.sort = s;
     this.render();

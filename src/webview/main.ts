@@ -11,8 +11,9 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
+import type { WebviewPageConfig } from './html';
 import {
-  RunSnapshot, parseToWebviewMessage, type FromWebviewMessage, type ToWebviewMessage,
+  RunSnapshot, decodeBytes, parseToWebviewMessage, type FromWebviewMessage, type ToWebviewMessage,
 } from '../shared/viewProtocol';
 import { BrowserDecoder } from './decoder';
 import { KlChart, type KlSort } from './klChart';
@@ -152,7 +153,7 @@ app.append(header, grid, announcer);
 
 // ───────────── views ─────────────
 
-const perf = { hoverMs: [] as number[], decodeMs: [] as number[], decodeComputeMs: [] as number[] };
+const perf = { decodeMs: [] as number[], decodeComputeMs: [] as number[], receiveMs: {} as Record<string, number[]> };
 let pendingDecodeStart = 0;
 
 const map = new PointMap(mapWrap, state, {
@@ -198,7 +199,11 @@ let decodeScheduled = false;
 const channel = new MessageChannel();
 channel.port1.onmessage = () => runDecode();
 
-/** Decode after the next frame, so the hover highlight paints first; only the latest request runs. */
+/**
+ * Decode in a task of its own, right after the hover handler (which has already drawn the
+ * highlight and tooltip); requests that arrive meanwhile replace each other, so only the
+ * latest runs.
+ */
 function requestDecode(r: DecodeRequest): void {
   wanted = r;
   pendingDecodeStart = performance.now();
@@ -206,7 +211,7 @@ function requestDecode(r: DecodeRequest): void {
   else clearCanvas(origCanvas, 'Original: none (decoded from an empty spot of the map)');
   if (decodeScheduled) return;
   decodeScheduled = true;
-  requestAnimationFrame(() => channel.port2.postMessage(0));
+  channel.port2.postMessage(0);
 }
 
 /** z for a spot of the map: inverse-distance-weighted mean of the k nearest points' μ. */
@@ -378,7 +383,7 @@ async function handle(msg: ToWebviewMessage): Promise<void> {
     case 'metrics':
       state.applySteps(msg.steps);
       loss.scheduleRender();
-      kl.render();
+      kl.scheduleRender();
       break;
     case 'epoch':
       state.applyEpoch(msg.metrics);
@@ -462,12 +467,33 @@ declare global {
 }
 /** Validate and apply one host → webview message (the host's path; also used by the benchmark). */
 async function receive(data: unknown): Promise<void> {
-  await handle(parseToWebviewMessage(data));
+  const t0 = performance.now();
+  const msg = parseToWebviewMessage(data);
+  await handle(msg);
+  (perf.receiveMs[msg.type] ??= []).push(performance.now() - t0);
 }
 window.latentLens = { state, map, decoder, perf, kl, loss, receive, estimateZ };
 
+/** Page settings (src/webview/html.ts): where the wasm binaries are. */
+function readPageConfig(): WebviewPageConfig {
+  try {
+    return JSON.parse(document.getElementById('ll-config')?.textContent || '{}') as WebviewPageConfig;
+  } catch {
+    return {};
+  }
+}
+
+function wasmUrls(cfg: WebviewPageConfig): { simd: string; plain: string } | undefined {
+  const w = cfg.wasm;
+  if (!w || typeof w.simd !== 'string' || typeof w.plain !== 'string') return undefined;
+  if (!w.inline) return { simd: w.simd, plain: w.plain };
+  // Report: the binaries are inlined as base64; hand them to tfjs as blob: URLs.
+  const url = (b64: string) => URL.createObjectURL(new Blob([decodeBytes(b64).buffer as ArrayBuffer], { type: 'application/wasm' }));
+  return { simd: url(w.simd), plain: url(w.plain) };
+}
+
 async function start(): Promise<void> {
-  await decoder.init(params.get('backend') ?? 'cpu');
+  await decoder.init(params.get('backend') ?? 'auto', wasmUrls(readPageConfig()));
   if (host) {
     window.addEventListener('message', (e: MessageEvent) => {
       let msg: ToWebviewMessage;

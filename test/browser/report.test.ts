@@ -108,7 +108,7 @@ test('the report of a real run: map, KL bars, hover and click decode, legend, sc
   assert.ok(hovered.w > 0 && hovered.std > 5, `decoded image is not blank (std ${hovered.std.toFixed(1)})`);
   const original = await canvasStats(page, '#ll-original');
   assert.ok(original.std > 5, 'original image is shown');
-  await page.screenshot({ path: path.join(ROOT, 'docs', 'screenshot-light.png') });
+  await page.screenshot({ path: path.join(ROOT, 'docs', 'screenshot-light.png'), fullPage: true });
 
   // Clicking empty space decodes a latent vector estimated there.
   const empty = await page.evaluate(() => {
@@ -152,7 +152,7 @@ test('dark theme renders with the dark fallback colours', async () => {
   const p = await pointOnPage(page, 700);
   await page.mouse.move(p.x, p.y);
   await page.waitForFunction(() => /^Decoded reconstruction of /.test(document.getElementById('ll-decoded')!.getAttribute('aria-label') ?? ''));
-  await page.screenshot({ path: path.join(ROOT, 'docs', 'screenshot-dark.png') });
+  await page.screenshot({ path: path.join(ROOT, 'docs', 'screenshot-dark.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -162,9 +162,11 @@ test('the report is one self-contained file with a strict CSP', () => {
   const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
   assert.match(csp, /default-src 'none'/);
   assert.match(csp, /script-src 'nonce-[A-Za-z0-9]{32}'/);
-  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|https?:/);
+  // Only WebAssembly compilation is allowed ('wasm-unsafe-eval'), never eval or inline code.
+  assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'|https?:|\*/);
+  assert.match(csp, /connect-src blob:/);
   // Outside the inlined script and data: no external script, style sheet or image.
   const shell = html.replace(/(<script[^>]*>)[\s\S]*?<\/script>/g, '$1</script>').replace(/(<style[^>]*>)[\s\S]*?<\/style>/g, '$1</style>');
   assert.doesNotMatch(shell, /<script[^>]+src=|<link[^>]+href=|<img /);
-  assert.equal((shell.match(/<script/g) ?? []).length, 2, 'one data block and one inline script');
+  assert.equal((shell.match(/<script/g) ?? []).length, 3, 'two data blocks (config, run) and one inline script');
 });

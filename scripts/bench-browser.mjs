@@ -1,0 +1,202 @@
+// Benchmark of the latent-space panel in headless Chromium (issue 4's targets):
+//   - hover highlight + tooltip with 60,000 points (median, target ≤ 16 ms)
+//   - pan frame rate with 60,000 points (target ≥ 30 frames/s)
+//   - hover-to-decoded-image latency p95 (target < 50 ms), idle and while "training" sends
+//     metrics every 50 ms and new decoder weights every 2 s through the validated message path
+//   - projection of 10,000 μ (16-D): first layout (target < 10 s) and refresh (target < 5 s)
+//
+// Usage: npm run build && node --import tsx scripts/bench-browser.mjs [--run <runDir>] [--json]
+// With --run, the decoder (architecture and weights), config and μ of that run are used and
+// the 60k points are that run's μ repeated with jitter; without it a synthetic run is made
+// (test/browser/makeFakeRun.ts, a conv decoder of the canonical shape with random weights).
+import { chromium } from 'playwright-core';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { makeFakeRun } from '../test/browser/makeFakeRun.ts';
+import { writeReport } from '../src/trainer/report.ts';
+import { projectLatents, closeProjectionWorker } from '../src/trainer/projection.ts';
+import { readViewDecoder } from '../src/trainer/runSnapshot.ts';
+
+const args = process.argv.slice(2);
+const runArg = args.includes('--run') ? args[args.indexOf('--run') + 1] : null;
+const asJson = args.includes('--json');
+const backend = args.includes('--backend') ? args[args.indexOf('--backend') + 1] : null;
+const N = 60000;
+const ROOT = process.cwd();
+const dist = path.join(ROOT, 'dist');
+if (!existsSync(path.join(dist, 'webview.js'))) throw new Error('run `npm run build` first');
+
+const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length ? s[Math.floor(s.length / 2)] : NaN; };
+const pct = (a, p) => { const s = [...a].sort((x, y) => x - y); return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN; };
+const tStart = Date.now();
+const log = (...m) => { if (!asJson) console.log(`[${((Date.now() - tStart) / 1000).toFixed(0)} s]`, ...m); };
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'latent-lens-bench-'));
+const results = {};
+try {
+  // ───── a 60k-point run ─────
+  const big = path.join(tmp, 'run60k');
+  await makeFakeRun(big, N, 16, true);
+  if (runArg) {
+    // The real decoder and config; μ and pixels of the real run tiled to 60k with jitter.
+    rmSync(path.join(big, 'model'), { recursive: true });
+    cpSync(path.join(runArg, 'model'), path.join(big, 'model'), { recursive: true });
+    const cfg = JSON.parse(readFileSync(path.join(runArg, 'config.json'), 'utf8'));
+    writeFileSync(path.join(big, 'config.json'), JSON.stringify(cfg));
+    const idx = JSON.parse(readFileSync(path.join(runArg, 'latents', 'index.json'), 'utf8'));
+    const mu0 = new Float32Array(readFileSync(path.join(runArg, 'latents', 'mu.f32')).buffer.slice(0));
+    const D = idx.latentDim, n0 = idx.count;
+    const mu = new Float32Array(N * D);
+    for (let i = 0; i < N; i++) for (let d = 0; d < D; d++) mu[i * D + d] = mu0[(i % n0) * D + d] + (Math.random() - 0.5) * 0.05;
+    writeFileSync(path.join(big, 'latents', 'mu.f32'), Buffer.from(mu.buffer));
+    writeFileSync(path.join(big, 'latents', 'index.json'), JSON.stringify({ ...idx, count: N }));
+    const px0 = readFileSync(path.join(runArg, 'data', 'pixels.u8'));
+    const size = px0.length / n0;
+    const px = Buffer.alloc(N * size);
+    for (let i = 0; i < N; i++) px0.copy(px, i * size, (i % n0) * size, (i % n0 + 1) * size);
+    writeFileSync(path.join(big, 'data', 'pixels.u8'), px);
+    const { x, y } = await projectLatents(mu, N, D, null, { method: 'pca' });
+    writeFileSync(path.join(big, 'latents', 'projection.json'), JSON.stringify({ epoch: idx.epoch, method: 'pca', x: Array.from(x), y: Array.from(y) }));
+  }
+  log('60k-point run written');
+  const report = path.join(tmp, 'report60k.html');
+  await writeReport(big, report, { assetsDir: dist });
+  log('report written');
+  const decoderMsg = { type: 'decoder', decoder: await readViewDecoder(big, 999) };
+
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  const t0 = Date.now();
+  await page.goto(`file://${report}${backend ? `?backend=${backend}` : ''}`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 120000 });
+  results.loadSeconds60k = (Date.now() - t0) / 1000;
+  log(`report with ${N.toLocaleString('en-US')} points loaded in ${results.loadSeconds60k.toFixed(1)} s`);
+  log(`map: ${await page.getAttribute('#ll-map', 'aria-label')}`);
+  log(`status: ${await page.textContent('#ll-status')}`);
+
+  // ───── hover highlight + tooltip ─────
+  const hover = await page.evaluate(async () => {
+    const ll = window.latentLens;
+    const ov = document.getElementById('ll-map');
+    const r = ov.getBoundingClientRect();
+    const handler = [], toFrame = [];
+    const nextFrame = () => new Promise((res) => requestAnimationFrame(() => res(performance.now())));
+    for (let k = 0; k < 200; k++) {
+      const i = Math.floor(Math.random() * ll.state.count);
+      const [sx, sy] = ll.map.toScreen(ll.state.x[i], ll.state.y[i]);
+      await nextFrame();
+      const t = performance.now();
+      ov.dispatchEvent(new PointerEvent('pointermove', { clientX: r.left + sx, clientY: r.top + sy, bubbles: true }));
+      const t1 = performance.now();
+      if (ll.map.hovered === null || document.getElementById('ll-map-tooltip').hidden) continue;
+      handler.push(t1 - t);
+      toFrame.push((await nextFrame()) - t);
+    }
+    return { handler, toFrame };
+  });
+  results.hoverHandlerMedianMs = median(hover.handler);
+  results.hoverToNextFrameMedianMs = median(hover.toFrame);
+  results.hoverSamples = hover.handler.length;
+  log(`hover (${hover.handler.length} points): highlight+tooltip handler median ${results.hoverHandlerMedianMs.toFixed(2)} ms, p95 ${pct(hover.handler, 95).toFixed(2)} ms; event → next frame median ${results.hoverToNextFrameMedianMs.toFixed(1)} ms`);
+
+  // ───── pan fps ─────
+  const pan = await page.evaluate(async () => {
+    const ll = window.latentLens;
+    ll.map.setHovered(null);
+    const start = ll.map.renders;
+    const renderMs = [];
+    let frames = 0;
+    const t0 = performance.now();
+    await new Promise((res) => {
+      const step = () => {
+        frames++;
+        ll.map.panBy(Math.sin(frames / 10) * 12, Math.cos(frames / 13) * 8);
+        if (ll.map.lastRenderMs) renderMs.push(ll.map.lastRenderMs);
+        if (performance.now() - t0 < 3000) requestAnimationFrame(step); else res();
+      };
+      requestAnimationFrame(step);
+    });
+    const secs = (performance.now() - t0) / 1000;
+    return { fps: (ll.map.renders - start) / secs, rafFps: frames / secs, renderMs };
+  });
+  results.panFps = pan.fps;
+  results.panRenderMedianMs = median(pan.renderMs);
+  log(`pan with ${N.toLocaleString('en-US')} points: ${pan.fps.toFixed(1)} redrawn frames/s (display ${pan.rafFps.toFixed(1)} frames/s), full redraw median ${results.panRenderMedianMs.toFixed(1)} ms`);
+
+  // ───── hover → decoded image ─────
+  const decodeRun = async (withTraffic) => page.evaluate(async ({ withTraffic, decoderMsg }) => {
+    const ll = window.latentLens;
+    const ov = document.getElementById('ll-map');
+    const r = ov.getBoundingClientRect();
+    ll.map.resetView();
+    await new Promise((res) => requestAnimationFrame(res));
+    const lat = [];
+    let traffic = null, step = 100000, decoderTimer = null, sent = 0;
+    if (withTraffic) {
+      const steps = () => {
+        step += 1;
+        const kl = Array.from({ length: ll.state.latentDim }, () => Math.random());
+        ll.receive({ type: 'metrics', steps: [{ kind: 'step', step, epoch: 9, loss: 100 + Math.random(), recon: 90, kl: 10, klPerDim: kl, klWeight: 1, imagesPerSec: 100, time: Date.now() }] });
+        sent++;
+      };
+      traffic = setInterval(steps, 50);
+      decoderTimer = setInterval(() => { ll.receive(decoderMsg); sent++; }, 2000);
+    }
+    const used = new Set();
+    const t0 = performance.now();
+    while (lat.length < (withTraffic ? 150 : 100) && performance.now() - t0 < 60000) {
+      const i = Math.floor(Math.random() * ll.state.count);
+      const [sx, sy] = ll.map.toScreen(ll.state.x[i], ll.state.y[i]);
+      if (sx < 0 || sy < 0 || sx > r.width || sy > r.height) continue;
+      const before = ll.perf.decodeMs.length;
+      const t = performance.now();
+      ov.dispatchEvent(new PointerEvent('pointermove', { clientX: r.left + sx, clientY: r.top + sy, bubbles: true }));
+      const hit = ll.map.hovered;
+      if (hit === null || used.has(hit)) { ov.dispatchEvent(new PointerEvent('pointerleave')); continue; }
+      used.add(hit);
+      // Wait until the decoded image is drawn, then for the frame that shows it.
+      while (ll.perf.decodeMs.length === before) await new Promise((res) => setTimeout(res, 0));
+      await new Promise((res) => requestAnimationFrame(() => res()));
+      lat.push(performance.now() - t);
+      ov.dispatchEvent(new PointerEvent('pointerleave'));
+      await new Promise((res) => setTimeout(res, 20 + Math.random() * 30));
+    }
+    clearInterval(traffic); clearInterval(decoderTimer);
+    return { lat, sent, compute: ll.perf.decodeComputeMs.slice(-lat.length), receive: ll.perf.receiveMs };
+  }, { withTraffic, decoderMsg });
+  const idle = await decodeRun(false);
+  results.decodeP95IdleMs = pct(idle.lat, 95);
+  results.decodeMedianIdleMs = median(idle.lat);
+  results.decodeComputeMedianMs = median(idle.compute);
+  log(`hover → decoded image shown (${idle.lat.length} distinct points, idle): median ${results.decodeMedianIdleMs.toFixed(1)} ms, p95 ${results.decodeP95IdleMs.toFixed(1)} ms (decoder itself: median ${results.decodeComputeMedianMs.toFixed(1)} ms)`);
+  const busy = await decodeRun(true);
+  results.decodeP95TrainingMs = pct(busy.lat, 95);
+  results.decodeMedianTrainingMs = median(busy.lat);
+  log(`hover → decoded image shown while receiving ${busy.sent} updates (metrics every 50 ms, decoder every 2 s): median ${results.decodeMedianTrainingMs.toFixed(1)} ms, p95 ${results.decodeP95TrainingMs.toFixed(1)} ms`);
+  for (const [type, ms] of Object.entries(busy.receive)) {
+    log(`  handling a validated '${type}' message: median ${median(ms).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms (${ms.length})`);
+  }
+  await browser.close();
+
+  // ───── projection (Node, worker thread) ─────
+  const n = 10000, D = 16;
+  const muBuf = readFileSync(path.join(big, 'latents', 'mu.f32'));
+  const mu10k = new Float32Array(muBuf.buffer.slice(muBuf.byteOffset, muBuf.byteOffset + n * D * 4));
+  let pcaMs = 0;
+  const first = await projectLatents(mu10k, n, D, null, { onPca: (p) => { pcaMs = p.millis; } });
+  const mu2 = mu10k.map((v) => v + (Math.random() - 0.5) * 0.1);
+  const refresh = await projectLatents(mu2, n, D, first);
+  await closeProjectionWorker();
+  results.projectionPcaMs = pcaMs;
+  results.projectionFirstMs = first.millis;
+  results.projectionRefreshMs = refresh.millis;
+  log(`projection of 10,000 × 16-D μ: PCA ${pcaMs.toFixed(0)} ms; UMAP first layout ${(first.millis / 1000).toFixed(2)} s, refresh ${(refresh.millis / 1000).toFixed(2)} s`);
+  if (asJson) console.log(JSON.stringify(results, null, 2));
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
