@@ -477,10 +477,18 @@ window.latentLens = { state, map, decoder, perf, kl, loss, receive, estimateZ };
 /** Page settings (src/webview/html.ts): where the wasm binaries are. */
 function readPageConfig(): WebviewPageConfig {
   try {
-    return JSON.parse(document.getElementById('ll-config')?.textContent || '{}') as WebviewPageConfig;
+    const block = document.getElementById('ll-config')?.textContent;
+    if (block) return JSON.parse(block) as WebviewPageConfig;
   } catch {
-    return {};
+    /* fall through */
   }
+  // A shell that names the dist/ folder (LatentPanel: <body data-dist-uri>): the binaries sit there.
+  const dist = document.body.dataset.distUri;
+  if (dist) {
+    const base = dist.endsWith('/') ? dist : `${dist}/`;
+    return { wasm: { simd: `${base}tfjs-backend-wasm-simd.wasm`, plain: `${base}tfjs-backend-wasm.wasm` } };
+  }
+  return {};
 }
 
 function wasmUrls(cfg: WebviewPageConfig): { simd: string; plain: string } | undefined {

@@ -45,3 +45,40 @@ test('host → webview messages are validated', () => {
   assert.equal(parseToWebviewMessage(snap).type, 'snapshot');
   assert.throws(() => parseToWebviewMessage({ ...snap, snapshot: { ...snap.snapshot, files: [1] } }));
 });
+
+test('loadRunSnapshot reads a run directory into a valid, sampled snapshot', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { makeFakeRun } = await import('../browser/makeFakeRun');
+  const { loadRunSnapshot } = await import('../../src/trainer/runSnapshot');
+  const { RunSnapshot } = await import('../../src/shared/viewProtocol');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'll-snapshot-'));
+  try {
+    await makeFakeRun(dir, 1000, 8, true);
+    const full = await loadRunSnapshot(dir);
+    assert.equal(full.count, 1000);
+    assert.equal(full.totalCount, 1000);
+    assert.equal(full.labels.length, 10);
+    assert.ok(full.decoder && full.images && full.latents && full.projection);
+    assert.equal(decodeF32(full.latents!.mu).length, 1000 * 8);
+    const s = RunSnapshot.parse(await loadRunSnapshot(dir, { maxPoints: 300, includePixels: false }));
+    assert.equal(s.count, 300);
+    assert.equal(s.files.length, 300);
+    assert.equal(s.images, null);
+    const index = decodeU32(s.index);
+    assert.equal(index.length, 300);
+    // sampled rows keep their own μ, label and position
+    const muFull = decodeF32(full.latents!.mu), mu = decodeF32(s.latents!.mu);
+    const xFull = decodeF32(full.projection!.x), x = decodeF32(s.projection!.x);
+    for (const i of [0, 150, 299]) {
+      assert.equal(mu[i * 8 + 3], muFull[index[i] * 8 + 3]);
+      assert.equal(x[i], xFull[index[i]]);
+      assert.equal(decodeU16(s.labelIndex)[i], decodeU16(full.labelIndex)[index[i]]);
+    }
+    // only the last step line keeps its KL per dimension
+    assert.ok(s.steps.length > 1 && s.steps[0].klPerDim.length === 0 && s.steps[s.steps.length - 1].klPerDim.length === 8);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
