@@ -4,8 +4,9 @@
 // with a plain dynamic require inside try/catch, which esbuild leaves external (esbuild.mjs
 // lists them as external) and whose absence is not an error for 'auto'.
 import * as tf from '@tensorflow/tfjs';
-import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { registerWasmTrainingKernels } from './wasmKernels';
@@ -76,6 +77,16 @@ async function loadNative(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-n
 
 let wasmConfigured = false;
 
+/**
+ * The XNNPACK thread pool's pthreads are Node workers that Emscripten keeps referenced while
+ * they run, and they run forever: without this, a process that used the threaded build
+ * never exits on its own.
+ */
+function unrefWasmThreads(): void {
+  const mod = (tf.backend() as unknown as { wasm?: { PThread?: { runningWorkers?: { unref?: () => void }[]; unusedWorkers?: { unref?: () => void }[] } } }).wasm;
+  for (const w of [...(mod?.PThread?.runningWorkers ?? []), ...(mod?.PThread?.unusedWorkers ?? [])]) w.unref?.();
+}
+
 async function loadWasm(opts: SelectBackendOptions, log: Log): Promise<void> {
   registerWasmTrainingKernels();
   if (tf.getBackend() === 'wasm') return;
@@ -85,8 +96,9 @@ async function loadWasm(opts: SelectBackendOptions, log: Log): Promise<void> {
     const threads = threadsWanted(opts.wasmThreads);
     const isNode = typeof process !== 'undefined' && !!process.versions?.node;
     if (threads !== false && threads !== 0 && threads !== 1 && isNode) {
-      if (typeof threads === 'number') setThreadsCount(Math.max(1, Math.floor(threads)));
-      unpatch = patchWasmThreadsForNode();
+      const n = typeof threads === 'number' ? Math.max(1, Math.floor(threads)) : os.cpus().length;
+      setThreadsCount(n);
+      unpatch = patchWasmThreadsForNode(n);
     }
     wasmConfigured = true;
   }
@@ -102,7 +114,8 @@ async function loadWasm(opts: SelectBackendOptions, log: Log): Promise<void> {
     ok = await tf.setBackend('wasm');
   }
   if (!ok) throw new Error('tf.setBackend("wasm") returned false (see the warning above for the cause)');
-  log(`wasm: ${tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 'threaded ' : ''}SIMD build, ` +
+  unrefWasmThreads();
+  log(`wasm: ${tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? `threaded (${getThreadsCount()} threads) ` : ''}SIMD build, ` +
     `${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? '' : '(no SIMD) '}binaries from ${wasmBinaryDir()}`);
 }
 

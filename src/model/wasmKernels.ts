@@ -238,7 +238,7 @@ function backpropFilterConv(args: { inputs: tf.NamedTensorInfoMap; backend: tf.K
     dataFormat: 'NHWC', dilations: [sH, sW], dimRoundingMode: undefined,
   });
   free(backend, xT, dyT);
-  t = tick(`BackpropFilter(conv) conv2d [${inC}x${inH}x${inW}x${batch}]*[${outH}x${outW}x${batch}x${outC}]`, t);
+  tick(`BackpropFilter(conv) conv2d [${inC}x${inH}x${inW}x${batch}]*[${outH}x${outW}x${batch}x${outC}]`, t);
   // [Ci, KH, KW, Co] → [KH, KW, Ci, Co]
   const out = alloc(backend, fShape);
   const rv = view(backend, res), ov = view(backend, out);

@@ -17,9 +17,16 @@
 // lived in, so it can reference bundle-level variables (rollup's require$$0 = fs, …, or
 // esbuild-minified names); it is evaluated inside `with (proxy)` where the proxy answers
 // every name that is not a global with an object carrying fs/path/os/perf_hooks members.
+//
+// Finally the size of XNNPACK's thread pool: tfjs's C++ init caps it at
+// emscripten_num_logical_cores() / 2 ("many x86-64 processors have 2 threads per core"),
+// and in Node that function returns os.cpus().length — so on a 2-vCPU machine the pool has
+// ONE thread and the threaded build runs single-threaded. While the module initialises,
+// os.cpus() is made to report twice the wanted thread count.
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
 const MAIN_PREFIX = 'var WasmBackendModuleThreadedSimd = ';
@@ -47,7 +54,7 @@ function mainScriptSource(text: string): string {
  * Returns a function that removes the temporary patches (call it once tf.setBackend('wasm')
  * has settled). The temporary directory is removed when the process exits.
  */
-export function patchWasmThreadsForNode(): () => void {
+export function patchWasmThreadsForNode(threads: number = os.cpus().length): () => void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-lens-wasm-'));
   process.once('exit', () => {
     try { fs.rmSync(dir, { recursive: true, force: true }); } catch { /* best effort */ }
@@ -85,8 +92,18 @@ export function patchWasmThreadsForNode(): () => void {
     },
   });
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+  // The CommonJS exports object of 'os' (the one Emscripten's glue holds), not an ESM namespace.
+  const req = typeof require === 'function' ? require : createRequire(path.join(process.cwd(), 'index.js'));
+  const osMutable = req('os') as { cpus: typeof os.cpus };
+  const origCpus = osMutable.cpus;
+  const wanted = Math.max(1, Math.min(8, Math.floor(threads)));
+  osMutable.cpus = () => {
+    const real = origCpus.call(osMutable);
+    return Array.from({ length: 2 * wanted }, (_, i) => real[i % Math.max(1, real.length)]);
+  };
 
   return () => {
+    osMutable.cpus = origCpus;
     g.Blob = OrigBlob;
     URL.createObjectURL = origCreate;
     delete (Object.prototype as Record<string, unknown>).mainScriptUrlOrBlob;

@@ -1,0 +1,61 @@
+// selectBackend (src/model/backend.ts). Run: node --import tsx --test test/unit/backend.test.ts
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend, wasmBinaryDir } from '../../src/model/backend';
+
+function nativeInstalled(pkg: string): boolean {
+  try {
+    require.resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('selectBackend', () => {
+  test('wasm binaries are found (node_modules when running from sources)', () => {
+    const dir = wasmBinaryDir();
+    assert.ok(fs.existsSync(path.join(dir, 'tfjs-backend-wasm-simd.wasm')), dir);
+  });
+
+  test('auto falls through the absent native packages and returns the backend in use', async () => {
+    const logs: string[] = [];
+    const name = await selectBackend('auto', (m) => logs.push(m));
+    assert.equal(name, tf.getBackend());
+    if (!nativeInstalled('@tensorflow/tfjs-node') && !nativeInstalled('@tensorflow/tfjs-node-gpu')) {
+      assert.equal(name, 'wasm');
+      assert.match(logs.join('\n'), /skipped tfjs-node-gpu: .*tfjs-node: /);
+    }
+    // The training kernels are registered for wasm.
+    assert.ok(tf.getKernel('Conv2DBackpropFilter', 'wasm'));
+    // And it computes.
+    assert.deepEqual(Array.from(tf.tidy(() => tf.add(tf.tensor([1, 2]), 1).dataSync())), [2, 3]);
+  });
+
+  test('a forced native backend that is absent throws a message naming it, the cause and the fix', async (t) => {
+    if (nativeInstalled('@tensorflow/tfjs-node')) return t.skip('tfjs-node is installed here');
+    await assert.rejects(selectBackend('tfjs-node'), (e: Error) => {
+      assert.match(e.message, /Backend "tfjs-node" could not be loaded/);
+      assert.match(e.message, /Cannot find module '@tensorflow\/tfjs-node'/);
+      assert.match(e.message, /npm install @tensorflow\/tfjs-node/);
+      return true;
+    });
+  });
+
+  test('tfjs-node-gpu likewise', async (t) => {
+    if (nativeInstalled('@tensorflow/tfjs-node-gpu')) return t.skip('tfjs-node-gpu is installed here');
+    await assert.rejects(selectBackend('tfjs-node-gpu'), /Backend "tfjs-node-gpu" could not be loaded: .*To fix: /);
+  });
+
+  test('cpu and wasm can be forced, and switching back reuses the initialised wasm', async () => {
+    assert.equal(await selectBackend('cpu'), 'cpu');
+    assert.equal(await selectBackend('wasm'), 'wasm');
+  });
+
+  test('an unknown backend name is rejected', async () => {
+    await assert.rejects(selectBackend('webgpu' as never), /Unknown backend "webgpu"/);
+  });
+});
