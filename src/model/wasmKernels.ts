@@ -272,6 +272,11 @@ export function conv2dBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; 
 // ---------------------------------------------------------------------------------------
 // Conv2DBackpropInput
 
+let oneChannelViaDepthwise = process.env.LATENT_LENS_WASM_DX1 !== 'conv';
+export function setOneChannelBackpropInputViaDepthwise(on: boolean): void {
+  oneChannelViaDepthwise = on;
+}
+
 let inputStrategy = (process.env.LATENT_LENS_WASM_DX ?? 'phase') as 'phase' | 'col2im';
 export function setBackpropInputStrategy(s: 'phase' | 'col2im'): void {
   inputStrategy = s;
@@ -369,6 +374,29 @@ export function conv2dBackpropInputWasm(args: { inputs: tf.NamedTensorInfoMap; b
     const padBottom = inH - outH + padTop;
     const padRight = inW - outW + padLeft;
     const pads = [kH - 1 - padTop, padBottom, kW - 1 - padLeft, padRight];
+    if (pads.every((p) => p >= 0) && inC === 1 && oneChannelViaDepthwise) {
+      // One output channel: a Conv2D would use 1/8 of XNNPACK's GEMM tiles. Instead a
+      // depthwise conv of dy with the flipped per-channel taps, then a sum over channels.
+      const t0 = now();
+      const w = backend.readSync(filter.dataId) as Float32Array; // [KH, KW, 1, Co]
+      const flipped = new Float32Array(w.length);
+      for (let kh = 0; kh < kH; kh++) {
+        for (let kw = 0; kw < kW; kw++) {
+          const src = (kh * kW + kw) * outC, dst = ((kH - 1 - kh) * kW + (kW - 1 - kw)) * outC;
+          for (let co = 0; co < outC; co++) flipped[dst + co] = w[src + co];
+        }
+      }
+      const wF = backend.makeOutput([kH, kW, outC, 1], 'float32', undefined, flipped);
+      const dw = run(backend, 'DepthwiseConv2dNative', { x: dy, filter: wF }, {
+        strides: [1, 1], pad: [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]],
+        dilations: [1, 1], dimRoundingMode: undefined, dataFormat: 'NHWC',
+      });
+      free(backend, wF);
+      const summed = run(backend, 'Sum', { x: dw }, { axis: [3], keepDims: true });
+      free(backend, dw);
+      tick(`BackpropInput s1 depthwise+sum ${dy.shape.join('x')}->1`, t0);
+      return summed;
+    }
     if (pads.every((p) => p >= 0)) {
       const w = backend.readSync(filter.dataId) as Float32Array;
       const flipped = new Float32Array(w.length);
