@@ -10,7 +10,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +26,39 @@ let reportFile = '';
 let browser: Browser;
 let latentDim = 0;
 
+/**
+ * `latent-lens train samples/fashion-mnist-2k --epochs 1`. Finished when status.json says so;
+ * a CLI that lingers after finishing is stopped (the test needs the run, not the exit).
+ */
+async function trainOneEpoch(cli: string, out: string): Promise<void> {
+  const child = spawn(process.execPath, [cli, 'train', path.join(ROOT, 'samples', 'fashion-mnist-2k'), '--out', out, '--epochs', '1'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    cwd: ROOT,
+    // Not a test process itself (node --test marks its children with NODE_TEST_CONTEXT).
+    env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NODE_TEST'))),
+  });
+  let exited = false;
+  const exit = new Promise<number | null>((res) => child.on('exit', (code) => { exited = true; res(code); }));
+  const deadline = Date.now() + 20 * 60_000;
+  const done = () => {
+    try {
+      const st = JSON.parse(readFileSync(path.join(out, 'status.json'), 'utf8'));
+      return st.status === 'completed' && existsSync(path.join(out, 'latents', 'projection.json'));
+    } catch {
+      return false;
+    }
+  };
+  while (!exited && !done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1000));
+  if (!exited) {
+    // Give the UMAP refresh a moment to land, then stop a process that does not exit by itself.
+    const grace = Date.now() + 15_000;
+    while (!exited && Date.now() < grace) await new Promise((r) => setTimeout(r, 500));
+    if (!exited) child.kill('SIGKILL');
+  }
+  await exit;
+  assert.ok(done(), 'the CLI trained one epoch and wrote latents and a projection');
+}
+
 before(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'latent-lens-report-'));
   const dist = path.join(ROOT, 'dist');
@@ -33,7 +66,7 @@ before(async () => {
   runDir = process.env.LATENT_LENS_TEST_RUN ?? '';
   if (!runDir) {
     runDir = path.join(tmp, 'run');
-    execFileSync(process.execPath, [path.join(dist, 'cli.js'), 'train', path.join(ROOT, 'samples', 'fashion-mnist-2k'), '--out', runDir, '--epochs', '1'], { stdio: 'inherit', cwd: ROOT });
+    await trainOneEpoch(path.join(dist, 'cli.js'), runDir);
   }
   latentDim = JSON.parse(readFileSync(path.join(runDir, 'config.json'), 'utf8')).model.latentDim;
   reportFile = path.join(tmp, 'report.html');
