@@ -503,7 +503,9 @@ export function batchMatMulWasm(args: { inputs: tf.NamedTensorInfoMap; backend: 
 
 // ---------------------------------------------------------------------------------------
 // Sum over leading axes (bias gradients: [B, H, W, C] → [C]): wasm's kernel first transposes
-// the reduced axes to the end with its slow generic Transpose; a JS column sum is ~30× faster.
+// the reduced axes to the end with its slow generic Transpose; a JS column sum is 5–10× faster.
+// (A matMul with a row of ones was tried: fast on a reused tensor, but XNNPACK repacks the
+// fresh gradient each call and it was 2× slower than this loop in training.)
 
 let originalSum: tf.KernelFunc | null = null;
 
@@ -518,22 +520,15 @@ export function sumWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.Kerne
   const outer = x.shape.slice(0, axes.length).reduce((p, q) => p * q, 1);
   const innerShape = x.shape.slice(axes.length);
   const inner = innerShape.reduce((p, q) => p * q, 1);
-  const out = alloc(backend, keepDims ? [...x.shape.slice(0, axes.length).map(() => 1), ...innerShape] : innerShape);
+  const outShape = keepDims ? [...x.shape.slice(0, axes.length).map(() => 1), ...innerShape] : innerShape;
+  const out = alloc(backend, outShape);
   const xv = view(backend, x), ov = view(backend, out);
-  if (inner <= 4096) {
-    const acc = new Float64Array(inner);
-    for (let o = 0; o < outer; o++) {
-      const base = o * inner;
-      for (let i = 0; i < inner; i++) acc[i] += xv[base + i];
-    }
-    for (let i = 0; i < inner; i++) ov[i] = acc[i];
-  } else {
-    ov.fill(0);
-    for (let o = 0; o < outer; o++) {
-      const base = o * inner;
-      for (let i = 0; i < inner; i++) ov[i] += xv[base + i];
-    }
+  const acc = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    const base = o * inner;
+    for (let i = 0; i < inner; i++) acc[i] += xv[base + i];
   }
+  for (let i = 0; i < inner; i++) ov[i] = acc[i];
   return out;
 }
 

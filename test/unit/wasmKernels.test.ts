@@ -107,9 +107,11 @@ describe('wasm training kernels', () => {
 
   test('Sum over leading axes (with and without keepDims) and over other axes', async () => {
     const x = seeded([3, 4, 5, 6], 14);
+    const big = seeded([4, 9, 8, 5], 15); // 288 leading rows
     const make = () => {
       const t = tf.tensor(x.values, x.shape);
-      return [tf.sum(t, [0, 1, 2]), tf.sum(t, [1, 0], true), tf.sum(t, 0), tf.sum(t, [1, 3]), tf.sum(t), tf.sum(t, -1)];
+      const tb = tf.tensor(big.values, big.shape);
+      return [tf.sum(tb, [0, 1, 2]), tf.sum(tb, [0, 1], true), tf.sum(t, [0, 1, 2]), tf.sum(t, [1, 0], true), tf.sum(t, 0), tf.sum(t, [1, 3]), tf.sum(t), tf.sum(t, -1)];
     };
     const want = await on('cpu', make);
     const got = await on('wasm', make);
