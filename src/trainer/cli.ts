@@ -206,15 +206,25 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * Once the command is done, leave: every file is written by then, and a helper thread that
+ * still holds the event loop (wasm pthread workers, the projection worker) must not keep a
+ * finished trainer alive. The timer is unref'd, so a process with nothing left exits at once.
+ */
+function exitSoon(code: number): void {
+  process.exitCode = code;
+  if (process.send && process.connected) process.disconnect();
+  setTimeout(() => process.exit(code), 1500).unref();
+}
+
 if (require.main === module) {
   main(process.argv.slice(2)).then(
-    (code) => { process.exitCode = code; if (process.send) process.disconnect?.(); },
+    (code) => exitSoon(code),
     (e: Error) => {
       const usage = e instanceof UsageError || (e as NodeJS.ErrnoException).code?.startsWith?.('ERR_PARSE_ARGS');
       process.stderr.write(`latent-lens: ${e.message}\n${usage ? `\n${USAGE}\n` : ''}`);
       if (process.send && process.connected) process.send({ type: 'done', status: 'failed', message: e.message } satisfies TrainerEvent);
-      process.exitCode = usage ? 2 : 1;
-      if (process.send) process.disconnect?.();
+      exitSoon(usage ? 2 : 1);
     },
   );
 }
