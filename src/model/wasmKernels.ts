@@ -533,6 +533,17 @@ export function sumWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.Kerne
 }
 
 // ---------------------------------------------------------------------------------------
+// Identity (tf.clone, used ~65 times per training step by gradients/Adam): wasm's kernel copies
+// the data; the cpu backend's just adds a reference, which is what this does (wasm kernels
+// never write into their inputs, and their internal identity() calls are unaffected).
+
+export function identityWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend }): TensorInfo {
+  const { x } = args.inputs as { x: TensorInfo };
+  (args.backend as unknown as { incRef(d: object): void }).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape.slice(), dtype: x.dtype };
+}
+
+// ---------------------------------------------------------------------------------------
 
 let registered = false;
 
@@ -570,6 +581,11 @@ export function registerWasmTrainingKernels(): void {
     originalSum = sum.kernelFunc;
     tf.unregisterKernel('Sum', BACKEND);
     tf.registerKernel({ kernelName: 'Sum', backendName: BACKEND, setupFunc: sum.setupFunc, kernelFunc: sumWasm as unknown as tf.KernelFunc });
+  }
+  const id = tf.getKernel('Identity', BACKEND);
+  if (id && id.kernelFunc !== (identityWasm as unknown as tf.KernelFunc)) {
+    tf.unregisterKernel('Identity', BACKEND);
+    tf.registerKernel({ kernelName: 'Identity', backendName: BACKEND, setupFunc: id.setupFunc, kernelFunc: identityWasm as unknown as tf.KernelFunc });
   }
   registered = true;
 }

@@ -146,6 +146,24 @@ describe('wasm training kernels', () => {
     }
   });
 
+  test('Identity (tf.clone) shares the data and survives disposing the original', async () => {
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const a = tf.tensor([1, 2, 3, 4], [2, 2]);
+    const b = tf.clone(a);
+    a.dispose();
+    assert.deepEqual(Array.from(b.dataSync()), [1, 2, 3, 4]);
+    assert.deepEqual(b.shape, [2, 2]);
+    const v = tf.variable(b);
+    b.dispose();
+    const next = tf.tidy(() => tf.add(v, 1));
+    v.assign(next);
+    next.dispose();
+    assert.deepEqual(Array.from(v.dataSync()), [2, 3, 4, 5]);
+    v.dispose();
+    assert.equal(tf.memory().numTensors, before);
+  });
+
   test('registerWasmTrainingKernels is idempotent and leaves the kernels registered', async () => {
     const { registerWasmTrainingKernels } = await import('../../src/model/wasmKernels');
     registerWasmTrainingKernels();
