@@ -280,6 +280,72 @@ async function panelProbe(page) {
   return null;
 }
 
+/** Run a command from the command palette (retrying until the extension's commands are listed). */
+async function palette(page, title) {
+  const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await input.fill(`>${title}`);
+    try { await row.waitFor({ timeout: 5000 }); break; } catch (e) {
+      if (attempt >= 24) throw e;
+      await page.keyboard.press('Escape');
+      await sleep(2000);
+    }
+  }
+  await row.click();
+}
+
+/** Answer VS Code's folder picker (the simple file dialog of the browser workbench). */
+/**
+ * Answer VS Code's folder picker (the simple file dialog of the browser workbench): type the
+ * path, wait until the dialog shows it, press its OK button (`okLabel`); retry if the dialog
+ * was still loading and reset the text.
+ */
+async function pickFolder(page, folder, okLabel) {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input').first();
+  const title = widget.locator('.quick-input-title');
+  const want = folder.endsWith('/') ? folder : `${folder}/`;
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  await widget.locator('.monaco-button', { hasText: okLabel }).first().waitFor({ timeout: 30_000 });
+  const dialogTitle = await title.innerText();
+  for (let attempt = 0; attempt < 6; attempt++) {
+    await input.fill(want);
+    await sleep(1000);
+    if ((await input.inputValue()) !== want) continue;
+    const ok = widget.locator('.monaco-button', { hasText: okLabel }).first();
+    if (await ok.isVisible()) await ok.click(); else await page.keyboard.press('Enter');
+    await sleep(1500);
+    const open = await widget.isVisible() && (await title.innerText().catch(() => '')) === dialogTitle;
+    if (!open) return;
+  }
+  await page.screenshot({ path: path.join(results, 'ui-pick-failed.png') });
+  throw new Error(`the folder picker did not take ${folder}`);
+}
+
+function newestRun(runsDir) {
+  if (!fs.existsSync(runsDir)) return undefined;
+  const dirs = fs.readdirSync(runsDir).map((d) => path.join(runsDir, d)).filter((d) => fs.existsSync(path.join(d, 'config.json')));
+  dirs.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+  return dirs[0];
+}
+
+function readJsonOr(file, fallback) {
+  try { return JSON.parse(fs.readFileSync(file, 'utf8')); } catch { return fallback; }
+}
+
+async function waitUntil(what, probe, timeoutMs) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(500);
+  }
+}
+
 async function runUiTest(vsix) {
   const tests = [];
   const ws = freshDir(path.join(results, 'workspace-ui'));
@@ -309,34 +375,10 @@ async function runUiTest(vsix) {
       await page.goto(url);
       await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
       await page.locator('.statusbar').waitFor({ timeout: 60_000 });
-      // The command palette (the extension's commands appear once the extension host is up).
-      const input = page.locator('.quick-input-widget input');
-      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'VAE: Train on Folder' }).first();
-      for (let attempt = 0; ; attempt++) {
-        await page.keyboard.press('F1');
-        await input.waitFor({ state: 'visible', timeout: 30_000 });
-        await input.fill('>VAE: Train on Folder');
-        try { await row.waitFor({ timeout: 5000 }); break; } catch (e) {
-          if (attempt >= 24) throw e;
-          await page.keyboard.press('Escape');
-          await sleep(2000);
-        }
-      }
-      await row.click();
-      // The folder picker (VS Code's simple file dialog in the browser): type the path, accept.
-      await sleep(1500);
-      await input.waitFor({ state: 'visible', timeout: 30_000 });
-      await input.fill(sample.endsWith('/') ? sample : `${sample}/`);
-      await sleep(1000);
-      await page.keyboard.press('Enter');
-      await sleep(1000);
+      await palette(page, 'VAE: Train on Folder');
+      await pickFolder(page, sample, 'Train on this folder');
       // The quick confirmation of image size, latent dimensions, epochs, β.
       const start = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Start training' });
-      if (!(await start.count())) {
-        // The dialog may have navigated into the folder and wait for OK.
-        const ok = page.locator('.quick-input-action a, .quick-input-widget .monaco-button', { hasText: /OK|Train on this folder/ }).first();
-        if (await ok.count()) await ok.click(); else await page.keyboard.press('Enter');
-      }
       await start.first().waitFor({ timeout: 30_000 });
       const confirmText = await page.locator('.quick-input-list').innerText();
       if (!/Epochs: 1/.test(confirmText)) throw new Error(`the confirmation should show Epochs: 1 from the settings:\n${confirmText}`);
@@ -362,6 +404,52 @@ async function runUiTest(vsix) {
         const probe = await pollPanel(page, 90_000);
         await page.screenshot({ path: path.join(results, 'ui-restored.png') });
         if (!(probe?.points > 0)) throw new Error(`the restored panel shows no points: ${JSON.stringify(probe)?.slice(0, 500)}`);
+      });
+    }
+    if (trained) {
+      await step('UI: a window reload during training leaves a run that "VAE: Open Run…" resumes to completion', async () => {
+        const runsDir = path.join(ws, '.vae-runs');
+        const before = newestRun(runsDir);
+        await palette(page, 'VAE: Train on Folder');
+        await pickFolder(page, sample, 'Train on this folder');
+        // Change epochs in the confirmation: pick the setting, type the new value.
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Epochs: 1' }).first().click();
+        const input = page.locator('.quick-input-widget input');
+        await sleep(500);
+        await input.fill('3');
+        await page.keyboard.press('Enter');
+        const start = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Start training' }).first();
+        await start.waitFor({ timeout: 30_000 });
+        if (!/Epochs: 3/.test(await page.locator('.quick-input-list').innerText())) throw new Error('the confirmation did not take Epochs: 3');
+        await start.click();
+        const runDir = await waitUntil('the new run folder', () => { const r = newestRun(runsDir); return r !== before && r; }, 60_000);
+        await page.locator('.statusbar-item', { hasText: /VAE epoch 1\/3 · step/ }).first().waitFor({ timeout: 120_000 });
+        // Reload the window mid-training: the extension host goes away, the trainer writes a
+        // final checkpoint and stops.
+        await page.reload();
+        await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+        const status = await waitUntil('the interrupted run to stop with a checkpoint', () => {
+          const st = readJsonOr(path.join(runDir, 'status.json'), {});
+          return st.status === 'stopped' && fs.existsSync(path.join(runDir, 'checkpoint.json')) && st;
+        }, 120_000);
+        log(`reloaded during training: ${path.basename(runDir)} ${status.status} at step ${status.step}`);
+        await palette(page, 'VAE: Open Run…');
+        await pickFolder(page, runDir, 'Open run');
+        await sleep(2000);
+        // The offer to resume is a notification; open the notification list in case the toast
+        // was already tucked away.
+        const resume = page.getByRole('button', { name: 'Resume Training' }).first();
+        if (!(await resume.isVisible())) await palette(page, 'Notifications: Show Notifications');
+        await sleep(1000);
+        await page.screenshot({ path: path.join(results, 'ui-open-run.png') });
+        await resume.waitFor({ timeout: 60_000 });
+        await resume.click();
+        await page.locator('.statusbar-item', { hasText: /VAE .*completed/ }).first().waitFor({ timeout: 15 * 60_000 });
+        const done = readJsonOr(path.join(runDir, 'status.json'), {});
+        if (done.status !== 'completed') throw new Error(`status.json after resuming: ${JSON.stringify(done)}`);
+        const probe = await pollPanel(page, 60_000);
+        if (!(probe?.points > 0)) throw new Error('the resumed run\'s panel shows no points');
+        await page.screenshot({ path: path.join(results, 'ui-resumed.png') });
       });
     }
   } finally {

@@ -12,6 +12,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import * as os from 'node:os';
 import {
   parseTrainerEvent, type EpochMetrics, type RunStatus, type StepMetrics, type TrainerCommand, type TrainerEvent,
 } from '../shared/protocol';
@@ -111,6 +112,8 @@ export interface SpawnOptions {
   /** Node executable to run the trainer with; default: this process's (fork's default). */
   execPath?: string;
   execArgv?: string[];
+  /** Scheduling priority of the trainer (nice value, 0 = normal, 19 = lowest). Default 10. */
+  niceness?: number;
 }
 
 let nextId = 1;
@@ -130,6 +133,7 @@ export class RunController extends EventEmitter<RunControllerEvents> {
 
   constructor(opts: SpawnOptions) {
     super();
+    opts = { niceness: 10, ...opts };
     this.runDir = opts.runDir;
     this.progress = { status: 'starting', epoch: 0, epochs: 0, step: 0, stepsPerEpoch: 0 };
     this.child = fork(opts.cliPath, opts.args, {
@@ -140,6 +144,12 @@ export class RunController extends EventEmitter<RunControllerEvents> {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });
+    // Training saturates every core; the editor must stay the one that answers first. A
+    // lower scheduling priority (nice) for the trainer keeps the extension host's and the
+    // renderer's latency low on a busy machine and costs training little.
+    if (opts.niceness && this.child.pid !== undefined) {
+      try { os.setPriority(this.child.pid, opts.niceness); } catch { /* not permitted here: run at normal priority */ }
+    }
     this.exited = new Promise<RunExit>((resolve) => {
       let settled = false;
       const finish = (code: number | null, signal: NodeJS.Signals | null) => {
@@ -292,7 +302,7 @@ export class RunController extends EventEmitter<RunControllerEvents> {
         this.done = e;
         break;
       case 'log':
-        this.emit('log', `[trainer ${e.level}] ${e.message}`);
+        // The trainer prints the same line on stdout, which already goes to the log.
         if (e.level === 'error') { this.stderrTail.push(e.message); if (this.stderrTail.length > 20) this.stderrTail.shift(); }
         break;
       default:
