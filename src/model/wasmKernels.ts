@@ -503,7 +503,8 @@ export function batchMatMulWasm(args: { inputs: tf.NamedTensorInfoMap; backend: 
 
 // ---------------------------------------------------------------------------------------
 // Sum over leading axes (bias gradients: [B, H, W, C] → [C]): wasm's kernel first transposes
-// the reduced axes to the end with its slow generic Transpose; a JS column sum is 5–10× faster.
+// the reduced axes to the end with its slow generic Transpose. Here: global average pooling
+// (XNNPACK) + a small JS sum for NHWC bias gradients, else a JS column sum.
 // (A matMul with a row of ones was tried: fast on a reused tensor, but XNNPACK repacks the
 // fresh gradient each call and it was 2× slower than this loop in training.)
 
@@ -521,14 +522,24 @@ export function sumWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.Kerne
   const innerShape = x.shape.slice(axes.length);
   const inner = innerShape.reduce((p, q) => p * q, 1);
   const outShape = keepDims ? [...x.shape.slice(0, axes.length).map(() => 1), ...innerShape] : innerShape;
+  let src = x, rows = outer, scale = 1;
+  if (rank === 4 && axes.length === 3 && x.shape[1] * x.shape[2] > 1) {
+    // NHWC bias gradient: XNNPACK's global average pooling over H×W first (≈ 10× faster than
+    // a JS pass over the whole cold tensor), then a JS sum over the batch rows.
+    const [, h, w] = x.shape;
+    src = run(backend, 'AvgPool', { x }, { filterSize: [h, w], strides: [h, w], pad: 'valid', dimRoundingMode: undefined });
+    rows = x.shape[0];
+    scale = h * w;
+  }
   const out = alloc(backend, outShape);
-  const xv = view(backend, x), ov = view(backend, out);
+  const xv = view(backend, src), ov = view(backend, out);
   const acc = new Float64Array(inner);
-  for (let o = 0; o < outer; o++) {
+  for (let o = 0; o < rows; o++) {
     const base = o * inner;
     for (let i = 0; i < inner; i++) acc[i] += xv[base + i];
   }
-  for (let i = 0; i < inner; i++) ov[i] = acc[i];
+  for (let i = 0; i < inner; i++) ov[i] = acc[i] * scale;
+  if (src !== x) free(backend, src);
   return out;
 }
 
