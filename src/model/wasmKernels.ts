@@ -225,10 +225,21 @@ function backpropFilterConv(args: { inputs: tf.NamedTensorInfoMap; backend: tf.K
     }
     // dy [B, OHW, Co] → [OHW, B, Co]
     const dv = view(backend, dy), ev = view(backend, dyT);
-    for (let b = 0; b < batch; b++) {
-      for (let p = 0; p < ohw; p++) {
-        const src = (b * ohw + p) * outC, dst = (p * batch + b) * outC;
-        for (let c = 0; c < outC; c++) ev[dst + c] = dv[src + c];
+    if (outC >= 16) {
+      const heap = new Float32Array(ev.buffer);
+      const d0 = dv.byteOffset >> 2, e0 = ev.byteOffset >> 2;
+      for (let b = 0; b < batch; b++) {
+        for (let p = 0; p < ohw; p++) {
+          const src = d0 + (b * ohw + p) * outC;
+          heap.copyWithin(e0 + (p * batch + b) * outC, src, src + outC);
+        }
+      }
+    } else {
+      for (let b = 0; b < batch; b++) {
+        for (let p = 0; p < ohw; p++) {
+          const src = (b * ohw + p) * outC, dst = (p * batch + b) * outC;
+          for (let c = 0; c < outC; c++) ev[dst + c] = dv[src + c];
+        }
       }
     }
   }
@@ -342,12 +353,25 @@ function backpropInputPhases(backend: Backend, dy: TensorInfo, filter: TensorInf
       free(backend, wS);
       t = tick(`BackpropInput(phase) convs ${dy.shape.join('x')}->${inC}`, t);
       const pv = view(backend, ph), ov = view(backend, out);
-      let src = 0;
-      for (let b = 0; b < batch; b++) {
-        for (let i = 0; i < R.n; i++) {
-          let dst = ((b * inH + i * sH + py) * inW + px) * inC;
-          for (let j = 0; j < C.n; j++, dst += sW * inC, src += inC) {
-            for (let c = 0; c < inC; c++) ov[dst + c] = pv[src + c];
+      if (inC >= 16) {
+        // Runs of Ci floats: a native memmove per run inside the heap beats the JS loop.
+        const heap = new Float32Array(ov.buffer);
+        const o0 = ov.byteOffset >> 2, p0 = pv.byteOffset >> 2;
+        let src = p0;
+        for (let b = 0; b < batch; b++) {
+          for (let i = 0; i < R.n; i++) {
+            let dst = o0 + ((b * inH + i * sH + py) * inW + px) * inC;
+            for (let j = 0; j < C.n; j++, dst += sW * inC, src += inC) heap.copyWithin(dst, src, src + inC);
+          }
+        }
+      } else {
+        let src = 0;
+        for (let b = 0; b < batch; b++) {
+          for (let i = 0; i < R.n; i++) {
+            let dst = ((b * inH + i * sH + py) * inW + px) * inC;
+            for (let j = 0; j < C.n; j++, dst += sW * inC, src += inC) {
+              for (let c = 0; c < inC; c++) ov[dst + c] = pv[src + c];
+            }
           }
         }
       }

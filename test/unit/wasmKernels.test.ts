@@ -21,6 +21,8 @@ const CASES: Case[] = [
   { name: 'b2 10x9x3 k5x3 s1 valid', x: [2, 10, 9, 3], k: [5, 3], outC: 4, stride: 1, pad: 'valid' },
   { name: 'b2 10x10x3 k3 s3 same', x: [2, 10, 10, 3], k: [3, 3], outC: 2, stride: 3, pad: 'same' },
   { name: 'b2 12x12x2 k4 s2 same (even kernel)', x: [2, 12, 12, 2], k: [4, 4], outC: 3, stride: 2, pad: 'same' },
+  { name: 'b3 8x6x16 k3 s2 same, 20 out (wide channels)', x: [3, 8, 6, 16], k: [3, 3], outC: 20, stride: 2, pad: 'same' },
+  { name: 'b2 7x7x24 k3 s1 same, 16 out (wide channels)', x: [2, 7, 7, 24], k: [3, 3], outC: 16, stride: 1, pad: 'same' },
 ];
 
 function maxRelErr(a: Float32Array | Int32Array | Uint8Array, b: Float32Array | Int32Array | Uint8Array): number {
