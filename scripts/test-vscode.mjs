@@ -406,6 +406,7 @@ async function runUiTest(vsix) {
         if (!(probe?.points > 0)) throw new Error(`the restored panel shows no points: ${JSON.stringify(probe)?.slice(0, 500)}`);
       });
     }
+    let resumedRun;
     if (trained) {
       await step('UI: a window reload during training leaves a run that "VAE: Open Run…" resumes to completion', async () => {
         const runsDir = path.join(ws, '.vae-runs');
@@ -423,6 +424,7 @@ async function runUiTest(vsix) {
         if (!/Epochs: 3/.test(await page.locator('.quick-input-list').innerText())) throw new Error('the confirmation did not take Epochs: 3');
         await start.click();
         const runDir = await waitUntil('the new run folder', () => { const r = newestRun(runsDir); return r !== before && r; }, 60_000);
+        resumedRun = runDir;
         await page.locator('.statusbar-item', { hasText: /VAE epoch 1\/3 · step/ }).first().waitFor({ timeout: 120_000 });
         // Reload the window mid-training: the extension host goes away, the trainer writes a
         // final checkpoint and stops.
@@ -450,6 +452,43 @@ async function runUiTest(vsix) {
         const probe = await pollPanel(page, 60_000);
         if (!(probe?.points > 0)) throw new Error('the resumed run\'s panel shows no points');
         await page.screenshot({ path: path.join(results, 'ui-resumed.png') });
+      });
+    }
+    if (resumedRun) {
+      await step('UI: in Restricted Mode (untrusted workspace) training is unavailable and "VAE: Open Run…" still shows a run', async () => {
+        await server.stop();
+        const rws = freshDir(path.join(results, 'workspace-restricted'));
+        const rserver = new Server('restricted', {}, { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' });
+        if (vsix) rserver.installExtension(path.resolve(vsix));
+        await rserver.start();
+        try {
+          await page.goto(vsix ? rserver.url(rws) : rserver.url(rws, [['extensionDevelopmentPath', rserver.remote(root)]]));
+          await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+          await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 60_000 });
+          // Open Run… works (and activates the extension).
+          await palette(page, 'VAE: Open Run…');
+          await pickFolder(page, resumedRun, 'Open run');
+          const probe = await pollPanel(page, 90_000);
+          if (!(probe?.points > 0)) throw new Error('Open Run… in Restricted Mode shows no points');
+          // Train on Folder is disabled: not listed, or listed and does nothing.
+          const input = page.locator('.quick-input-widget input');
+          await page.keyboard.press('F1');
+          await input.waitFor({ state: 'visible', timeout: 30_000 });
+          await input.fill('>VAE: Train on Folder');
+          await sleep(2000);
+          const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'VAE: Train on Folder' }).first();
+          if (await row.count()) {
+            await row.click();
+            await sleep(2000);
+            const t = await page.locator('.quick-input-widget .quick-input-title').innerText().catch(() => '');
+            if ((await page.locator('.quick-input-widget').isVisible()) && /Train on Folder —/.test(t)) throw new Error('Train on Folder opened its folder picker in Restricted Mode');
+          }
+          await page.keyboard.press('Escape');
+          if (fs.existsSync(path.join(rws, '.vae-runs'))) throw new Error('a run folder was created in Restricted Mode');
+          await page.screenshot({ path: path.join(results, 'ui-restricted.png') });
+        } finally {
+          await rserver.stop();
+        }
       });
     }
   } finally {
