@@ -10,6 +10,7 @@
 import type {} from 'mocha';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
@@ -100,6 +101,7 @@ describe('Latent Lens in VS Code', function () {
       tick = now;
     }, 50);
     const t0 = Date.now();
+    const cpu0 = process.cpuUsage();
     const res = await vscode.commands.executeCommand<{ runDir: string }>('latentLens.trainOnFolder', {
       folder: sample, runDir: firstRun, epochs: 1, confirm: false, backend: process.env.LATENT_LENS_BACKEND,
     });
@@ -120,6 +122,11 @@ describe('Latent Lens in VS Code', function () {
     figures.eventLoopDelayMaxMs = Math.round(max * 10) / 10;
     figures.eventLoopDelayMeanMs = Math.round((h.mean / 1e6) * 10) / 10;
     figures.trainOneEpochMs = trainMs;
+    // The extension host's own CPU time while training (its share of the work), and how loaded
+    // the machine was (delays above come from the scheduler when other processes compete).
+    const cpu = process.cpuUsage(cpu0);
+    figures.extensionHostCpuPercentWhileTraining = Math.round(((cpu.user + cpu.system) / 1000 / trainMs) * 1000) / 10;
+    figures.loadAverage1m = os.loadavg()[0].toFixed(2) + ` on ${os.cpus().length} cores`;
     figures.trainBackend = ctl.progress.backend;
     console.log(`event-loop delay of the extension host while training: p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms (1 epoch in ${(trainMs / 1000).toFixed(1)} s, backend ${ctl.progress.backend})`);
     assert.equal(exit.unexpected, false, `trainer exit: ${exit.message}\n${exit.stderrTail}`);
