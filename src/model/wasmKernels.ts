@@ -1,25 +1,27 @@
-// Training kernels for the TensorFlow.js wasm backend.
+// Training kernels for the TensorFlow.js wasm backend (see docs/performance.md).
 //
 // The wasm backend (tfjs 4.22) has no `Conv2DBackpropFilter` kernel, so training any
 // convolution fails there, and its `Conv2DBackpropInput` (the forward pass of
 // Conv2DTranspose and the input gradient of a strided Conv2D) is a plain C++ loop that is
-// 10–20× slower than its XNNPACK-backed Conv2D. This module registers both kernels for
-// 'wasm', composed from the backend's own fast kernels (XNNPACK BatchMatMul and Conv2D,
-// plus data-movement kernels), by calling their kernel functions directly on the backend
-// so that no engine/tape overhead is added and every intermediate is freed at once.
+// 10–20× slower than its XNNPACK-backed Conv2D. Its data-movement kernels (Transpose,
+// StridedSlice, DepthToSpace, …) are generic per-element loops, and its BatchMatMul is
+// 10–20× slower with transposed operands. This module registers, for 'wasm':
 //
-//  * Conv2DBackpropFilter: dW[kh,kw,ci,co] = Σ_{b,oh,ow} x[b, oh·s+kh−pt, ow·s+kw−pl, ci] · dy[b,oh,ow,co].
-//    x is turned channel-first ([Ci,B,H,W]), padded, and the KH·KW strided windows are
-//    cut out and concatenated into the transposed im2col matrix [KH·KW·Ci, B·OH·OW]; one
-//    matMul with dy viewed as [B·OH·OW, Co] gives dW. (The transposed-A form of wasm's
-//    matMul is ~10× slower than the plain form, hence the channel-first layout.)
-//  * Conv2DBackpropInput ("sub-pixel" / phase decomposition): for stride s the output
-//    pixel h = s·i + p only receives taps k ≡ p + pt (mod s), so dx is s² small stride-1
-//    convolutions of dy. They are packed into ONE stride-1 'valid' Conv2D whose T×T
-//    filter (T = ⌈K/s⌉ for the usual paddings) has s²·Ci output channels (unused taps are
-//    zero), followed by DepthToSpace(s) and a crop. For K=3, s=2 that is 16/9 of the
-//    ideal multiply count, all inside XNNPACK; for s=1 it is a plain Conv2D with the
-//    flipped filter.
+//  * Conv2DBackpropFilter: dW[kh,kw,ci,co] = Σ_{b,oh,ow} x[b, oh·s+kh−pt, ow·s+kw−pl, ci] · dy[b,oh,ow,co]
+//    as ONE XNNPACK Conv2D: x as [Ci, H, W, B] (batch Ci, channels B), dy as the filter
+//    [OH, OW, B, Co], dilation = stride → [Ci, KH, KW, Co] (JS transposes in and out).
+//    Fallback / alternative: transposed im2col [KH·KW·Ci, B·OH·OW] in JS + plain matMul.
+//  * Conv2DBackpropInput: stride 1 → one XNNPACK Conv2D with the flipped, channel-swapped
+//    filter (or, for one output channel, a depthwise conv + channel sum); stride s → s²
+//    exact stride-1 convs, one per output phase ("sub-pixel" decomposition: output row
+//    h = s·i + p only receives taps kh ≡ p + pt mod s), interleaved in JS.
+//    Fallback / alternative: matMul dy × Wᵀ + col2im in JS.
+//  * BatchMatMul with transposeA/B → JS transpose + the plain form.
+//  * Sum over leading axes (bias gradients) → global average pooling / JS column sum.
+//  * Identity → a new reference instead of a copy (as the cpu backend does).
+//
+// Composite kernels call the backend's kernel functions directly (no engine, no tape) and
+// free every intermediate at once; data movement runs as JS loops on the wasm heap.
 import * as tf from '@tensorflow/tfjs';
 
 type TensorInfo = tf.TensorInfo;
