@@ -14,9 +14,10 @@ node dist/cli.js report "$run" --out "$run/report.html"
 if command -v code >/dev/null 2>&1; then
   npm run package
   code --install-extension latent-lens.vsix --force
-  # The extension opens the run given in this variable when it activates.
-  LATENT_LENS_OPEN_RUN="$PWD/$run" code "$PWD"
-  echo "VS Code opened with the run; or run \"VAE: Open Run…\" and pick $run"
+  code "$PWD"
+  # The extension's URI handler shows the run (this also reaches a VS Code already running).
+  code --open-url "vscode://latent-lens.latent-lens/open?run=$PWD/$run"
+  echo "VS Code shows the run; or run \"VAE: Open Run…\" and pick $run"
 else
   echo
   echo "The latent-space view of the demo run: file://$PWD/$run/report.html"

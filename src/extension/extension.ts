@@ -105,6 +105,18 @@ class Extension implements LatentLensApi {
       this.output, this.statusBar, this.failureEmitter, this.startEmitter,
       { dispose: () => { for (const p of LatentPanel.all) p.dispose(); } },
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.updateContext()),
+      // vscode://latent-lens.latent-lens/open?run=<runDir> shows a run: `npm run demo` opens its
+      // run this way (`code --open-url …`), which also reaches a VS Code that is already running.
+      vscode.window.registerUriHandler({
+        handleUri: (uri) => {
+          const runDir = new URLSearchParams(uri.query).get('run');
+          if (uri.path !== '/open' || !runDir) {
+            void vscode.window.showErrorMessage(`Latent Lens: cannot open ${uri.toString(true)}: expected ${uri.scheme}://${uri.authority}/open?run=<run folder>`);
+            return;
+          }
+          void this.openRunCommand(vscode.Uri.file(runDir));
+        },
+      }),
     );
     this.updateContext();
   }
@@ -315,17 +327,6 @@ class Extension implements LatentLensApi {
       folder = picked[0].fsPath;
     }
     if (!this.requireTrust('encode a folder')) return undefined;
-    const cli = fs.existsSync(this.cliPath) ? fs.readFileSync(this.cliPath, 'utf8') : '';
-    if (!/latent-lens encode/.test(cli)) {
-      const msg = 'Latent Lens: this trainer build has no `encode` command yet, so a loaded model cannot encode a new folder.';
-      if (model.runDir) {
-        LatentPanel.createOrShow(this.extensionUri, model.runDir, this.hooks);
-        void vscode.window.showWarningMessage(`${msg} Showing the model's own run instead.`);
-        return { runDir: model.runDir };
-      }
-      void vscode.window.showErrorMessage(msg);
-      return undefined;
-    }
     const runDir = path.join(runsRoot(readSettings(), folder), `${newRunName(folder)}-encoded`);
     const ctl = new RunController({ ...this.spawnOptions(), cliPath: this.cliPath, args: ['encode', model.dir, folder, '--out', runDir], runDir });
     this.attach(ctl, { showPanel: true, showProgress: true, title: `Encoding ${path.basename(folder)}` });

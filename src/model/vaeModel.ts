@@ -80,14 +80,6 @@ export class VaeModel {
     });
   }
 
-  /** μ and log σ² of a batch, as flat row-major arrays [N × D]. */
-  encodeBatch(x: tf.Tensor4D): { mu: Float32Array; logVar: Float32Array } {
-    return tf.tidy(() => {
-      const { mu, logVar } = splitMuLogVar(this.encoder.predict(x) as tf.Tensor2D);
-      return { mu: mu.dataSync() as Float32Array, logVar: logVar.dataSync() as Float32Array };
-    });
-  }
-
   /** Every weight and the optimiser state, as plain arrays (for a checkpoint). */
   async getState(): Promise<NamedArray[]> {
     const out: NamedArray[] = [];

@@ -6,6 +6,7 @@
  *   latent-lens eval <runDir> --data <folder> [--json]     negative ELBO of a trained model on a folder
  *   latent-lens bench [--json]                             training throughput of the canonical model
  *   latent-lens report <runDir> --out <file.html>          a self-contained HTML view of a run
+ *   latent-lens encode <modelDir> <folder> --out <runDir>  a saved encoder/decoder applied to a folder, as a run
  *
  * Forked by the VS Code extension with an IPC channel, it sends every TrainerEvent with
  * process.send and obeys TrainerCommands (pause, resume, stop, project); the same events
@@ -26,7 +27,8 @@ const USAGE = `usage:
   latent-lens resume <runDir> [--epochs N] [--backend B]
   latent-lens eval <runDir> --data <folder> [--json] [--backend B]
   latent-lens bench [--json] [--backend B] [--batch-size N] [--steps N]
-  latent-lens report <runDir> --out <file.html>`;
+  latent-lens report <runDir> --out <file.html>
+  latent-lens encode <modelDir> <folder> --out <runDir> [--backend B]`;
 
 /** An error the user caused: printed without a stack, exit code 2. */
 export class UsageError extends Error {}
@@ -192,6 +194,16 @@ export async function main(argv: string[]): Promise<number> {
       const backend = await initBackend(backendOption(v.backend), log);
       const result = await runBench({ backend, batchSize: num('batch-size', v['batch-size'], 128, positiveInt), steps: num('steps', v.steps, 10, positiveInt), log });
       console.log(v.json ? JSON.stringify(result) : `${result.train_images_per_s} training images/s on ${result.backend} (canonical model, batch ${result.batch_size})`);
+      return 0;
+    }
+    case 'encode': {
+      if (positionals.length !== 2 || !v.out) throw new UsageError('encode needs a model folder (with encoder/ and decoder/, or a run), an image folder and --out <runDir>');
+      const emit = makeEmitter(false);
+      const { initBackend } = await import('./backendInit');
+      const backend = await initBackend(backendOption(v.backend), (message) => emit({ type: 'log', level: 'info', message }));
+      const { encodeFolder } = await import('./encode');
+      const message = await encodeFolder({ modelDir: positionals[0], dataDir: positionals[1], runDir: path.resolve(v.out), backend, emit, project: await projector() });
+      emit({ type: 'done', status: 'completed', message });
       return 0;
     }
     case 'report': {

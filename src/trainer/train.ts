@@ -5,19 +5,17 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics, RunConfig, RunStatus, StepMetrics, TrainerEvent } from '../shared/protocol';
 import { VaeModel } from '../model/vaeModel';
 import { shuffledIndices } from '../model/random';
-import { loadDataset, type Dataset, type ImageShape } from './dataset';
+import { loadDataset, type Dataset } from './dataset';
+import { batchTensor, encodeAll, latentStatistics } from './latentStats';
 import {
   appendMetrics, loadCheckpoint, readConfig, runPaths, saveCheckpoint, saveLayersModel, truncateMetrics,
   writeConfig, writeDataset, writeLatents, writeProjection, writeStatus,
 } from './runDir';
 import { readJson } from './atomic';
 
-/** Dimensions whose μ varies less than this across the data are inactive (Burda et al. 2016, §5.2). */
-export const ACTIVE_UNIT_THRESHOLD = 0.01;
 /** The decoder is saved for live decoding in the panel at most this often. */
 const DECODER_SAVE_MS = 5_000;
 /** A checkpoint is written at every epoch end and at least this often. */
@@ -55,17 +53,6 @@ export interface TrainOptions {
 }
 
 export interface TrainOutcome { status: RunStatus; message: string }
-
-/** Pixels of some images as a float tensor in [0, 1]. */
-function batchTensor(pixels: Uint8Array, indices: ArrayLike<number>, shape: ImageShape): tf.Tensor4D {
-  const size = shape.height * shape.width * shape.channels;
-  const out = new Float32Array(indices.length * size);
-  for (let b = 0; b < indices.length; b++) {
-    const src = indices[b] * size;
-    for (let k = 0; k < size; k++) out[b * size + k] = pixels[src + k] / 255;
-  }
-  return tf.tensor4d(out, [indices.length, shape.height, shape.width, shape.channels]);
-}
 
 async function loadRunDataset(runDir: string): Promise<Dataset> {
   const p = runPaths(runDir);
@@ -170,16 +157,7 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
 
   /** μ and log σ² of every image, validation ELBO, active units, written to the run. */
   const endOfEpoch = async () => {
-    const all = data.images.map((_, i) => i);
-    const mu = new Float32Array(all.length * config.model.latentDim);
-    const logVar = new Float32Array(all.length * config.model.latentDim);
-    for (let s = 0; s < all.length; s += 256) {
-      const x = batchTensor(data.pixels, all.slice(s, s + 256), shape);
-      const enc = model.encodeBatch(x);
-      x.dispose();
-      mu.set(enc.mu, s * config.model.latentDim);
-      logVar.set(enc.logVar, s * config.model.latentDim);
-    }
+    const { mu, logVar } = encodeAll(model.encoder, data.pixels, data.images.length, shape, config.model.latentDim);
     const evalIdx = valIdx.length > 0 ? valIdx : trainIdx;
     let recon = 0, kl = 0;
     for (let s = 0; s < evalIdx.length; s += 256) {
@@ -188,17 +166,8 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
       x.dispose();
       recon += sums.recon; kl += sums.kl;
     }
-    const d = config.model.latentDim, n = all.length;
-    const klPerDim = new Array<number>(d).fill(0);
-    let activeUnits = 0;
-    for (let j = 0; j < d; j++) {
-      let mean = 0, sq = 0;
-      for (let i = 0; i < n; i++) mean += mu[i * d + j];
-      mean /= n;
-      for (let i = 0; i < n; i++) { const v = mu[i * d + j] - mean; sq += v * v; const lv = logVar[i * d + j]; klPerDim[j] += 0.5 * (Math.exp(lv) + mu[i * d + j] ** 2 - 1 - lv); }
-      klPerDim[j] /= n;
-      if (sq / n > ACTIVE_UNIT_THRESHOLD) activeUnits++;
-    }
+    const d = config.model.latentDim, n = data.images.length;
+    const { klPerDim, activeUnits } = latentStatistics(mu, logVar, n, d);
     const metrics: EpochMetrics = {
       kind: 'epoch', epoch: epoch + 1, step: model.step, valNegElbo: (recon + kl) / evalIdx.length, valRecon: recon / evalIdx.length, valKl: kl / evalIdx.length,
       klPerDim, activeUnits, time: Date.now(),

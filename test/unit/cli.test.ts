@@ -114,7 +114,7 @@ test('a folder without images fails with a clear message and a non-zero exit cod
   await fs.rm(empty, { recursive: true });
 });
 
-test('eval and bench print one JSON object with the documented keys', async () => {
+test('eval and bench print one JSON object with the documented keys; encode writes a run of a loaded model', async () => {
   const out = await tmpRun();
   assert.equal((await run(['train', sample, '--out', out, '--epochs', '1', ...small])).code, 0);
   const e = await run(['eval', out, '--data', path.join(sample, 'bag'), '--json', '--backend', 'wasm']);
@@ -122,6 +122,16 @@ test('eval and bench print one JSON object with the documented keys', async () =
   const result = JSON.parse(e.stdout);
   assert.equal(result.images, 200);
   assert.ok(result.test_neg_elbo > 0 && Math.abs(result.test_neg_elbo - result.test_recon - result.test_kl) < 0.05);
+  // encode: the trained model applied to another folder, written as a run the panel can show
+  const encoded = path.join(out, 'encoded');
+  const en = await run(['encode', out, path.join(sample, 'trouser'), '--out', encoded, '--backend', 'wasm']);
+  assert.equal(en.code, 0, en.stderr + en.stdout);
+  assert.equal((await fs.readFile(path.join(encoded, 'latents/mu.f32'))).byteLength, 200 * 4 * 4);
+  assert.equal(JSON.parse(await fs.readFile(path.join(encoded, 'latents/projection.json'), 'utf8')).x.length, 200);
+  assert.equal(JSON.parse(await fs.readFile(path.join(encoded, 'status.json'), 'utf8')).status, 'completed');
+  const encodedMetrics = await readMetrics(encoded);
+  assert.equal(encodedMetrics.length, 1);
+  assert.equal(encodedMetrics[0].kind, 'epoch');
   const b = await run(['bench', '--json', '--backend', 'wasm', '--batch-size', '16', '--steps', '2']);
   assert.equal(b.code, 0, b.stderr);
   const bench = JSON.parse(b.stdout);

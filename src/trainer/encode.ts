@@ -1,0 +1,79 @@
+/**
+ * `latent-lens encode <modelDir> <folder> --out <runDir>`: a saved encoder/decoder pair applied
+ * to a folder of images, written as a run directory the panel and the report can show (no
+ * training: one "epoch 0" line of metrics, μ / log σ² of every image, the 2-D map).
+ * <modelDir> holds encoder/model.json and decoder/model.json (a run's model/ folder, or a run).
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { RunConfig, TrainerEvent } from '../shared/protocol';
+import { DEFAULT_TRAINING } from '../model/config';
+import { loadDataset } from './dataset';
+import { elboSums } from './evaluate';
+import { encodeAll, latentStatistics } from './latentStats';
+import type { Projector } from './train';
+import {
+  appendMetrics, loadLayersModelFromDir, readConfig, saveLayersModel, runPaths,
+  writeConfig, writeDataset, writeLatents, writeProjection, writeStatus,
+} from './runDir';
+
+export async function encodeFolder(opts: { modelDir: string; dataDir: string; runDir: string; backend: string; emit: (e: TrainerEvent) => void; project: Projector }): Promise<string> {
+  const { emit, runDir } = opts;
+  const log = (message: string) => emit({ type: 'log', level: 'info', message });
+  let modelDir = opts.modelDir;
+  if (existsSync(path.join(modelDir, 'model', 'encoder', 'model.json'))) modelDir = path.join(modelDir, 'model');
+  if (!existsSync(path.join(modelDir, 'encoder', 'model.json')) || !existsSync(path.join(modelDir, 'decoder', 'model.json'))) {
+    throw new Error(`no encoder/decoder pair in "${opts.modelDir}": expected encoder/model.json and decoder/model.json (TensorFlow.js layers format), or a run folder`);
+  }
+  const [encoder, decoder] = await Promise.all([loadLayersModelFromDir(path.join(modelDir, 'encoder')), loadLayersModelFromDir(path.join(modelDir, 'decoder'))]);
+  const [, height, width, channels] = encoder.inputs[0].shape as number[];
+  const latentDim = (decoder.inputs[0].shape as number[])[1];
+  if ((encoder.outputs[0].shape as number[])[1] !== 2 * latentDim) {
+    throw new Error(`the encoder outputs ${(encoder.outputs[0].shape as number[])[1]} values per image, but the decoder takes z of ${latentDim}: expected [μ ‖ log σ²] = ${2 * latentDim}`);
+  }
+  // The model's own run, if it is one, knows the likelihood and the filters.
+  const sourceRun = path.dirname(modelDir);
+  const source = existsSync(runPaths(sourceRun).config) ? await readConfig(sourceRun) : undefined;
+  const config: RunConfig = {
+    version: 1,
+    dataDir: path.resolve(opts.dataDir),
+    preset: 'loaded-model',
+    model: {
+      imageHeight: height, imageWidth: width, channels: channels === 3 ? 3 : 1, latentDim,
+      filters: source?.model.filters ?? encoder.layers.filter((l) => l.getClassName() === 'Conv2D').map((l) => (l.getConfig() as { filters: number }).filters),
+      likelihood: source?.model.likelihood ?? 'bernoulli',
+    },
+    training: { ...DEFAULT_TRAINING, epochs: 1, valSplit: 0, backend: 'auto' },
+  };
+  const data = await loadDataset(opts.dataDir, {
+    height, width, channels: config.model.channels, maxImages: 0, valSplit: 0, seed: 0, exclude: [runDir],
+    onProgress: (done, total) => log(`decoded ${done}/${total} images`),
+  });
+  await writeConfig(runDir, config);
+  await writeDataset(runDir, data);
+  emit({ type: 'started', runDir, backend: opts.backend, config, step: 0, stepsPerEpoch: 1, dataset: { images: data.images.length, trainImages: data.images.length, valImages: 0, labels: data.labels, skipped: data.skipped.length } });
+  await writeStatus(runDir, { status: 'training', step: 0, epoch: 0, backend: opts.backend, message: 'encoding' });
+  await saveLayersModel(encoder, runPaths(runDir).encoder);
+  await saveLayersModel(decoder, runPaths(runDir).decoder);
+  const n = data.images.length;
+  const { mu, logVar } = encodeAll(encoder, data.pixels, n, data.shape, latentDim);
+  const { klPerDim, activeUnits } = latentStatistics(mu, logVar, n, latentDim);
+  const { recon, kl } = elboSums(encoder, decoder, data.pixels, n, data.shape, config.model.likelihood);
+  await writeLatents(runDir, 0, 0, latentDim, mu, logVar);
+  emit({ type: 'latents', epoch: 0, step: 0, count: n });
+  const metrics = { kind: 'epoch' as const, epoch: 0, step: 0, valNegElbo: (recon + kl) / n, valRecon: recon / n, valKl: kl / n, klPerDim, activeUnits, time: Date.now() };
+  await appendMetrics(runDir, [metrics]);
+  emit({ type: 'epochEnd', metrics });
+  emit({ type: 'decoderSaved', step: 0 });
+  log(`encoded ${n} images: −ELBO ${metrics.valNegElbo.toFixed(2)} nats, ${activeUnits}/${latentDim} active units`);
+  const started = Date.now();
+  const layout = await opts.project(mu, n, latentDim, undefined, (pca) => {
+    void writeProjection(runDir, { epoch: 0, method: 'pca', x: pca.x, y: pca.y }).then(() => emit({ type: 'projection', epoch: 0, method: 'pca', millis: Date.now() - started }));
+  });
+  await writeProjection(runDir, { epoch: 0, method: layout.method, x: layout.x, y: layout.y });
+  emit({ type: 'projection', epoch: 0, method: layout.method, millis: Date.now() - started });
+  await writeStatus(runDir, { status: 'completed', step: 0, epoch: 0, backend: opts.backend, message: `encoded with ${opts.modelDir}` });
+  emit({ type: 'status', status: 'completed' });
+  encoder.dispose(); decoder.dispose();
+  return `encoded ${n} images of ${opts.dataDir} with ${opts.modelDir}; run directory ${path.resolve(runDir)}`;
+}
