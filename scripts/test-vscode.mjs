@@ -75,11 +75,13 @@ function setupHarness() {
   // Plain install first without scripts: code-server's postinstall must run under Node 24.
   let r = spawnSync(process.execPath, [npm, lock ? 'ci' : 'install', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: harness, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('npm install in test/vscode-server failed');
-  const env = {
-    ...process.env,
+  // Under `npm test` the environment carries the outer npm's settings (npm_config_user_agent names
+  // Node 20, and code-server's postinstall reads its Node version from it): drop them all.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
+  Object.assign(env, {
     PATH: `${path.join(node24Dir, 'bin')}${path.delimiter}${process.env.PATH}`,
     npm_config_nodedir: node24Dir,
-  };
+  });
   r = spawnSync(node24, [npm, 'rebuild', 'code-server', '--foreground-scripts'], { cwd: harness, stdio: 'inherit', env });
   if (r.status !== 0 || !harnessReady()) throw new Error('code-server postinstall (native modules for Node 24) failed; Debian needs libkrb5-dev, python3, make and g++');
 }
