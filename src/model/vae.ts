@@ -10,23 +10,35 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../shared/protocol';
 import { bottleneckShape } from './config';
 
-/** Seeded Glorot-uniform initialisers so a run's seed fixes the initial weights. */
+/**
+ * Seeded initialisers matching PyTorch's defaults (torch.nn.Conv2d / ConvTranspose2d / Linear
+ * `reset_parameters`): weights kaiming-uniform with a = √5, i.e. U(±1/√fan_in), and biases
+ * U(±1/√fan_in). The canonical model is measured against a PyTorch reference, and where training
+ * starts matters over a few hundred steps: with Keras' Glorot weights and zero biases the same
+ * model reached a 9 % worse test −ELBO after 2 epochs on 10k images. fan_in follows tfjs's rule,
+ * which equals torch's for these layers, transposed convolutions included (k·k·out_channels).
+ */
 function seeded(seed: number) {
   let n = 0;
-  return () => tf.initializers.glorotUniform({ seed: seed * 1000 + n++ });
+  return (fanIn: number) => ({
+    kernelInitializer: tf.initializers.varianceScaling({ scale: 1 / 3, mode: 'fanIn', distribution: 'uniform', seed: seed * 1000 + n++ }),
+    biasInitializer: tf.initializers.randomUniform({ minval: -1 / Math.sqrt(fanIn), maxval: 1 / Math.sqrt(fanIn), seed: seed * 1000 + n++ }),
+  });
 }
 
 /** Encoder: image batch [N, H, W, C] in [0, 1] → [N, 2·latentDim], the concatenation [μ ‖ log σ²]. */
 export function buildEncoder(model: ModelConfig, seed = 0): tf.LayersModel {
-  bottleneckShape(model); // validates the size against the stages
   const init = seeded(seed);
   const input = tf.input({ shape: [model.imageHeight, model.imageWidth, model.channels], name: 'image' });
   let h: tf.SymbolicTensor = input;
   model.filters.forEach((filters, i) => {
-    h = tf.layers.conv2d({ filters, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init(), name: `enc_conv${i + 1}` }).apply(h) as tf.SymbolicTensor;
+    const inChannels = i === 0 ? model.channels : model.filters[i - 1];
+    h = tf.layers.conv2d({ filters, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', ...init(9 * inChannels), name: `enc_conv${i + 1}` }).apply(h) as tf.SymbolicTensor;
   });
   h = tf.layers.flatten({ name: 'enc_flatten' }).apply(h) as tf.SymbolicTensor;
-  const out = tf.layers.dense({ units: 2 * model.latentDim, kernelInitializer: init(), name: 'enc_mu_logvar' }).apply(h) as tf.SymbolicTensor;
+  const [bh, bw] = bottleneckShape(model);
+  const flat = bh * bw * model.filters[model.filters.length - 1];
+  const out = tf.layers.dense({ units: 2 * model.latentDim, ...init(flat), name: 'enc_mu_logvar' }).apply(h) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out, name: 'encoder' });
 }
 
@@ -36,12 +48,12 @@ export function buildDecoder(model: ModelConfig, seed = 0): tf.LayersModel {
   const init = seeded(seed + 7919);
   const reversed = [...model.filters].reverse();
   const input = tf.input({ shape: [model.latentDim], name: 'z' });
-  let h = tf.layers.dense({ units: bh * bw * reversed[0], activation: 'relu', kernelInitializer: init(), name: 'dec_dense' }).apply(input) as tf.SymbolicTensor;
+  let h = tf.layers.dense({ units: bh * bw * reversed[0], activation: 'relu', ...init(model.latentDim), name: 'dec_dense' }).apply(input) as tf.SymbolicTensor;
   h = tf.layers.reshape({ targetShape: [bh, bw, reversed[0]], name: 'dec_reshape' }).apply(h) as tf.SymbolicTensor;
   reversed.forEach((filters, i) => {
-    h = tf.layers.conv2dTranspose({ filters, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init(), name: `dec_deconv${i + 1}` }).apply(h) as tf.SymbolicTensor;
+    h = tf.layers.conv2dTranspose({ filters, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', ...init(9 * filters), name: `dec_deconv${i + 1}` }).apply(h) as tf.SymbolicTensor;
   });
-  const logits = tf.layers.conv2dTranspose({ filters: model.channels, kernelSize: 3, strides: 1, padding: 'same', kernelInitializer: init(), name: 'dec_logits' }).apply(h) as tf.SymbolicTensor;
+  const logits = tf.layers.conv2dTranspose({ filters: model.channels, kernelSize: 3, strides: 1, padding: 'same', ...init(9 * model.channels), name: 'dec_logits' }).apply(h) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: logits, name: 'decoder' });
 }
 

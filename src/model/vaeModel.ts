@@ -38,7 +38,8 @@ export class VaeModel {
   constructor(readonly config: ModelConfig, readonly settings: LossSettings) {
     this.encoder = buildEncoder(config, settings.seed);
     this.decoder = buildDecoder(config, settings.seed);
-    this.optimizer = tf.train.adam(settings.learningRate);
+    // β₁, β₂, ε as torch.optim.Adam (tfjs's default ε is 1e-7).
+    this.optimizer = tf.train.adam(settings.learningRate, 0.9, 0.999, 1e-8);
     this.variables = [...this.encoder.trainableWeights, ...this.decoder.trainableWeights].map((w) => w.read() as tf.Variable);
   }
 
