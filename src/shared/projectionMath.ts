@@ -5,6 +5,7 @@
  * projection yet). See src/trainer/projection.ts for how the pieces make a fast, stable map.
  */
 import { findABParams } from 'umap-js/dist/umap';
+import { mulberry32 } from './random';
 
 export interface Layout2D {
   x: Float32Array;
@@ -26,17 +27,6 @@ export interface UmapOptions {
 }
 
 // ───────────────────────────── small linear algebra ─────────────────────────────
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Top-2 principal axes of the rows of mu (count × dim) by power iteration with deflation. */
 export function pca2d(mu: Float32Array, count: number, dim: number): Layout2D {
