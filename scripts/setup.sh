@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Latent Lens needs on a fresh Debian machine with Node 20: the system packages
 # (Chromium for browser tests, Fashion-MNIST for tests and benchmarks, Kerberos headers for the
-# VS Code server's native module) and the npm dependencies. Safe to run again.
+# VS Code server's native module, clang for the wasm-kernel check) and the npm dependencies. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +9,9 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need+=(libkrb5-dev)
+# clang + lld + llvm-objdump: the test suite rebuilds src/model/kernels/lens_kernels.c and checks
+# that the committed binary (lensKernelsBinary.ts) matches it. Building the extension does not need them.
+command -v clang >/dev/null 2>&1 && command -v wasm-ld >/dev/null 2>&1 && command -v llvm-objdump >/dev/null 2>&1 || need+=(clang lld llvm)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "setup: installing system packages: ${need[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

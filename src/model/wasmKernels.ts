@@ -23,6 +23,7 @@
 // Composite kernels call the backend's kernel functions directly (no engine, no tape) and
 // free every intermediate at once; data movement runs as JS loops on the wasm heap.
 import * as tf from '@tensorflow/tfjs';
+import { lensKernelsFor, type LensKernels } from './lensKernels';
 
 type TensorInfo = tf.TensorInfo;
 type Backend = tf.KernelBackend & {
@@ -111,6 +112,11 @@ function view(backend: Backend, t: TensorInfo): Float32Array {
   return (backend as unknown as { typedArrayFromHeap(t: TensorInfo): Float32Array }).typedArrayFromHeap(t);
 }
 
+/** Byte offset of a tensor's data in the wasm heap (what the companion kernels take). */
+function ptr(backend: Backend, t: TensorInfo): number {
+  return view(backend, t).byteOffset;
+}
+
 function alloc(backend: Backend, shape: number[]): TensorInfo {
   return backend.makeOutput(shape, 'float32');
 }
@@ -194,6 +200,44 @@ function backpropFilterIm2col(args: { inputs: tf.NamedTensorInfoMap; backend: tf
   return backend.makeOutput(fShape, 'float32', undefined, acc);
 }
 
+/** x [B, HW, Ci] → [Ci, HW, B] and dy [B, OHW, Co] → [OHW, B, Co] in JS (no companion kernels). */
+function transposeForFilterConvJs(backend: Backend, x: TensorInfo, dy: TensorInfo, xT: TensorInfo, dyT: TensorInfo, g: ConvGeometry): void {
+  const { batch, inH, inW, inC, outH, outW, outC } = g;
+  const hw = inH * inW, ohw = outH * outW;
+  // x [B, HW, Ci] → [Ci, HW, B]
+  const xv = view(backend, x), tv = view(backend, xT);
+  const BB = 16;
+  for (let p = 0; p < hw; p++) {
+    for (let b0 = 0; b0 < batch; b0 += BB) {
+      const b1 = Math.min(batch, b0 + BB);
+      for (let b = b0; b < b1; b++) {
+        const src = (b * hw + p) * inC;
+        let dst = p * batch + b;
+        for (let c = 0; c < inC; c++, dst += hw * batch) tv[dst] = xv[src + c];
+      }
+    }
+  }
+  // dy [B, OHW, Co] → [OHW, B, Co]
+  const dv = view(backend, dy), ev = view(backend, dyT);
+  if (outC >= 16) {
+    const heap = new Float32Array(ev.buffer);
+    const d0 = dv.byteOffset >> 2, e0 = ev.byteOffset >> 2;
+    for (let b = 0; b < batch; b++) {
+      for (let p = 0; p < ohw; p++) {
+        const src = d0 + (b * ohw + p) * outC;
+        heap.copyWithin(e0 + (p * batch + b) * outC, src, src + outC);
+      }
+    }
+  } else {
+    for (let b = 0; b < batch; b++) {
+      for (let p = 0; p < ohw; p++) {
+        const src = (b * ohw + p) * outC, dst = (p * batch + b) * outC;
+        for (let c = 0; c < outC; c++) ev[dst + c] = dv[src + c];
+      }
+    }
+  }
+}
+
 /**
  * dW as ONE XNNPACK convolution (no im2col copy: XNNPACK's indirection buffer does it):
  * with x as [Ci, H, W, B] (batch Ci, channels B) and dy as a filter [OH, OW, B, Co],
@@ -211,39 +255,13 @@ function backpropFilterConv(args: { inputs: tf.NamedTensorInfoMap; backend: tf.K
   const hw = inH * inW, ohw = outH * outW;
   const xT = alloc(backend, [inC, inH, inW, batch]);
   const dyT = alloc(backend, [outH, outW, batch, outC]);
-  {
-    // x [B, HW, Ci] → [Ci, HW, B]
-    const xv = view(backend, x), tv = view(backend, xT);
-    const BB = 16;
-    for (let p = 0; p < hw; p++) {
-      for (let b0 = 0; b0 < batch; b0 += BB) {
-        const b1 = Math.min(batch, b0 + BB);
-        for (let b = b0; b < b1; b++) {
-          const src = (b * hw + p) * inC;
-          let dst = p * batch + b;
-          for (let c = 0; c < inC; c++, dst += hw * batch) tv[dst] = xv[src + c];
-        }
-      }
-    }
-    // dy [B, OHW, Co] → [OHW, B, Co]
-    const dv = view(backend, dy), ev = view(backend, dyT);
-    if (outC >= 16) {
-      const heap = new Float32Array(ev.buffer);
-      const d0 = dv.byteOffset >> 2, e0 = ev.byteOffset >> 2;
-      for (let b = 0; b < batch; b++) {
-        for (let p = 0; p < ohw; p++) {
-          const src = d0 + (b * ohw + p) * outC;
-          heap.copyWithin(e0 + (p * batch + b) * outC, src, src + outC);
-        }
-      }
-    } else {
-      for (let b = 0; b < batch; b++) {
-        for (let p = 0; p < ohw; p++) {
-          const src = (b * ohw + p) * outC, dst = (p * batch + b) * outC;
-          for (let c = 0; c < outC; c++) ev[dst + c] = dv[src + c];
-        }
-      }
-    }
+  const lk = lensKernelsFor(backend);
+  if (lk) {
+    // The same two transposes as below, in SIMD wasm (4×4 block transposes, vector copies).
+    lk.transpose_apc_to_cpa(ptr(backend, x), ptr(backend, xT), batch, hw, inC);
+    lk.copy_runs(ptr(backend, dy), ptr(backend, dyT), batch, 1, ohw, outC, ohw * outC, 0, outC, outC, 0, batch * outC);
+  } else {
+    transposeForFilterConvJs(backend, x, dy, xT, dyT, g);
   }
   t = tick(`BackpropFilter(conv) transposes x ${x.shape.join('x')}`, t);
   const res = run(backend, 'Conv2D', { x: xT, filter: dyT }, {
@@ -254,6 +272,11 @@ function backpropFilterConv(args: { inputs: tf.NamedTensorInfoMap; backend: tf.K
   tick(`BackpropFilter(conv) conv2d [${inC}x${inH}x${inW}x${batch}]*[${outH}x${outW}x${batch}x${outC}]`, t);
   // [Ci, KH, KW, Co] → [KH, KW, Ci, Co]
   const out = alloc(backend, fShape);
+  if (lk) {
+    lk.copy_runs(ptr(backend, res), ptr(backend, out), inC, 1, kH * kW, outC, kH * kW * outC, 0, outC, outC, 0, inC * outC);
+    free(backend, res);
+    return out;
+  }
   const rv = view(backend, res), ov = view(backend, out);
   for (let c = 0; c < inC; c++) {
     for (let q = 0; q < kH * kW; q++) {
@@ -270,7 +293,38 @@ export function setBackpropFilterStrategy(s: 'conv' | 'im2col'): void {
   filterStrategy = s;
 }
 
+/**
+ * dW of a 3×3 convolution with ONE input channel (first encoder layer; the logits
+ * Conv2DTranspose, whose dW has the one-channel logits gradient as "x") in the companion
+ * kernel: padded copy of x, then 9 taps × Co accumulated in SIMD registers. XNNPACK's conv
+ * formulation of this case streams a 10⁵-long reduction and reaches ≈ 2 GFLOP/s.
+ */
+function backpropFilterSingleChannel(backend: Backend, lk: LensKernels, x: TensorInfo, dy: TensorInfo, g: ConvGeometry, fShape: number[]): TensorInfo {
+  const { batch, inH, inW, outH, outW, outC, sH, sW, padTop, padLeft } = g;
+  const t = now();
+  const hp = Math.max((outH - 1) * sH + 3, padTop + inH);
+  const wp = Math.max((outW - 1) * sW + 3, padLeft + inW);
+  const xp = alloc(backend, [batch, hp, wp]);
+  const out = alloc(backend, fShape);
+  view(backend, out).fill(0);
+  lk.pad_single_channel(ptr(backend, x), ptr(backend, xp), batch, inH, inW, hp, wp, padTop, padLeft);
+  lk.dw_single_channel_3x3(ptr(backend, xp), ptr(backend, dy), ptr(backend, out), batch, hp, wp, outH, outW, outC, sH, sW);
+  free(backend, xp);
+  tick(`BackpropFilter(1 channel, lens kernel) ${x.shape.join('x')} * ${dy.shape.join('x')}`, t);
+  return out;
+}
+
 export function conv2dBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): TensorInfo {
+  const lk = lensKernelsFor(args.backend);
+  if (lk) {
+    const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
+    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = (args.attrs ?? {}) as Attrs;
+    const fShape = filterShape as [number, number, number, number];
+    const g = geometry(x.shape as [number, number, number, number], fShape, strides as [number, number], pad, dimRoundingMode, dataFormat);
+    if (g.inC === 1 && g.kH === 3 && g.kW === 3 && g.outC % 4 === 0 && g.padTop >= 0 && g.padLeft >= 0) {
+      return backpropFilterSingleChannel(args.backend as Backend, lk, x, dy, g, fShape);
+    }
+  }
   if (filterStrategy === 'conv') {
     const { x } = args.inputs as { x: TensorInfo };
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } = (args.attrs ?? {}) as Attrs;
@@ -354,8 +408,13 @@ function backpropInputPhases(backend: Backend, dy: TensorInfo, filter: TensorInf
       });
       free(backend, wS);
       t = tick(`BackpropInput(phase) convs ${dy.shape.join('x')}->${inC}`, t);
+      const lk = lensKernelsFor(backend);
       const pv = view(backend, ph), ov = view(backend, out);
-      if (inC >= 16) {
+      if (lk) {
+        // Phase (py, px) [B, R.n, C.n, Ci] → out[b, i·sH + py, j·sW + px, :]
+        lk.copy_runs(pv.byteOffset, ov.byteOffset + ((py * inW + px) * inC) * 4, batch, R.n, C.n, inC,
+          R.n * C.n * inC, C.n * inC, inC, inH * inW * inC, sH * inW * inC, sW * inC);
+      } else if (inC >= 16) {
         // Runs of Ci floats: a native memmove per run inside the heap beats the JS loop.
         const heap = new Float32Array(ov.buffer);
         const o0 = ov.byteOffset >> 2, p0 = pv.byteOffset >> 2;

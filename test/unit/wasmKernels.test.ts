@@ -4,6 +4,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/model/backend';
+import { lensKernelsFor, setLensKernelsEnabled } from '../../src/model/lensKernels';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 
 type Pad = 'same' | 'valid';
 type Shape4 = [number, number, number, number];
@@ -23,6 +26,11 @@ const CASES: Case[] = [
   { name: 'b2 12x12x2 k4 s2 same (even kernel)', x: [2, 12, 12, 2], k: [4, 4], outC: 3, stride: 2, pad: 'same' },
   { name: 'b3 8x6x16 k3 s2 same, 20 out (wide channels)', x: [3, 8, 6, 16], k: [3, 3], outC: 20, stride: 2, pad: 'same' },
   { name: 'b2 7x7x24 k3 s1 same, 16 out (wide channels)', x: [2, 7, 7, 24], k: [3, 3], outC: 16, stride: 1, pad: 'same' },
+  // One input channel, 3×3, channels a multiple of 4: the companion kernel's dW path.
+  { name: 'b3 28x28x1 k3 s1 same, 12 out (logits dW: 8- and 4-channel blocks)', x: [3, 28, 28, 1], k: [3, 3], outC: 12, stride: 1, pad: 'same' },
+  { name: 'b2 9x7x1 k3 s2 valid, 8 out', x: [2, 9, 7, 1], k: [3, 3], outC: 8, stride: 2, pad: 'valid' },
+  { name: 'b2 10x13x1 k3 s1 valid, 4 out', x: [2, 10, 13, 1], k: [3, 3], outC: 4, stride: 1, pad: 'valid' },
+  { name: 'b2 11x8x1 k3 s2 same, 36 out', x: [2, 11, 8, 1], k: [3, 3], outC: 36, stride: 2, pad: 'same' },
 ];
 
 function maxRelErr(a: Float32Array | Int32Array | Uint8Array, b: Float32Array | Int32Array | Uint8Array): number {
@@ -66,8 +74,28 @@ describe('wasm training kernels', () => {
     await tf.setBackend('wasm');
   });
 
-  for (const c of CASES) {
-    test(`Conv2DBackpropFilter: ${c.name}`, async () => {
+  test('the companion wasm kernels load on the threaded build\'s shared memory', async () => {
+    await tf.setBackend('wasm');
+    const lk = lensKernelsFor(tf.backend());
+    assert.ok(lk, 'lensKernelsFor(wasm backend) returned null');
+    assert.equal(typeof lk.dw_single_channel_3x3, 'function');
+  });
+
+  test('single-threaded build: the companion kernels load on its plain memory and match cpu', () => {
+    const script = path.join(import.meta.dirname, 'fixtures', 'lensKernelsSingleThread.ts');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], {
+      env: { ...process.env, LATENT_LENS_WASM_THREADS: 'off' }, encoding: 'utf8', timeout: 60_000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { threaded: boolean; kernels: boolean; relErr: number };
+    assert.equal(out.threaded, false);
+    assert.equal(out.kernels, true);
+    assert.ok(out.relErr <= 1e-4, `relative error ${out.relErr}`);
+  });
+
+  for (const [mode, lens] of [['', true], [' (JS paths, companion kernels off)', false]] as const) for (const c of CASES) {
+    test(`Conv2DBackpropFilter: ${c.name}${mode}`, async () => {
+      setLensKernelsEnabled(lens);
       const fShape: Shape4 = [c.k[0], c.k[1], c.x[3], c.outC];
       const x = seeded(c.x, 1);
       const yShape = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(fShape) as tf.Tensor4D, c.stride, c.pad).shape);
@@ -77,10 +105,12 @@ describe('wasm training kernels', () => {
         { strides: [c.stride, c.stride], pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: fShape } as unknown as tf.NamedAttrMap) as tf.Tensor;
       const [want] = await on('cpu', make);
       const [got] = await on('wasm', make);
+      setLensKernelsEnabled(true);
       assert.ok(maxRelErr(got, want) <= 1e-4, `relative error ${maxRelErr(got, want)}`);
     });
 
-    test(`Conv2DBackpropInput: ${c.name}`, async () => {
+    test(`Conv2DBackpropInput: ${c.name}${mode}`, async () => {
+      setLensKernelsEnabled(lens);
       const fShape: Shape4 = [c.k[0], c.k[1], c.x[3], c.outC];
       const w = seeded(fShape, 3);
       const yShape = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(fShape) as tf.Tensor4D, c.stride, c.pad).shape);
@@ -89,6 +119,7 @@ describe('wasm training kernels', () => {
         c.x, c.stride, c.pad);
       const [want] = await on('cpu', make);
       const [got] = await on('wasm', make);
+      setLensKernelsEnabled(true);
       assert.ok(maxRelErr(got, want) <= 1e-4, `relative error ${maxRelErr(got, want)}`);
     });
   }

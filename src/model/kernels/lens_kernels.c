@@ -1,0 +1,151 @@
+// Latent Lens companion kernels for the TensorFlow.js wasm backend (docs/performance.md).
+//
+// This module is instantiated on the SAME linear memory as tfjs-backend-wasm (it imports
+// that memory), so its functions read and write tensors in place, by heap offset, with no
+// copies. It must therefore never touch memory it was not given: no data segments, no
+// static variables and no stack (no local arrays, no address-taken locals);
+// scripts/build-kernels.mjs checks the linked module for all three.
+//
+// Build: node scripts/build-kernels.mjs (needs clang and lld ≥ 14 with the wasm32 target).
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(#name))) name
+
+typedef float f32;
+typedef int i32;
+
+// ---------------------------------------------------------------------------------------
+// Zero-padded copy of a one-channel batch: x [B, H, W] → xp [B, Hp, Wp] with x at (pt, pl).
+void EXPORT(pad_single_channel)(const f32 *x, f32 *xp, i32 B, i32 H, i32 W, i32 Hp, i32 Wp, i32 pt, i32 pl) {
+  for (i32 b = 0; b < B; b++) {
+    f32 *dst = xp + (long)b * Hp * Wp;
+    const f32 *src = x + (long)b * H * W;
+    for (i32 i = 0; i < Hp * Wp; i++) dst[i] = 0.0f;
+    for (i32 h = 0; h < H; h++) {
+      f32 *d = dst + (h + pt) * Wp + pl;
+      const f32 *s = src + h * W;
+      for (i32 w = 0; w < W; w++) d[w] = s[w];
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Filter gradient of a 3×3 convolution whose input has ONE channel (the first encoder conv,
+// and the logits Conv2DTranspose whose dW is conv2dBackpropFilter(dy_logits, z)):
+//
+//   dw[kh, kw, co] = Σ_{b, oh, ow} xp[b, oh·sH + kh, ow·sW + kw] · dy[b, oh, ow, co]
+//
+// xp is the zero-padded input (pad_single_channel). As a GEMM this is [9, N] × [N, Co] with
+// N = B·OH·OW ≈ 10⁵ and one of the operands a gather: XNNPACK's conv formulation streams
+// the long reduction badly (≈ 2 GFLOP/s). Here the 9 taps × 8 output channels live in 18
+// SIMD accumulators over a run of pixels; partial sums are flushed into dw every `chunk`
+// pixels so that float32 rounding stays that of a ≈ chunk-long sum. dw must be zeroed by
+// the caller; Co must be a multiple of 4.
+#define TAPS9(M) M(0, 0, 0) M(1, 0, 1) M(2, 0, 2) M(3, 1, 0) M(4, 1, 1) M(5, 1, 2) M(6, 2, 0) M(7, 2, 1) M(8, 2, 2)
+
+static inline v128_t splat_at(const f32 *p) { return wasm_v128_load32_splat(p); }
+
+void EXPORT(dw_single_channel_3x3)(const f32 *xp, const f32 *dy, f32 *dw, i32 B, i32 Hp, i32 Wp,
+                                    i32 OH, i32 OW, i32 Co, i32 sH, i32 sW) {
+  i32 co = 0;
+  for (; co + 8 <= Co; co += 8) {
+#define DECL(t, kh, kw) v128_t a##t = wasm_f32x4_splat(0.0f), b##t = wasm_f32x4_splat(0.0f);
+    TAPS9(DECL)
+#undef DECL
+    for (i32 b = 0; b < B; b++) {
+      for (i32 oh = 0; oh < OH; oh++) {
+        const f32 *xrow = xp + ((long)b * Hp + oh * sH) * Wp;
+        const f32 *drow = dy + (((long)b * OH + oh) * OW) * Co + co;
+        for (i32 ow = 0; ow < OW; ow++) {
+          const f32 *xq = xrow + ow * sW;
+          const v128_t d0 = wasm_v128_load(drow + (long)ow * Co);
+          const v128_t d1 = wasm_v128_load(drow + (long)ow * Co + 4);
+#define ACC(t, kh, kw) { const v128_t s = splat_at(xq + kh * Wp + kw); a##t = wasm_f32x4_add(a##t, wasm_f32x4_mul(s, d0)); b##t = wasm_f32x4_add(b##t, wasm_f32x4_mul(s, d1)); }
+          TAPS9(ACC)
+#undef ACC
+        }
+      }
+      // Flush per image (OH·OW ≤ a few thousand terms per partial sum).
+#define FLUSH(t, kh, kw) { f32 *o = dw + t * Co + co; \
+        wasm_v128_store(o, wasm_f32x4_add(wasm_v128_load(o), a##t)); wasm_v128_store(o + 4, wasm_f32x4_add(wasm_v128_load(o + 4), b##t)); \
+        a##t = wasm_f32x4_splat(0.0f); b##t = wasm_f32x4_splat(0.0f); }
+      TAPS9(FLUSH)
+#undef FLUSH
+    }
+  }
+  for (; co + 4 <= Co; co += 4) {
+#define DECL(t, kh, kw) v128_t a##t = wasm_f32x4_splat(0.0f);
+    TAPS9(DECL)
+#undef DECL
+    for (i32 b = 0; b < B; b++) {
+      for (i32 oh = 0; oh < OH; oh++) {
+        const f32 *xrow = xp + ((long)b * Hp + oh * sH) * Wp;
+        const f32 *drow = dy + (((long)b * OH + oh) * OW) * Co + co;
+        for (i32 ow = 0; ow < OW; ow++) {
+          const f32 *xq = xrow + ow * sW;
+          const v128_t d0 = wasm_v128_load(drow + (long)ow * Co);
+#define ACC(t, kh, kw) { a##t = wasm_f32x4_add(a##t, wasm_f32x4_mul(splat_at(xq + kh * Wp + kw), d0)); }
+          TAPS9(ACC)
+#undef ACC
+        }
+      }
+#define FLUSH(t, kh, kw) { f32 *o = dw + t * Co + co; wasm_v128_store(o, wasm_f32x4_add(wasm_v128_load(o), a##t)); a##t = wasm_f32x4_splat(0.0f); }
+      TAPS9(FLUSH)
+#undef FLUSH
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// src [A, P, C] → dst [C, P, A] (e.g. activations [B, H·W, C] → [C, H·W, B] for the dW
+// convolution). 4×4 SIMD block transposes when A and C are multiples of 4.
+void EXPORT(transpose_apc_to_cpa)(const f32 *src, f32 *dst, i32 A, i32 P, i32 C) {
+  const long PA = (long)P * A;
+  if ((A & 3) == 0 && (C & 3) == 0) {
+    for (i32 p = 0; p < P; p++) {
+      for (i32 a = 0; a < A; a += 4) {
+        const f32 *s0 = src + ((long)a * P + p) * C;
+        const long sa = (long)P * C;
+        f32 *d0 = dst + (long)p * A + a;
+        for (i32 c = 0; c < C; c += 4) {
+          const v128_t r0 = wasm_v128_load(s0 + c);
+          const v128_t r1 = wasm_v128_load(s0 + sa + c);
+          const v128_t r2 = wasm_v128_load(s0 + 2 * sa + c);
+          const v128_t r3 = wasm_v128_load(s0 + 3 * sa + c);
+          const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5);
+          const v128_t t1 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+          const v128_t t2 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+          const v128_t t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+          f32 *d = d0 + (long)c * PA;
+          wasm_v128_store(d, wasm_i64x2_shuffle(t0, t1, 0, 2));
+          wasm_v128_store(d + PA, wasm_i64x2_shuffle(t0, t1, 1, 3));
+          wasm_v128_store(d + 2 * PA, wasm_i64x2_shuffle(t2, t3, 0, 2));
+          wasm_v128_store(d + 3 * PA, wasm_i64x2_shuffle(t2, t3, 1, 3));
+        }
+      }
+    }
+    return;
+  }
+  for (i32 a = 0; a < A; a++)
+    for (i32 p = 0; p < P; p++)
+      for (i32 c = 0; c < C; c++) dst[(long)c * PA + (long)p * A + a] = src[((long)a * P + p) * C + c];
+}
+
+// ---------------------------------------------------------------------------------------
+// Copies n0 × n1 × n2 runs of `len` floats: run (i, j, k) goes from
+// src + i·s0 + j·s1 + k·s2 to dst + i·d0 + j·d1 + k·d2. Covers the [B, P, C] → [P, B, C]
+// transpose of dy and the interleave of the sub-pixel phases of Conv2DBackpropInput.
+void EXPORT(copy_runs)(const f32 *src, f32 *dst, i32 n0, i32 n1, i32 n2, i32 len,
+                       i32 s0, i32 s1, i32 s2, i32 d0, i32 d1, i32 d2) {
+  for (i32 i = 0; i < n0; i++) {
+    for (i32 j = 0; j < n1; j++) {
+      const f32 *s = src + (long)i * s0 + (long)j * s1;
+      f32 *d = dst + (long)i * d0 + (long)j * d1;
+      for (i32 k = 0; k < n2; k++, s += s2, d += d2) {
+        i32 c = 0;
+        for (; c + 4 <= len; c += 4) wasm_v128_store(d + c, wasm_v128_load(s + c));
+        for (; c < len; c++) d[c] = s[c];
+      }
+    }
+  }
+}

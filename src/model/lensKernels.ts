@@ -1,0 +1,49 @@
+// Loads Latent Lens' companion wasm kernels (src/model/kernels/lens_kernels.c) onto the
+// linear memory of the running tfjs wasm backend, so that they operate on tensors in place
+// by heap offset. See lens_kernels.c for what they compute and why they exist.
+import * as tf from '@tensorflow/tfjs';
+import { LENS_KERNELS_PLAIN, LENS_KERNELS_SHARED } from './kernels/lensKernelsBinary';
+
+/** Pointers are byte offsets into tfjs's heap; sizes are element counts. */
+export interface LensKernels {
+  pad_single_channel(x: number, xp: number, B: number, H: number, W: number, Hp: number, Wp: number, pt: number, pl: number): void;
+  dw_single_channel_3x3(xp: number, dy: number, dw: number, B: number, Hp: number, Wp: number, OH: number, OW: number, Co: number, sH: number, sW: number): void;
+  transpose_apc_to_cpa(src: number, dst: number, A: number, P: number, C: number): void;
+  copy_runs(src: number, dst: number, n0: number, n1: number, n2: number, len: number,
+    s0: number, s1: number, s2: number, d0: number, d1: number, d2: number): void;
+}
+
+interface EmscriptenModule { wasmMemory?: WebAssembly.Memory; asm?: Record<string, unknown> }
+
+const cache = new WeakMap<WebAssembly.Memory, LensKernels>();
+let disabled = process.env.LATENT_LENS_WASM_LENS_KERNELS === 'off';
+
+/** Turns the companion kernels off (tests, A/B measurements); the JS/XNNPACK paths are used instead. */
+export function setLensKernelsEnabled(on: boolean): void {
+  disabled = !on;
+}
+
+function memoryOf(mod: EmscriptenModule): WebAssembly.Memory | null {
+  if (mod.wasmMemory instanceof WebAssembly.Memory) return mod.wasmMemory; // threaded build
+  const exported = Object.values(mod.asm ?? {}).find((v) => v instanceof WebAssembly.Memory);
+  return (exported as WebAssembly.Memory | undefined) ?? null; // single-threaded builds export it
+}
+
+/**
+ * The kernels bound to the memory of `backend` (a tfjs wasm backend), or null when they are
+ * disabled or cannot be instantiated there (then callers use their JS/XNNPACK paths).
+ */
+export function lensKernelsFor(backend: tf.KernelBackend): LensKernels | null {
+  if (disabled) return null;
+  const mod = (backend as unknown as { wasm?: EmscriptenModule }).wasm;
+  const memory = mod ? memoryOf(mod) : null;
+  if (!memory) return null;
+  const hit = cache.get(memory);
+  if (hit) return hit;
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const bytes = Buffer.from(shared ? LENS_KERNELS_SHARED : LENS_KERNELS_PLAIN, 'base64');
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+  const kernels = instance.exports as unknown as LensKernels;
+  cache.set(memory, kernels);
+  return kernels;
+}
