@@ -7,7 +7,9 @@
 // StridedSlice, DepthToSpace, …) are generic per-element loops, and its BatchMatMul is
 // 10–20× slower with transposed operands. This module registers, for 'wasm':
 //
-//  * Conv2DBackpropFilter: dW[kh,kw,ci,co] = Σ_{b,oh,ow} x[b, oh·s+kh−pt, ow·s+kw−pl, ci] · dy[b,oh,ow,co]
+//  * Conv2DBackpropFilter with one input channel and a 3×3 filter: the companion kernel
+//    dw_single_channel_3x3 (9 taps × 8 channels in SIMD registers).
+//  * Conv2DBackpropFilter otherwise: dW[kh,kw,ci,co] = Σ_{b,oh,ow} x[b, oh·s+kh−pt, ow·s+kw−pl, ci] · dy[b,oh,ow,co]
 //    as ONE XNNPACK Conv2D: x as [Ci, H, W, B] (batch Ci, channels B), dy as the filter
 //    [OH, OW, B, Co], dilation = stride → [Ci, KH, KW, Co] (JS transposes in and out).
 //    Fallback / alternative: transposed im2col [KH·KW·Ci, B·OH·OW] in JS + plain matMul.
@@ -21,7 +23,9 @@
 //  * Identity → a new reference instead of a copy (as the cpu backend does).
 //
 // Composite kernels call the backend's kernel functions directly (no engine, no tape) and
-// free every intermediate at once; data movement runs as JS loops on the wasm heap.
+// free every intermediate at once. Data movement, and the one-input-channel dW, run in the
+// companion SIMD kernels (lensKernels.ts, kernels/lens_kernels.c) on the same wasm heap, or
+// as JS loops on that heap when those are disabled (LATENT_LENS_WASM_LENS_KERNELS=off).
 import * as tf from '@tensorflow/tfjs';
 import { lensKernelsFor, type LensKernels } from './lensKernels';
 
