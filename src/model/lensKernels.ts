@@ -15,7 +15,7 @@ export interface LensKernels {
 
 interface EmscriptenModule { wasmMemory?: WebAssembly.Memory; asm?: Record<string, unknown> }
 
-const cache = new WeakMap<WebAssembly.Memory, LensKernels>();
+const cache = new WeakMap<WebAssembly.Memory, LensKernels | null>();
 let disabled = process.env.LATENT_LENS_WASM_LENS_KERNELS === 'off';
 
 /** Turns the companion kernels off (tests, A/B measurements); the JS/XNNPACK paths are used instead. */
@@ -39,11 +39,17 @@ export function lensKernelsFor(backend: tf.KernelBackend): LensKernels | null {
   const memory = mod ? memoryOf(mod) : null;
   if (!memory) return null;
   const hit = cache.get(memory);
-  if (hit) return hit;
+  if (hit !== undefined) return hit;
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const bytes = Buffer.from(shared ? LENS_KERNELS_SHARED : LENS_KERNELS_PLAIN, 'base64');
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-  const kernels = instance.exports as unknown as LensKernels;
+  let kernels: LensKernels | null = null;
+  try {
+    const bytes = Buffer.from(shared ? LENS_KERNELS_SHARED : LENS_KERNELS_PLAIN, 'base64');
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+    kernels = instance.exports as unknown as LensKernels;
+  } catch (e) {
+    // Training still works without them (JS/XNNPACK paths), only slower: say so once.
+    process.emitWarning(`Latent Lens: the companion wasm kernels could not be loaded (${e instanceof Error ? e.message : String(e)}); training on wasm continues without them, about 25 % slower.`);
+  }
   cache.set(memory, kernels);
   return kernels;
 }
