@@ -25,6 +25,18 @@ export interface TrainCommandArgs extends Partial<Omit<TrainOptions, 'folder' | 
   showProgress?: boolean;
 }
 
+/** Arguments of `latentLens.loadModel` when called programmatically (tests, other extensions): no pickers. */
+export interface LoadModelCommandArgs {
+  /** A run folder, its model/ folder, or any folder with encoder/ and decoder/ (TensorFlow.js layers format). */
+  modelDir: string;
+  /** The images to encode; without it, a folder picker (or, if cancelled, the model's own run). */
+  folder?: string;
+  /** Default: `<runs directory>/<folder name>-<timestamp>-encoded`. */
+  runDir?: string;
+  /** Default: the latentLens.backend setting. */
+  backend?: string;
+}
+
 /** What `activate` returns: the extension's live state, for tests and other extensions. */
 export interface LatentLensApi {
   readonly extensionUri: vscode.Uri;
@@ -296,10 +308,12 @@ class Extension implements LatentLensApi {
   private async loadModelCommand(arg: unknown): Promise<{ runDir: string } | undefined> {
     let modelDir: string | undefined;
     let folder: string | undefined;
+    let args: Partial<LoadModelCommandArgs> = {};
     if (arg instanceof vscode.Uri) modelDir = arg.fsPath;
     else if (arg && typeof arg === 'object') {
-      modelDir = (arg as { modelDir?: string }).modelDir;
-      folder = (arg as { folder?: string }).folder;
+      args = arg as Partial<LoadModelCommandArgs>;
+      modelDir = args.modelDir;
+      folder = args.folder;
     }
     if (!modelDir) {
       const picked = await vscode.window.showOpenDialog({
@@ -327,8 +341,11 @@ class Extension implements LatentLensApi {
       folder = picked[0].fsPath;
     }
     if (!this.requireTrust('encode a folder')) return undefined;
-    const runDir = path.join(runsRoot(readSettings(), folder), `${newRunName(folder)}-encoded`);
-    const ctl = new RunController({ ...this.spawnOptions(), cliPath: this.cliPath, args: ['encode', model.dir, folder, '--out', runDir], runDir });
+    const settings = readSettings();
+    const runDir = path.resolve(args.runDir ?? path.join(runsRoot(settings, folder), `${newRunName(folder)}-encoded`));
+    const backend = args.backend ?? settings.backend;
+    this.output.appendLine(`▶ Encoding ${folder} with ${model.dir}\n  run folder: ${runDir}`);
+    const ctl = new RunController({ ...this.spawnOptions(), cliPath: this.cliPath, args: ['encode', model.dir, folder, '--out', runDir, '--backend', backend], runDir });
     this.attach(ctl, { showPanel: true, showProgress: true, title: `Encoding ${path.basename(folder)}` });
     return { runDir };
   }

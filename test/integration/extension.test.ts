@@ -4,8 +4,9 @@
  *
  * The tests run in order and share the first run: train 1 epoch through the command's
  * programmatic arguments (measuring the extension host's event-loop delay meanwhile), check the
- * run folder, the panel and a protocol round trip with its webview, the serializer, then
- * pause/resume/stop and a killed trainer on runs of their own.
+ * run folder, the panel and a protocol round trip with its webview, the serializer, "Load
+ * Model…" (encode a folder with that run's model), then pause/resume/stop and a killed trainer
+ * on runs of their own.
  */
 import type {} from 'mocha';
 import * as assert from 'node:assert/strict';
@@ -18,6 +19,7 @@ import type { LatentLensApi } from '../../src/extension/extension';
 import type { RunController } from '../../src/extension/runController';
 import type { TrainerEvent } from '../../src/shared/protocol';
 import { VIEW_TYPE } from '../../src/extension/latentPanel';
+import { decodeF32, type ToWebviewMessage } from '../../src/shared/viewProtocol';
 import { figures } from './index';
 
 const EXTENSION_ID = 'latent-lens.latent-lens';
@@ -201,6 +203,127 @@ describe('Latent Lens in VS Code', function () {
     stray.onDidDispose(() => { disposed = true; });
     await api.deserialize(stray, {});
     assert.ok(disposed, 'a panel without a run folder is closed');
+  });
+
+  it('"VAE: Load Model…" with programmatic arguments encodes a folder with a trained model into a run, and its panel shows the encoded points', async function () {
+    const backend = process.env.LATENT_LENS_BACKEND;
+    // The model: the first run's, or (when that test was not run, e.g. --grep) a tiny run of its own.
+    let modelRun = firstRun;
+    if (!modelRun || !fs.existsSync(path.join(modelRun, 'model', 'encoder', 'model.json'))) {
+      modelRun = path.join(runsRoot, `it-encode-model-${Date.now()}`);
+      await vscode.commands.executeCommand('latentLens.trainOnFolder', {
+        folder: sample, runDir: modelRun, epochs: 1, maxImages: 256, confirm: false, showPanel: false, showProgress: false, backend,
+      });
+      const trained = await api.runs.get(modelRun)!.exited;
+      assert.equal(trained.done?.status, 'completed', trained.message);
+    }
+    const modelConfig = readJson(path.join(modelRun, 'config.json'));
+    const D: number = modelConfig.model.latentDim;
+    const { imageHeight: H, imageWidth: W, channels: C } = modelConfig.model;
+    const sourceMuFile = path.join(modelRun, 'latents', 'mu.f32');
+    const sourceMuMtime = fs.statSync(sourceMuFile).mtimeMs;
+
+    // The images to encode: 20 of each of three labels of the sample, outside the workspace.
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'll-encode-'));
+    const labels = ['bag', 'sneaker', 'trouser'];
+    const files: string[] = [];
+    for (const label of labels) {
+      fs.mkdirSync(path.join(folder, label));
+      for (const f of fs.readdirSync(path.join(sample, label)).filter((n) => n.endsWith('.png')).sort().slice(0, 20)) {
+        fs.copyFileSync(path.join(sample, label, f), path.join(folder, label, f));
+        files.push(`${label}/${f}`);
+      }
+    }
+    const n = files.length;
+
+    // Every message the run's panel sends its webview, from the moment the panel exists.
+    const encodedRun = path.join(runsRoot, `it-encode-${Date.now()}`);
+    const posted: ToWebviewMessage[] = [];
+    const created = api.onDidCreatePanel((lp) => { if (lp.runDir === encodedRun) lp.onDidPostMessage((m) => posted.push(m)); });
+    let res: { runDir: string } | undefined;
+    try {
+      res = await vscode.commands.executeCommand<{ runDir: string }>('latentLens.loadModel', { modelDir: modelRun, folder, runDir: encodedRun, backend });
+    } finally {
+      created.dispose();
+    }
+    assert.equal(res?.runDir, encodedRun, 'the command answers with the run folder it writes');
+    const ctl = api.runs.get(encodedRun);
+    assert.ok(ctl, 'the encode process is tracked like a run');
+    const exit = await ctl.exited;
+    assert.equal(exit.unexpected, false, `encode exit: ${exit.message}\n${exit.stderrTail}`);
+    assert.equal(exit.code, 0);
+    assert.equal(exit.done?.status, 'completed');
+    assert.equal(ctl.droppedMessages, 0, 'every encode message was valid');
+    assert.equal(api.failures.filter((f) => f.runDir === encodedRun).length, 0);
+
+    // The encoded run folder, as docs/run-directory.md describes it.
+    const config = readJson(path.join(encodedRun, 'config.json'));
+    assert.equal(config.preset, 'loaded-model');
+    assert.equal(path.resolve(config.dataDir), path.resolve(folder));
+    assert.deepEqual([config.model.imageHeight, config.model.imageWidth, config.model.channels, config.model.latentDim], [H, W, C, D], 'the model shape of the loaded model');
+    assert.equal(readJson(path.join(encodedRun, 'status.json')).status, 'completed');
+    const dataset = readJson(path.join(encodedRun, 'dataset.json'));
+    assert.deepEqual(dataset.labels, labels);
+    assert.deepEqual(dataset.images.map((im: { path: string }) => im.path.split(path.sep).join('/')).sort(), [...files].sort(), 'every image of the folder, and only those');
+    const metrics = fs.readFileSync(path.join(encodedRun, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(metrics.length, 1, 'one "epoch 0" line');
+    assert.equal(metrics[0].kind, 'epoch');
+    assert.equal(metrics[0].epoch, 0);
+    assert.equal(metrics[0].klPerDim.length, D);
+    assert.ok(Number.isFinite(metrics[0].valNegElbo) && metrics[0].activeUnits >= 0 && metrics[0].activeUnits <= D);
+    for (const f of ['model/encoder/model.json', 'model/decoder/model.json']) assert.ok(fs.existsSync(path.join(encodedRun, f)), `${f} exists`);
+    const idx = readJson(path.join(encodedRun, 'latents', 'index.json'));
+    assert.deepEqual([idx.count, idx.latentDim, idx.epoch], [n, D, 0]);
+    const readF32 = (f: string) => { const b = fs.readFileSync(f); return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)); };
+    const mu = readF32(path.join(encodedRun, 'latents', 'mu.f32'));
+    assert.equal(mu.length, n * D);
+    assert.equal(fs.statSync(path.join(encodedRun, 'latents', 'logvar.f32')).size, n * D * 4);
+    assert.equal(fs.statSync(path.join(encodedRun, 'data', 'pixels.u8')).size, n * H * W * C);
+    const projection = readJson(path.join(encodedRun, 'latents', 'projection.json'));
+    assert.equal(projection.x.length, n);
+    assert.ok([...projection.x, ...projection.y].every(Number.isFinite), 'the map has finite coordinates');
+    // μ is the loaded encoder's: the model's own run encoded the same images with the same weights.
+    const sourceRows = new Map<string, number>(readJson(path.join(modelRun, 'dataset.json')).images.map((im: { path: string }, i: number) => [im.path.split(path.sep).join('/'), i]));
+    const sourceMu = readF32(sourceMuFile);
+    let compared = 0, worst = 0;
+    dataset.images.forEach((im: { path: string }, i: number) => {
+      const j = sourceRows.get(im.path.split(path.sep).join('/'));
+      if (j === undefined) return; // the model run trained on a subset (maxImages)
+      for (let k = 0; k < D; k++) worst = Math.max(worst, Math.abs(mu[i * D + k] - sourceMu[j * D + k]) / (1 + Math.abs(sourceMu[j * D + k])));
+      compared++;
+    });
+    assert.ok(compared > 0, 'some encoded images are also in the model run');
+    assert.ok(worst < 1e-3, `μ of the encoded run matches the model run's μ of the same images (worst relative difference ${worst})`);
+    assert.equal(fs.statSync(sourceMuFile).mtimeMs, sourceMuMtime, 'the model run itself is left untouched');
+
+    // The panel: it was opened for the encoded run and its webview received the encoded points.
+    const lp = api.panel(encodedRun);
+    assert.ok(lp, 'Load Model opened a panel for the encoded run');
+    type View = { count?: number; files?: string[]; mu?: Float32Array; method?: string; x?: Float32Array; status?: string; epochs: number };
+    const view = (): View => {
+      const v: View = { epochs: 0 };
+      for (const m of posted) {
+        if (m.type === 'snapshot') {
+          const s = m.snapshot;
+          Object.assign(v, { count: s.count, files: s.files, mu: s.latents ? decodeF32(s.latents.mu) : undefined, method: s.projection?.method, x: s.projection ? decodeF32(s.projection.x) : undefined, status: s.status?.status, epochs: s.epochs.length });
+        } else if (m.type === 'latents') v.mu = decodeF32(m.latents.mu);
+        else if (m.type === 'projection') { v.method = m.projection.method; v.x = decodeF32(m.projection.x); }
+        else if (m.type === 'status') v.status = m.status.status;
+        else if (m.type === 'epoch') v.epochs++;
+      }
+      return v;
+    };
+    const seen = await waitFor('the panel to show the encoded run', () => {
+      const v = view();
+      return v.count === n && v.mu && v.x && v.method === projection.method && v.status === 'completed' ? v : undefined;
+    }, 60_000).catch((e) => { throw new Error(`${e.message}; the panel got ${JSON.stringify({ messages: posted.map((m) => m.type), ...view(), mu: undefined, x: undefined })}`); });
+    assert.deepEqual(seen.files!.map((f) => f.split(path.sep).join('/')), dataset.images.map((im: { path: string }) => im.path.split(path.sep).join('/')), 'the panel shows every image, in run order');
+    assert.deepEqual([...seen.mu!], [...mu], 'the panel has the encoded μ');
+    assert.deepEqual([...seen.x!], projection.x.map((v: number) => Math.fround(v)), 'the panel has the map of the encoded run');
+    assert.ok(seen.epochs >= 1, 'the panel has the "epoch 0" metrics');
+    assert.equal(lp.stats.invalid, 0, 'every webview message was valid');
+    lp.webviewPanel.dispose();
+    fs.rmSync(folder, { recursive: true, force: true });
   });
 
   it('pauses, resumes and stops training (stop writes a final checkpoint)', async function () {
