@@ -9,7 +9,7 @@ import type { EpochMetrics, RunConfig, RunStatus, StepMetrics, TrainerEvent } fr
 import { VaeModel } from '../model/vaeModel';
 import { shuffledIndices } from '../model/random';
 import { loadDataset, type Dataset } from './dataset';
-import { batchTensor, encodeAll, latentStatistics } from './latentStats';
+import { batchTensor, encodeAll, latentStatistics, posteriorCollapseWarning } from './latentStats';
 import {
   appendMetrics, loadCheckpoint, readConfig, runPaths, saveCheckpoint, saveLayersModel, truncateMetrics,
   writeConfig, writeDataset, writeLatents, writeProjection, writeStatus,
@@ -177,7 +177,9 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
     await appendMetrics(runDir, [metrics]);
     emit({ type: 'epochEnd', metrics });
     log(`epoch ${epoch + 1}/${t.epochs}: validation −ELBO ${metrics.valNegElbo.toFixed(2)} nats (recon ${metrics.valRecon.toFixed(2)}, KL ${metrics.valKl.toFixed(2)}), ${activeUnits}/${d} active units${valIdx.length === 0 ? ' (no validation split: measured on training images)' : ''}`);
-    if (activeUnits <= Math.floor(d / 4)) log(`posterior collapse: only ${activeUnits} of ${d} latent dimensions are active; try KL warm-up (--kl-warmup) or free bits (--free-bits)`, 'warn');
+    // Only once KL warm-up is over and the model has trained enough to judge (see posteriorCollapseWarning).
+    const collapse = posteriorCollapseWarning({ activeUnits, latentDim: d, step: model.step, klWarmupSteps: t.klWarmupSteps });
+    if (collapse) log(collapse, 'warn');
     await saveLayersModel(model.encoder, runPaths(runDir).encoder);
     await saveLayersModel(model.decoder, runPaths(runDir).decoder);
     emit({ type: 'decoderSaved', step: model.step });
