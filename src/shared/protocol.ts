@@ -7,7 +7,7 @@
  * TypeScript type and the runtime validator can never disagree. Every message that
  * arrives from another process goes through `parse*` before it is used.
  */
-import { z } from 'zod';
+import { z } from './zod';
 
 // ───────────────────────────── configuration ─────────────────────────────
 

@@ -13,7 +13,7 @@
  * This file imports neither `vscode` nor Node's `fs`/`Buffer` at module level: it runs in the
  * extension host, the trainer and the browser.
  */
-import { z } from 'zod';
+import { z } from './zod';
 import { EpochMetrics, RunConfig, RunStatus, StepMetrics } from './protocol';
 
 export const VIEW_PROTOCOL_VERSION = 1;
