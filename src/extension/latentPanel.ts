@@ -4,7 +4,8 @@
  * Shape of vscode-extension-samples' webview-sample: `createOrShow()` / `revive()` (for
  * `registerWebviewPanelSerializer`), every listener in `disposables`, CSP `default-src 'none'`
  * with a per-load nonce, `localResourceRoots` limited to the built assets (dist/), everything
- * loaded through `asWebviewUri`.
+ * loaded through `asWebviewUri`. The page itself is built by src/webview/html.ts, the same
+ * builder as the standalone report's.
  *
  * The webview is a pure view (src/shared/viewProtocol.ts): it sends `ready` and *pulls* its whole
  * state as one `snapshot` (built by `loadRunSnapshot` from the run directory), then receives small
@@ -13,7 +14,6 @@
  * never stops training.
  */
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { TrainerEvent } from '../shared/protocol';
 import {
@@ -22,6 +22,7 @@ import {
 import {
   loadRunSnapshot, readViewDecoder, readViewLatents, readViewProjection, readViewStatus,
 } from '../trainer/runSnapshot';
+import { makeNonce, renderWebviewHtml } from '../webview/html';
 
 export const VIEW_TYPE = 'latentLens.latentSpace';
 
@@ -271,19 +272,7 @@ export class LatentPanel {
 
   private html(): string {
     const webview = this.panel.webview;
-    const nonce = randomBytes(16).toString('base64');
     const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', ...p)).toString();
-    const csp = [
-      `default-src 'none'`,
-      `img-src ${webview.cspSource} data: blob:`,
-      `style-src ${webview.cspSource} 'unsafe-inline'`,
-      `font-src ${webview.cspSource}`,
-      // tfjs (decoding in the webview) may compile WebAssembly; no 'unsafe-eval'.
-      `script-src 'nonce-${nonce}' 'wasm-unsafe-eval'`,
-      `connect-src ${webview.cspSource}`,
-      `worker-src ${webview.cspSource} blob:`,
-    ].join('; ');
-    const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
     // The run folder must survive a window reload so the serializer can reopen the same run;
     // VS Code persists only what the webview passes to setState. This shim owns the one
     // acquireVsCodeApi() call allowed per page, hands the same object to the panel's script and
@@ -300,21 +289,17 @@ export class LatentPanel {
   wrapped.setState(api.getState());
   window.acquireVsCodeApi = () => wrapped;
 })();`;
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('media', 'webview.css')}">
-<title>${esc(LatentPanel.title(this.runDir))}</title>
-</head>
-<body data-run-dir="${esc(this.runDir)}" data-media-uri="${esc(asset('media'))}" data-dist-uri="${esc(asset())}">
-<div id="app"></div>
-<script nonce="${nonce}">${shim}</script>
-<script nonce="${nonce}" src="${asset('webview.js')}"></script>
-</body>
-</html>`;
+    return renderWebviewHtml({
+      nonce: makeNonce(),
+      cspSource: webview.cspSource,
+      title: LatentPanel.title(this.runDir),
+      // Marks the panel's page (the UI test finds the webview frame by it).
+      bodyData: { 'run-dir': this.runDir },
+      styles: [{ href: asset('media', 'webview.css') }],
+      scripts: [{ inline: shim }, { href: asset('webview.js') }],
+      // The decoder in the webview runs on tfjs's wasm backend; its binaries sit in dist/.
+      wasm: { simd: asset('tfjs-backend-wasm-simd.wasm'), plain: asset('tfjs-backend-wasm.wasm') },
+    });
   }
 
   dispose(): void {

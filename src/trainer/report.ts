@@ -47,8 +47,8 @@ export async function writeReport(runDir: string, outFile: string, opts: ReportO
     wasm: wasm[0] && wasm[1] ? { simd: wasm[0], plain: wasm[1], inline: true } : undefined,
     nonce: makeNonce(),
     title: `Latent Lens — ${snapshot.title}`,
-    inlineStyles: css,
-    inlineScript: js,
+    styles: css.map((inline) => ({ inline })),
+    scripts: [{ inline: js }],
     snapshotJson: JSON.stringify(snapshot),
     bodyClass: opts.theme === 'dark' ? 'vscode-dark' : opts.theme === 'hc' ? 'vscode-high-contrast' : 'vscode-light',
   });

@@ -1,35 +1,48 @@
 /**
- * The HTML shell of the latent-space panel, shared by the VS Code webview (LatentPanel) and
- * the standalone report. Pure string building, no DOM and no Node imports.
+ * The HTML page of the latent-space view — the one builder of it, for both hosts:
  *
- * Security: CSP `default-src 'none'`; scripts and styles only with the per-load nonce (plus,
- * in VS Code, the webview's own resource origin); images only from data:/blob: (decoded
- * canvases) — no remote resource of any kind.
+ * - the VS Code webview (LatentPanel, src/extension/latentPanel.ts): style sheet and bundle
+ *   linked from dist/ through `asWebviewUri`, the wasm binaries fetched from the same origin;
+ * - a self-contained page (the standalone report, src/trainer/report.ts, and the browser tests):
+ *   bundle, CSS and wasm binaries inlined, the run embedded as a JSON data block, no network.
+ *
+ * Pure string building, no DOM and no Node imports, so both the extension and the trainer
+ * bundle import it.
+ *
+ * Security: CSP `default-src 'none'`; scripts only with the per-load nonce (plus
+ * 'wasm-unsafe-eval' when the page decodes on the wasm backend); images only from data:/blob:
+ * (decoded canvases) and, in VS Code, the webview's own resource origin — no remote resource of
+ * any kind. Styles: in VS Code the webview origin and inline styles (the policy the panel has
+ * always had); in a self-contained page only `<style>` elements carrying the nonce.
  */
+
+/** A style sheet or a classic script: linked by URL, or its text inlined. */
+export type PageAsset = { href: string } | { inline: string };
 
 export interface WebviewHtmlOptions {
   /** A fresh random nonce for every load (makeNonce()). */
   nonce: string;
-  /** VS Code: `webview.cspSource`. Report: omit. */
+  /**
+   * VS Code: `webview.cspSource`, the origin linked assets are served from; the page then gets
+   * the webview policy (see above). Omitted: a self-contained page.
+   */
   cspSource?: string;
-  /** VS Code: `webview.asWebviewUri(dist/webview.js)`. */
-  scriptUri?: string;
-  /** Report: the bundle's text, inlined. */
-  inlineScript?: string;
-  /** VS Code: asWebviewUri(dist/media/webview.css). */
-  styleUris?: string[];
-  /** Report: style sheets' text, inlined. */
-  inlineStyles?: string[];
-  /** Report: JSON of the RunSnapshot, embedded as a data block. */
+  /** Style sheets, in order. */
+  styles?: PageAsset[];
+  /** Scripts, in the order they run (e.g. a host shim before the bundle). */
+  scripts?: PageAsset[];
+  /** Self-contained page: JSON of the RunSnapshot, embedded as a data block. */
   snapshotJson?: string;
   title?: string;
-  /** Report: initial theme class (VS Code sets its own body class). */
+  /** Self-contained page: initial theme class (VS Code sets its own body class). */
   bodyClass?: string;
+  /** `data-*` attributes of <body>, e.g. `{ 'run-dir': … }` → `data-run-dir="…"`. */
+  bodyData?: Record<string, string>;
   /**
    * The TensorFlow.js wasm binaries the webview decodes with (much faster than the cpu
    * backend). VS Code: URLs from asWebviewUri(dist/tfjs-backend-wasm-simd.wasm) and
-   * (dist/tfjs-backend-wasm.wasm). Report: `inline` base64 of the same files. Omitted: the
-   * webview decodes on the cpu backend.
+   * (dist/tfjs-backend-wasm.wasm). Self-contained page: `inline` base64 of the same files.
+   * Omitted: the webview decodes on the cpu backend.
    */
   wasm?: { simd: string; plain: string; inline?: boolean };
 }
@@ -57,44 +70,55 @@ function escapeText(s: string): string {
 function rawTextSafe(s: string): string {
   return s.replace(/<\/(script|style)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
 }
+/** JSON inside a <script type="application/json"> data block. */
+function jsonBlock(id: string, json: string): string {
+  return `<script type="application/json" id="${id}">${json.replace(/</g, '\\u003c')}</script>`;
+}
+
+/** The Content-Security-Policy of the page (exported for tests). */
+export function webviewCsp(o: Pick<WebviewHtmlOptions, 'nonce' | 'cspSource' | 'wasm'>): string {
+  const origin = o.cspSource;
+  const nonce = `'nonce-${o.nonce}'`;
+  return [
+    "default-src 'none'",
+    `img-src ${origin ? `${origin} ` : ''}data: blob:`,
+    origin ? `style-src ${origin} 'unsafe-inline'` : `style-src ${nonce}`,
+    ...(origin ? [`font-src ${origin}`] : []),
+    // WebAssembly compilation needs 'wasm-unsafe-eval' (not 'unsafe-eval'); the binary is
+    // fetched from the webview's own origin (VS Code) or from a blob: made of inlined bytes.
+    `script-src ${nonce}${o.wasm ? " 'wasm-unsafe-eval'" : ''}`,
+    ...(o.wasm ? [`connect-src ${o.wasm.inline ? 'blob:' : origin ?? "'none'"}`] : []),
+    ...(origin ? [`worker-src ${origin} blob:`] : []),
+  ].join('; ');
+}
 
 export function renderWebviewHtml(o: WebviewHtmlOptions): string {
-  const src = o.cspSource ? `${o.cspSource} ` : '';
-  // WebAssembly compilation needs 'wasm-unsafe-eval' (not 'unsafe-eval'); the binary is
-  // fetched from the webview's own origin (VS Code) or from a blob: made of inlined bytes.
-  const wasm = o.wasm ? " 'wasm-unsafe-eval'" : '';
-  const csp = [
-    "default-src 'none'",
-    `img-src ${src}data: blob:`,
-    `style-src ${src}'nonce-${o.nonce}'`,
-    `script-src 'nonce-${o.nonce}'${wasm}`,
-    ...(o.wasm ? [`connect-src ${o.wasm.inline ? 'blob:' : o.cspSource ?? "'none'"}`] : []),
-    ...(o.cspSource ? [`font-src ${o.cspSource}`] : []),
-  ].join('; ');
   const n = escapeAttr(o.nonce);
-  const styles = [
-    ...(o.styleUris ?? []).map((u) => `<link rel="stylesheet" nonce="${n}" href="${escapeAttr(u)}">`),
-    ...(o.inlineStyles ?? []).map((css) => `<style nonce="${n}">${rawTextSafe(css)}</style>`),
-  ].join('\n');
+  const styles = (o.styles ?? []).map((s) => 'href' in s ?
+    `<link rel="stylesheet" nonce="${n}" href="${escapeAttr(s.href)}">` :
+    `<style nonce="${n}">${rawTextSafe(s.inline)}</style>`);
+  const scripts = (o.scripts ?? []).map((s) => 'href' in s ?
+    `<script nonce="${n}" src="${escapeAttr(s.href)}"></script>` :
+    `<script nonce="${n}">${rawTextSafe(s.inline)}</script>`);
+  const bodyData = Object.entries(o.bodyData ?? {}).map(([k, v]) => ` data-${k.replace(/[^a-z0-9-]/g, '')}="${escapeAttr(v)}"`).join('');
   const config: WebviewPageConfig = { wasm: o.wasm };
-  const data = `<script type="application/json" id="ll-config">${JSON.stringify(config).replace(/</g, '\\u003c')}</script>` +
-    (o.snapshotJson === undefined ? '' :
-      `\n<script type="application/json" id="ll-snapshot">${o.snapshotJson.replace(/</g, '\\u003c')}</script>`);
-  const script = o.scriptUri ? `<script nonce="${n}" src="${escapeAttr(o.scriptUri)}"></script>` :
-    o.inlineScript !== undefined ? `<script nonce="${n}">${rawTextSafe(o.inlineScript)}</script>` : '';
+  const data = [
+    jsonBlock('ll-config', JSON.stringify(config)),
+    ...(o.snapshotJson === undefined ? [] : [jsonBlock('ll-snapshot', o.snapshotJson)]),
+  ];
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeAttr(csp)}">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttr(webviewCsp(o))}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeText(o.title ?? 'Latent Lens')}</title>
-${styles}
+${styles.join('\n')}
 </head>
-<body${o.bodyClass ? ` class="${escapeAttr(o.bodyClass)}"` : ''}>
+<body${o.bodyClass ? ` class="${escapeAttr(o.bodyClass)}"` : ''}${bodyData}>
 <div id="app"></div>
-${data}
-${script}
+${data.join('\n')}
+${scripts.join('\n')}
 </body>
 </html>
 `;

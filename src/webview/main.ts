@@ -480,13 +480,7 @@ function readPageConfig(): WebviewPageConfig {
     const block = document.getElementById('ll-config')?.textContent;
     if (block) return JSON.parse(block) as WebviewPageConfig;
   } catch {
-    /* fall through */
-  }
-  // A shell that names the dist/ folder (LatentPanel: <body data-dist-uri>): the binaries sit there.
-  const dist = document.body.dataset.distUri;
-  if (dist) {
-    const base = dist.endsWith('/') ? dist : `${dist}/`;
-    return { wasm: { simd: `${base}tfjs-backend-wasm-simd.wasm`, plain: `${base}tfjs-backend-wasm.wasm` } };
+    /* fall through: decode on the cpu backend */
   }
   return {};
 }

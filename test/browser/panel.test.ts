@@ -28,7 +28,7 @@ before(async () => {
   const bundle = readFileSync(path.join(ROOT, 'dist', 'webview.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
   const css = readFileSync(path.join(ROOT, 'media', 'webview.css'), 'utf8') + readFileSync(path.join(ROOT, 'media', 'report-theme.css'), 'utf8');
   page = path.join(tmp, 'panel.html');
-  writeFileSync(page, renderWebviewHtml({ nonce: makeNonce(), inlineScript: `${shim}\n${bundle}`, inlineStyles: [css], bodyClass: 'vscode-dark' }));
+  writeFileSync(page, renderWebviewHtml({ nonce: makeNonce(), scripts: [{ inline: shim }, { inline: bundle }], styles: [{ inline: css }], bodyClass: 'vscode-dark' }));
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
 });
 
