@@ -14,7 +14,8 @@
  *    extensionDevelopmentPath + extensionTestsPath, so the suite's run() runs in the real
  *    extension host. The suite writes its results as JSON; this script prints them.
  * 4. The UI test, on the extension packed as a .vsix and installed into the server: a fresh workbench; the command palette → "VAE: Train on Folder" → the folder
- *    picker → the confirmation → the panel's map with points; a screenshot to docs/; then a
+ *    picker → the confirmation → the panel's map with points; screenshots to test-results/ (to
+ *    docs/, the README's, with LATENT_LENS_UPDATE_SCREENSHOTS=1); then a
  *    reload, and the panel must come back (webview serializer).
  *
  * Closes with `N passed, N failed` and exits non-zero when anything failed.
@@ -25,7 +26,8 @@
  *   from the current dist/ with vsce into test-results/; --vsix FILE uses FILE; --dev-ui runs the
  *   development folder instead.
  * env: CHROMIUM_PATH (default /usr/bin/chromium), LATENT_LENS_BACKEND (trainer backend for the
- *      suite), LATENT_LENS_TEST_TIMEOUT_MIN (whole suite, default 30)
+ *      suite), LATENT_LENS_TEST_TIMEOUT_MIN (whole suite, default 30),
+ *      LATENT_LENS_UPDATE_SCREENSHOTS=1 (write the UI screenshots into docs/)
  */
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -42,6 +44,8 @@ const codeServer = path.join(harness, 'node_modules', 'code-server');
 const serverMain = path.join(codeServer, 'lib', 'vscode', 'out', 'server-main.js');
 const results = path.join(root, 'test-results');
 const sample = path.join(root, 'samples', 'fashion-mnist-2k');
+// The UI test's screenshots: test-results/, or the committed docs/ when asked to update them.
+const shots = process.env.LATENT_LENS_UPDATE_SCREENSHOTS === '1' ? path.join(root, 'docs') : results;
 
 const argv = process.argv.slice(2);
 const flag = (n) => argv.includes(n);
@@ -356,7 +360,7 @@ async function runUiTest(vsix) {
   await server.start();
   const browser = await launchBrowser('ui');
   const { page } = browser;
-  const shot = (name) => page.screenshot({ path: path.join(root, 'docs', name) });
+  const shot = (name) => page.screenshot({ path: path.join(shots, name) });
   const step = async (title, fn) => {
     const s = Date.now();
     try {
@@ -396,7 +400,7 @@ async function runUiTest(vsix) {
       if (!(probe.points > 0)) throw new Error(`the panel shows no points: ${JSON.stringify(probe).slice(0, 500)}`);
       if (!probe.canvases.some((c) => c.w > 0 && c.h > 0) && probe.circles === 0) throw new Error(`the panel has no drawing: ${JSON.stringify(probe).slice(0, 500)}`);
       await shot('vscode-train-on-folder.png');
-      log(`screenshot: docs/vscode-train-on-folder.png (panel: ${probe.canvases.length} canvas, text: ${probe.text.replace(/\s+/g, ' ').slice(0, 160)})`);
+      log(`screenshot: ${path.relative(root, path.join(shots, 'vscode-train-on-folder.png'))} (panel: ${probe.canvases.length} canvas, text: ${probe.text.replace(/\s+/g, ' ').slice(0, 160)})`);
     });
     if (trained) {
       await step('UI: after a window reload the panel is restored (webview serializer)', async () => {

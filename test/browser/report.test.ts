@@ -6,18 +6,21 @@
  *
  * LATENT_LENS_TEST_RUN=<runDir> reuses a run; otherwise one epoch is trained into a temporary
  * folder with `node dist/cli.js train samples/fashion-mnist-2k --epochs 1` (a few minutes).
- * Screenshots: docs/screenshot-light.png and docs/screenshot-dark.png.
+ * Screenshots: test-results/screenshot-light.png and test-results/screenshot-dark.png; with
+ * LATENT_LENS_UPDATE_SCREENSHOTS=1 they replace the README's docs/screenshot-{light,dark}.png.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { writeReport } from '../../src/trainer/report';
 
 const ROOT = path.resolve(__dirname.startsWith('/') ? path.join(__dirname, '..', '..') : process.cwd());
+/** Where screenshots go: test-results/, or the committed docs/ when asked to update them. */
+const SHOTS = path.join(ROOT, process.env.LATENT_LENS_UPDATE_SCREENSHOTS === '1' ? 'docs' : 'test-results');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
 let tmp = '';
@@ -71,6 +74,7 @@ before(async () => {
   latentDim = JSON.parse(readFileSync(path.join(runDir, 'config.json'), 'utf8')).model.latentDim;
   reportFile = path.join(tmp, 'report.html');
   await writeReport(runDir, reportFile, { assetsDir: dist });
+  mkdirSync(SHOTS, { recursive: true });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 });
 
@@ -141,7 +145,7 @@ test('the report of a real run: map, KL bars, hover and click decode, legend, sc
   assert.ok(hovered.w > 0 && hovered.std > 5, `decoded image is not blank (std ${hovered.std.toFixed(1)})`);
   const original = await canvasStats(page, '#ll-original');
   assert.ok(original.std > 5, 'original image is shown');
-  await page.screenshot({ path: path.join(ROOT, 'docs', 'screenshot-light.png'), fullPage: true });
+  await page.screenshot({ path: path.join(SHOTS, 'screenshot-light.png'), fullPage: true });
 
   // Clicking empty space decodes a latent vector estimated there.
   const empty = await page.evaluate(() => {
@@ -185,7 +189,7 @@ test('dark theme renders with the dark fallback colours', async () => {
   const p = await pointOnPage(page, 700);
   await page.mouse.move(p.x, p.y);
   await page.waitForFunction(() => /^Decoded reconstruction of /.test(document.getElementById('ll-decoded')!.getAttribute('aria-label') ?? ''));
-  await page.screenshot({ path: path.join(ROOT, 'docs', 'screenshot-dark.png'), fullPage: true });
+  await page.screenshot({ path: path.join(SHOTS, 'screenshot-dark.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();
 });
