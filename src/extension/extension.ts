@@ -306,48 +306,57 @@ class Extension implements LatentLensApi {
   }
 
   private async loadModelCommand(arg: unknown): Promise<{ runDir: string } | undefined> {
-    let modelDir: string | undefined;
-    let folder: string | undefined;
-    let args: Partial<LoadModelCommandArgs> = {};
-    if (arg instanceof vscode.Uri) modelDir = arg.fsPath;
-    else if (arg && typeof arg === 'object') {
-      args = arg as Partial<LoadModelCommandArgs>;
-      modelDir = args.modelDir;
-      folder = args.folder;
-    }
-    if (!modelDir) {
-      const picked = await vscode.window.showOpenDialog({
-        canSelectFolders: true, canSelectFiles: false, openLabel: 'Load model',
-        title: 'VAE: Load Model… — a run folder, or a folder with encoder/ and decoder/ (TensorFlow.js layers format)',
-      });
-      if (!picked?.length) return undefined;
-      modelDir = picked[0].fsPath;
-    }
-    const model = findModel(modelDir);
-    if (!model) {
-      void vscode.window.showErrorMessage(`Latent Lens: no encoder/decoder pair in ${modelDir} (expected model/encoder/model.json and model/decoder/model.json, or encoder/ and decoder/).`);
-      return undefined;
-    }
-    if (!folder) {
-      const picked = await vscode.window.showOpenDialog({
-        canSelectFolders: true, canSelectFiles: false, openLabel: 'Encode this folder',
-        title: 'VAE: Load Model… — a folder of images to encode and inspect',
-      });
-      if (!picked?.length) {
-        // No folder: show the model's own run if it is one.
-        if (model.runDir) { LatentPanel.createOrShow(this.extensionUri, model.runDir, this.hooks); return { runDir: model.runDir }; }
+    try {
+      let modelDir: string | undefined;
+      let folder: string | undefined;
+      let args: Partial<LoadModelCommandArgs> = {};
+      if (arg instanceof vscode.Uri) modelDir = arg.fsPath;
+      else if (arg && typeof arg === 'object') {
+        args = arg as Partial<LoadModelCommandArgs>;
+        modelDir = args.modelDir;
+        folder = args.folder;
+      }
+      if (!modelDir) {
+        const picked = await vscode.window.showOpenDialog({
+          canSelectFolders: true, canSelectFiles: false, openLabel: 'Load model',
+          title: 'VAE: Load Model… — a run folder, or a folder with encoder/ and decoder/ (TensorFlow.js layers format)',
+        });
+        if (!picked?.length) return undefined;
+        modelDir = picked[0].fsPath;
+      }
+      const model = findModel(modelDir);
+      if (!model) {
+        void vscode.window.showErrorMessage(`Latent Lens: no encoder/decoder pair in ${modelDir} (expected model/encoder/model.json and model/decoder/model.json, or encoder/ and decoder/).`);
         return undefined;
       }
-      folder = picked[0].fsPath;
+      if (!folder) {
+        const picked = await vscode.window.showOpenDialog({
+          canSelectFolders: true, canSelectFiles: false, openLabel: 'Encode this folder',
+          title: 'VAE: Load Model… — a folder of images to encode and inspect',
+        });
+        if (!picked?.length) {
+          // No folder: show the model's own run if it is one.
+          if (model.runDir) { LatentPanel.createOrShow(this.extensionUri, model.runDir, this.hooks); return { runDir: model.runDir }; }
+          return undefined;
+        }
+        folder = picked[0].fsPath;
+      }
+      if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
+        void vscode.window.showErrorMessage(`Latent Lens: cannot encode ${folder}: it is not a folder. Choose a folder of images (labels = subfolder names).`);
+        return undefined;
+      }
+      if (!this.requireTrust('encode a folder')) return undefined;
+      const settings = readSettings();
+      const runDir = path.resolve(args.runDir ?? path.join(runsRoot(settings, folder), `${newRunName(folder)}-encoded`));
+      const backend = args.backend ?? settings.backend;
+      this.output.appendLine(`▶ Encoding ${folder} with ${model.dir}\n  run folder: ${runDir}`);
+      const ctl = new RunController({ ...this.spawnOptions(), cliPath: this.cliPath, args: ['encode', model.dir, folder, '--out', runDir, '--backend', backend], runDir });
+      this.attach(ctl, { showPanel: true, showProgress: true, title: `Encoding ${path.basename(folder)}` });
+      return { runDir };
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Latent Lens: loading the model failed: ${(e as Error).message}`);
+      return undefined;
     }
-    if (!this.requireTrust('encode a folder')) return undefined;
-    const settings = readSettings();
-    const runDir = path.resolve(args.runDir ?? path.join(runsRoot(settings, folder), `${newRunName(folder)}-encoded`));
-    const backend = args.backend ?? settings.backend;
-    this.output.appendLine(`▶ Encoding ${folder} with ${model.dir}\n  run folder: ${runDir}`);
-    const ctl = new RunController({ ...this.spawnOptions(), cliPath: this.cliPath, args: ['encode', model.dir, folder, '--out', runDir, '--backend', backend], runDir });
-    this.attach(ctl, { showPanel: true, showProgress: true, title: `Encoding ${path.basename(folder)}` });
-    return { runDir };
   }
 
   private async showCommand(arg: unknown): Promise<LatentPanel | undefined> {

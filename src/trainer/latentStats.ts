@@ -1,7 +1,7 @@
 /** μ / log σ² of many images, and the statistics the panel shows: KL per dimension, active units. */
 import * as tf from '@tensorflow/tfjs';
 import { splitMuLogVar } from '../model/vae';
-import { klWarmupWeight } from '../model/loss';
+import { collapseCheckDue } from '../shared/collapseRule';
 import type { ImageShape } from './dataset';
 
 /** Dimensions whose μ varies less than this across the data are inactive (Burda et al. 2016, §5.2). */
@@ -54,27 +54,16 @@ export function latentStatistics(mu: Float32Array, logVar: Float32Array, count: 
   return { klPerDim, activeUnits };
 }
 
-/**
- * Steps the model must have trained at the full KL weight before a low count of active units is
- * called posterior collapse. A freshly initialised encoder gives nearly the same μ for every
- * image, so most units start out "inactive" and become active within a few dozen steps (runs on the
- * embedded 2,000-image sample: 3–7 of 16 active after epoch 1 = 14 steps, 15–16 after 28); and
- * while KL warm-up still scales the KL term down, nothing is pulling the units to the prior yet.
- * 100 steps is less than one epoch of a real dataset (60,000 images at batch 128: 468 steps).
- */
-export const COLLAPSE_MIN_STEPS = 100;
+export { COLLAPSE_MIN_STEPS } from '../shared/collapseRule';
 
 /**
  * The trainer's "posterior collapse" warning at an epoch end, or undefined. It is given when
  *  - at most a quarter of the dimensions are active (`activeUnits <= floor(latentDim / 4)`), and
- *  - KL warm-up is over (`step >= klWarmupSteps`: the KL term has its full weight β), and
- *  - the model has taken at least COLLAPSE_MIN_STEPS steps since then
- *    (`step - klWarmupSteps >= COLLAPSE_MIN_STEPS`; without warm-up: `step >= 100`).
- * Earlier, few active units mean an untrained encoder, not a collapsed posterior.
+ *  - collapseCheckDue(step, klWarmupSteps): KL warm-up is over and the model has trained
+ *    COLLAPSE_MIN_STEPS steps at full KL weight (src/shared/collapseRule.ts).
  */
 export function posteriorCollapseWarning(o: { activeUnits: number; latentDim: number; step: number; klWarmupSteps: number }): string | undefined {
   if (o.activeUnits > Math.floor(o.latentDim / 4)) return undefined;
-  if (klWarmupWeight(o.step, o.klWarmupSteps) < 1) return undefined;
-  if (o.step - Math.max(0, o.klWarmupSteps) < COLLAPSE_MIN_STEPS) return undefined;
+  if (!collapseCheckDue(o.step, o.klWarmupSteps)) return undefined;
   return `posterior collapse: only ${o.activeUnits} of ${o.latentDim} latent dimensions are active after ${o.step} steps; try KL warm-up (--kl-warmup) or free bits (--free-bits)`;
 }

@@ -5,10 +5,12 @@
  * Active unit (Burda et al. 2016, "Importance Weighted Autoencoders", §5.2): a dimension u is
  * active when Cov_x(E_q(z|x)[z_u]) — the variance of μ_u over the data — exceeds 0.01. When
  * μ is not available yet, a dimension counts as active when its KL exceeds 0.01 nats.
- * Collapse warning: more than half the dimensions carry < 0.05 nats.
+ * Collapse warning: more than half the dimensions carry < 0.05 nats, once the model has trained
+ * 100 steps at full KL weight (collapseCheckDue, shared with the trainer).
  */
 import * as d3 from 'd3';
 import type { ViewState } from './state';
+import { collapseCheckDue } from '../shared/collapseRule';
 
 const ACTIVE_VARIANCE = 0.01;
 const ACTIVE_KL = 0.01;
@@ -73,7 +75,11 @@ export class KlChart {
     this.summary.textContent = D
       ? `Active units: ${nActive} of ${D} (${rule}${trainerNote}). Total KL ${total.toFixed(2)} nats.`
       : 'No KL measurements yet.';
-    if (D && collapsed > D / 2) {
+    // Same moment as the trainer's warning (src/shared/collapseRule.ts): not while the encoder is
+    // untrained or KL warm-up still scales the KL term down.
+    const lastStep = this.state.steps.length ? this.state.steps[this.state.steps.length - 1].step : 0;
+    const due = collapseCheckDue(lastStep, this.state.config?.training.klWarmupSteps ?? 0);
+    if (D && due && collapsed > D / 2) {
       this.warning.hidden = false;
       this.warning.textContent = `Posterior collapse: ${collapsed} of ${D} dimensions carry less than ${COLLAPSED_KL} nats — they encode nothing about the image. Try KL warm-up, free bits or a smaller β.`;
     } else {
