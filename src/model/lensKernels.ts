@@ -11,6 +11,9 @@ export interface LensKernels {
   transpose_apc_to_cpa(src: number, dst: number, A: number, P: number, C: number): void;
   copy_runs(src: number, dst: number, n0: number, n1: number, n2: number, len: number,
     s0: number, s1: number, s2: number, d0: number, d1: number, d2: number): void;
+  adam_update(p: number, m: number, v: number, g: number, po: number, mo: number, vo: number, n: number,
+    negLr: number, b1: number, oneMinusB1: number, b2: number, oneMinusB2: number, eps: number, c1: number, c2: number): void;
+  relu_grad(dy: number, x: number, dx: number, n: number): void;
 }
 
 interface EmscriptenModule { wasmMemory?: WebAssembly.Memory; asm?: Record<string, unknown> }

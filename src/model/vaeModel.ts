@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig, TrainingConfig } from '../shared/protocol';
 import { buildDecoder, buildEncoder, reparameterize, splitMuLogVar } from './vae';
 import { klPerImageAndDim, klWarmupWeight, reconstructionPerImage, vaeLoss } from './loss';
+import { FusedAdamOptimizer } from './fusedAdam';
 
 export type LossSettings = Pick<TrainingConfig, 'learningRate' | 'beta' | 'klWarmupSteps' | 'freeBits' | 'seed'>;
 
@@ -39,7 +40,7 @@ export class VaeModel {
     this.encoder = buildEncoder(config, settings.seed);
     this.decoder = buildDecoder(config, settings.seed);
     // β₁, β₂, ε as torch.optim.Adam (tfjs's default ε is 1e-7).
-    this.optimizer = tf.train.adam(settings.learningRate, 0.9, 0.999, 1e-8);
+    this.optimizer = new FusedAdamOptimizer(settings.learningRate, 0.9, 0.999, 1e-8);
     this.variables = [...this.encoder.trainableWeights, ...this.decoder.trainableWeights].map((w) => w.read() as tf.Variable);
   }
 

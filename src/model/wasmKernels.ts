@@ -644,6 +644,61 @@ export function identityWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.
 }
 
 // ---------------------------------------------------------------------------------------
+// Cast to the same dtype: wasm's kernel copies; the cpu backend returns a reference, as here.
+// (The ReLU gradient of tfjs-core, dy · cast(step(x), 'float32'), casts float32 to float32.)
+
+let originalCast: tf.KernelFunc | null = null;
+
+export function castWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): TensorInfo {
+  const { x } = args.inputs as { x: TensorInfo };
+  if ((args.attrs as { dtype?: string } | undefined)?.dtype === x.dtype) return identityWasm(args);
+  return (originalCast as tf.KernelFunc)(args as unknown as Parameters<tf.KernelFunc>[0]) as TensorInfo;
+}
+
+// ---------------------------------------------------------------------------------------
+// Kernels of our own, for the companion module (no tfjs op calls them but ours):
+//  * LensReluGrad {dy, x} → dx = x > 0 ? dy : 0, one pass instead of Step + Cast + Multiply.
+//    (Unlike dy · step(x) it gives 0, not NaN, where dy is ±∞/NaN and x ≤ 0; a NaN loss is
+//    caught by the trainer all the same.)
+//  * LensAdam {p, m, v, g} → [p', m', v'] (see FusedAdamOptimizer in fusedAdam.ts).
+
+export const LENS_RELU_GRAD = 'LensReluGrad';
+export const LENS_ADAM = 'LensAdam';
+
+function reluGradWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend }): TensorInfo {
+  const backend = args.backend as Backend;
+  const { dy, x } = args.inputs as { dy: TensorInfo; x: TensorInfo };
+  const lk = lensKernelsFor(backend);
+  if (!lk) throw new Error(`${LENS_RELU_GRAD} needs the companion wasm kernels`);
+  const out = alloc(backend, x.shape);
+  lk.relu_grad(ptr(backend, dy), ptr(backend, x), ptr(backend, out), tf.util.sizeFromShape(x.shape));
+  return out;
+}
+
+export interface LensAdamAttrs { learningRate: number; beta1: number; beta2: number; epsilon: number; oneMinusAccBeta1: number; oneMinusAccBeta2: number }
+
+function adamWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): TensorInfo[] {
+  const backend = args.backend as Backend;
+  const { p, m, v, g } = args.inputs as { p: TensorInfo; m: TensorInfo; v: TensorInfo; g: TensorInfo };
+  const a = args.attrs as unknown as LensAdamAttrs;
+  const lk = lensKernelsFor(backend);
+  if (!lk) throw new Error(`${LENS_ADAM} needs the companion wasm kernels`);
+  const po = alloc(backend, p.shape), mo = alloc(backend, p.shape), vo = alloc(backend, p.shape);
+  // Scalars as tfjs's AdamOptimizer makes them: JS doubles (1 − β, −lr) rounded to float32.
+  lk.adam_update(ptr(backend, p), ptr(backend, m), ptr(backend, v), ptr(backend, g), ptr(backend, po), ptr(backend, mo), ptr(backend, vo),
+    tf.util.sizeFromShape(p.shape), -a.learningRate, a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.epsilon, a.oneMinusAccBeta1, a.oneMinusAccBeta2);
+  return [po, mo, vo];
+}
+
+/** dL/dx of ReLU for the active backend: the companion kernel on wasm, else tfjs-core's formula. */
+export function reluGrad(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
+  if (tf.getBackend() === BACKEND && dy.dtype === 'float32' && x.dtype === 'float32' && tf.getKernel(LENS_RELU_GRAD, BACKEND) && lensKernelsFor(tf.backend())) {
+    return tf.engine().runKernel(LENS_RELU_GRAD, { dy, x }) as tf.Tensor;
+  }
+  return tf.mul(dy, tf.cast(tf.step(x), 'float32'));
+}
+
+// ---------------------------------------------------------------------------------------
 
 let registered = false;
 
@@ -682,6 +737,19 @@ export function registerWasmTrainingKernels(): void {
     tf.unregisterKernel('Sum', BACKEND);
     tf.registerKernel({ kernelName: 'Sum', backendName: BACKEND, setupFunc: sum.setupFunc, kernelFunc: sumWasm as unknown as tf.KernelFunc });
   }
+  const cast = tf.getKernel('Cast', BACKEND);
+  if (cast && cast.kernelFunc !== (castWasm as unknown as tf.KernelFunc)) {
+    originalCast = cast.kernelFunc;
+    tf.unregisterKernel('Cast', BACKEND);
+    tf.registerKernel({ kernelName: 'Cast', backendName: BACKEND, setupFunc: cast.setupFunc, kernelFunc: castWasm as unknown as tf.KernelFunc });
+  }
+  if (!tf.getKernel(LENS_RELU_GRAD, BACKEND)) tf.registerKernel({ kernelName: LENS_RELU_GRAD, backendName: BACKEND, kernelFunc: reluGradWasm as unknown as tf.KernelFunc });
+  if (!tf.getKernel(LENS_ADAM, BACKEND)) tf.registerKernel({ kernelName: LENS_ADAM, backendName: BACKEND, kernelFunc: adamWasm as unknown as tf.KernelFunc });
+  // ReLU's gradient through reluGrad (same formula as tfjs-core's on other backends).
+  tf.registerGradient({
+    kernelName: 'Relu', inputsToSave: ['x'],
+    gradFunc: (dy, saved) => ({ x: () => reluGrad(dy as tf.Tensor, saved[0]) }),
+  });
   const id = tf.getKernel('Identity', BACKEND);
   if (id && id.kernelFunc !== (identityWasm as unknown as tf.KernelFunc)) {
     tf.unregisterKernel('Identity', BACKEND);

@@ -1,6 +1,8 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../../src/model/backend';
+import type { FusedAdamOptimizer } from '../../src/model/fusedAdam';
 import { buildDecoder, buildEncoder, splitMuLogVar } from '../../src/model/vae';
 import { klPerImageAndDim, klWarmupWeight, reconstructionPerImage, vaeLoss } from '../../src/model/loss';
 import { PRESETS, bottleneckShape, stagesFor, modelForSize, DEFAULT_TRAINING } from '../../src/model/config';
@@ -84,7 +86,8 @@ test('β, warm-up and free bits shape the objective as documented', () => {
   tf.dispose([x, logits, mu, lv]);
 });
 
-test('a training step leaves no tensor behind and lowers the loss on a fixed batch', () => {
+for (const backend of ['cpu', 'wasm'] as const) test(`a training step leaves no tensor behind and lowers the loss on a fixed batch (${backend}${backend === 'wasm' ? ': training kernels, fused Adam' : ''})`, async () => {
+  if (backend === 'wasm') await selectBackend('wasm');
   const model = new VaeModel(tiny, { ...DEFAULT_TRAINING, learningRate: 1e-2, seed: 3 });
   const x = tf.randomUniform([4, 8, 12, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
   const first = model.trainStep(x); // creates Adam's moment variables once

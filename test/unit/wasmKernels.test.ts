@@ -197,6 +197,61 @@ describe('wasm training kernels', () => {
     assert.equal(tf.memory().numTensors, before);
   });
 
+  test('ReLU gradient (companion kernel on wasm) matches cpu, including x = 0 and negative x', async () => {
+    const x = seeded([4, 5, 6, 7], 21);
+    const xv = x.values.map((v, i) => (i % 11 === 0 ? 0 : v));
+    const w = seeded([4, 5, 6, 7], 22);
+    const make = () => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), tf.tensor(w.values, w.shape))))(tf.tensor(xv, x.shape));
+    const [want] = await on('cpu', make);
+    const [got] = await on('wasm', make);
+    assert.equal(maxRelErr(got, want), 0, 'exactly equal (up to the sign of zero)');
+  });
+
+  test('Cast to the same dtype shares the data; to another dtype converts', async () => {
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const a = tf.tensor([1.5, -2, 0], [3]);
+    const b = tf.cast(a, 'float32');
+    const c = tf.cast(a, 'int32');
+    a.dispose();
+    assert.deepEqual(Array.from(b.dataSync()), [1.5, -2, 0]);
+    assert.deepEqual(Array.from(c.dataSync()), [1, -2, 0]);
+    tf.dispose([b, c]);
+    assert.equal(tf.memory().numTensors, before);
+  });
+
+  test('FusedAdamOptimizer gives the same parameters and moments as tf.train.adam, and the same checkpoint weights', async () => {
+    const { FusedAdamOptimizer } = await import('../../src/model/fusedAdam');
+    const shapes = [[3, 3, 1, 8], [37], [16, 5]];
+    const run = async (backend: string, fused: boolean) => {
+      await tf.setBackend(backend);
+      const vars = shapes.map((s, i) => tf.variable(tf.tensor(seeded(s, 30 + i).values, s), true, `adam_test_${backend}_${fused}_${i}`));
+      const opt = fused ? new FusedAdamOptimizer(1e-3, 0.9, 0.999, 1e-8) : tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
+      const before = tf.memory().numTensors;
+      for (let step = 0; step < 4; step++) {
+        const grads = Object.fromEntries(vars.map((v, i) => [v.name, tf.tensor(seeded(v.shape, 100 * step + i).values, v.shape)]));
+        opt.applyGradients(grads);
+        tf.dispose(Object.values(grads));
+        if (step === 0) assert.equal(tf.memory().numTensors - before, 2 * vars.length, 'only the moments are new after the first step');
+      }
+      if (fused && backend === 'wasm') assert.equal((opt as InstanceType<typeof FusedAdamOptimizer>).fused, true, 'the fused path ran');
+      const params = vars.map((v) => v.dataSync() as Float32Array);
+      const weights = await opt.getWeights();
+      const state = weights.map((w) => ({ name: w.name.replace(/adam_test_\w+?_\d$|adam_test_\w+_(\d)\//, ''), data: w.tensor.dataSync() as Float32Array }));
+      tf.dispose(vars);
+      opt.dispose();
+      return { params, state };
+    };
+    const want = await run('wasm', false);
+    const got = await run('wasm', true);
+    for (let i = 0; i < want.params.length; i++) assert.ok(maxRelErr(got.params[i], want.params[i]) <= 1e-6, `param ${i}: ${maxRelErr(got.params[i], want.params[i])}`);
+    assert.equal(got.state.length, want.state.length);
+    for (let i = 0; i < want.state.length; i++) assert.ok(maxRelErr(got.state[i].data, want.state[i].data) <= 1e-6, `optimizer weight ${i}`);
+    const onCpu = await run('cpu', true); // falls back to AdamOptimizer itself
+    for (let i = 0; i < want.params.length; i++) assert.ok(maxRelErr(onCpu.params[i], want.params[i]) <= 1e-5, `cpu param ${i}`);
+    await tf.setBackend('wasm');
+  });
+
   test('registerWasmTrainingKernels is idempotent and leaves the kernels registered', async () => {
     const { registerWasmTrainingKernels } = await import('../../src/model/wasmKernels');
     registerWasmTrainingKernels();

@@ -149,3 +149,47 @@ void EXPORT(copy_runs)(const f32 *src, f32 *dst, i32 n0, i32 n1, i32 n2, i32 len
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// One Adam step (Kingma & Ba 2015) for one variable, with the operations in the order and
+// float32 rounding of tfjs's AdamOptimizer.applyGradients, so that the result is the same:
+//   m' = m·β1 + g·(1−β1);  v' = v·β2 + g²·(1−β2)
+//   p' = (m'/c1) / (sqrt(v'/c2) + ε) · (−lr) + p,   c1 = 1 − β1^t, c2 = 1 − β2^t
+// One pass instead of ~13 tfjs ops (each a pass over the variable plus engine bookkeeping).
+void EXPORT(adam_update)(const f32 *p, const f32 *m, const f32 *v, const f32 *g, f32 *po, f32 *mo, f32 *vo, i32 n,
+                         f32 neg_lr, f32 b1, f32 one_minus_b1, f32 b2, f32 one_minus_b2, f32 eps, f32 c1, f32 c2) {
+  const v128_t vb1 = wasm_f32x4_splat(b1), vb1c = wasm_f32x4_splat(one_minus_b1);
+  const v128_t vb2 = wasm_f32x4_splat(b2), vb2c = wasm_f32x4_splat(one_minus_b2);
+  const v128_t veps = wasm_f32x4_splat(eps), vc1 = wasm_f32x4_splat(c1), vc2 = wasm_f32x4_splat(c2);
+  const v128_t vlr = wasm_f32x4_splat(neg_lr);
+  i32 i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t gi = wasm_v128_load(g + i);
+    const v128_t mi = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(m + i), vb1), wasm_f32x4_mul(gi, vb1c));
+    const v128_t vi = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(v + i), vb2), wasm_f32x4_mul(wasm_f32x4_mul(gi, gi), vb2c));
+    const v128_t step = wasm_f32x4_div(wasm_f32x4_div(mi, vc1), wasm_f32x4_add(wasm_f32x4_sqrt(wasm_f32x4_div(vi, vc2)), veps));
+    wasm_v128_store(po + i, wasm_f32x4_add(wasm_f32x4_mul(step, vlr), wasm_v128_load(p + i)));
+    wasm_v128_store(mo + i, mi);
+    wasm_v128_store(vo + i, vi);
+  }
+  for (; i < n; i++) {
+    const f32 gi = g[i];
+    const f32 mi = m[i] * b1 + gi * one_minus_b1;
+    const f32 vi = v[i] * b2 + (gi * gi) * one_minus_b2;
+    po[i] = ((mi / c1) / (__builtin_sqrtf(vi / c2) + eps)) * neg_lr + p[i];
+    mo[i] = mi;
+    vo[i] = vi;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Gradient of ReLU: dx = x > 0 ? dy : 0 (tfjs: dy · cast(step(x)) — three passes, one here).
+void EXPORT(relu_grad)(const f32 *dy, const f32 *x, f32 *dx, i32 n) {
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  i32 i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t mask = wasm_f32x4_gt(wasm_v128_load(x + i), zero);
+    wasm_v128_store(dx + i, wasm_v128_and(wasm_v128_load(dy + i), mask));
+  }
+  for (; i < n; i++) dx[i] = x[i] > 0.0f ? dy[i] : 0.0f;
+}
