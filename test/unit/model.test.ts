@@ -98,8 +98,10 @@ for (const backend of ['cpu', 'wasm'] as const) test(`a training step leaves no 
   assert.equal(model.step, 31);
   assert.equal(last.klPerDim.length, 3);
   assert.ok(last.loss < first.loss, `loss did not fall: ${first.loss} → ${last.loss}`);
+  if (backend === 'wasm') assert.equal((model.optimizer as FusedAdamOptimizer).fused, true, 'Adam ran fused on wasm');
   x.dispose();
   model.dispose();
+  await tf.setBackend('cpu');
 });
 
 test('state round-trips: weights and Adam moments restore to an identical next step', async () => {
