@@ -67,9 +67,14 @@ export async function encodeFolder(opts: { modelDir: string; dataDir: string; ru
   emit({ type: 'decoderSaved', step: 0 });
   log(`encoded ${n} images: −ELBO ${metrics.valNegElbo.toFixed(2)} nats, ${activeUnits}/${latentDim} active units`);
   const started = Date.now();
+  // The quick PCA map is written while UMAP runs; the final map waits for that write, so that a
+  // late PCA write can never replace the UMAP map in projection.json.
+  let pcaWritten: Promise<void> = Promise.resolve();
   const layout = await opts.project(mu, n, latentDim, undefined, (pca) => {
-    void writeProjection(runDir, { epoch: 0, method: 'pca', x: pca.x, y: pca.y }).then(() => emit({ type: 'projection', epoch: 0, method: 'pca', millis: Date.now() - started }));
+    pcaWritten = writeProjection(runDir, { epoch: 0, method: 'pca', x: pca.x, y: pca.y })
+      .then(() => emit({ type: 'projection', epoch: 0, method: 'pca', millis: Date.now() - started }));
   });
+  await pcaWritten.catch(() => undefined);
   await writeProjection(runDir, { epoch: 0, method: layout.method, x: layout.x, y: layout.y });
   emit({ type: 'projection', epoch: 0, method: layout.method, millis: Date.now() - started });
   await writeStatus(runDir, { status: 'completed', step: 0, epoch: 0, backend: opts.backend, message: `encoded with ${opts.modelDir}` });

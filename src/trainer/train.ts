@@ -139,15 +139,18 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
   const startProjection = (mu: Float32Array, forEpoch: number) => {
     if (!opts.project || projecting) return;
     const started = Date.now();
+    // The final map waits for the quick PCA write, so a late PCA write never replaces it.
+    let pcaWritten: Promise<void> = Promise.resolve();
     const pcaFirst = (pca: Layout) => {
       // Only the very first map: later epochs keep showing the previous UMAP until the new one is ready.
       if (previousLayout) return;
-      void writeProjection(runDir, { epoch: forEpoch, method: 'pca', x: pca.x, y: pca.y })
+      pcaWritten = writeProjection(runDir, { epoch: forEpoch, method: 'pca', x: pca.x, y: pca.y })
         .then(() => emit({ type: 'projection', epoch: forEpoch, method: 'pca', millis: Date.now() - started }));
     };
     projecting = opts.project(mu, data.images.length, config.model.latentDim, previousLayout, pcaFirst)
       .then(async (layout) => {
         previousLayout = { x: layout.x, y: layout.y };
+        await pcaWritten.catch(() => undefined);
         await writeProjection(runDir, { epoch: forEpoch, method: layout.method, x: layout.x, y: layout.y });
         emit({ type: 'projection', epoch: forEpoch, method: layout.method, millis: Date.now() - started });
       })

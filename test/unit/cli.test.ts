@@ -55,6 +55,7 @@ test('train writes a complete run directory', async () => {
   assert.equal(mu.byteLength, 160 * 4 * 4);
   const projection = JSON.parse(await fs.readFile(path.join(out, 'latents/projection.json'), 'utf8'));
   assert.equal(projection.x.length, 160);
+  assert.equal(projection.method, 'umap', 'the final map is UMAP (the quick PCA map never overwrites it)');
   await tf.setBackend('cpu');
   const decoder = await loadLayersModelFromDir(path.join(out, 'model/decoder'));
   assert.deepEqual(decoder.outputs[0].shape, [null, 16, 16, 1]);
@@ -127,7 +128,9 @@ test('eval and bench print one JSON object with the documented keys; encode writ
   const en = await run(['encode', out, path.join(sample, 'trouser'), '--out', encoded, '--backend', 'wasm']);
   assert.equal(en.code, 0, en.stderr + en.stdout);
   assert.equal((await fs.readFile(path.join(encoded, 'latents/mu.f32'))).byteLength, 200 * 4 * 4);
-  assert.equal(JSON.parse(await fs.readFile(path.join(encoded, 'latents/projection.json'), 'utf8')).x.length, 200);
+  const encodedProjection = JSON.parse(await fs.readFile(path.join(encoded, 'latents/projection.json'), 'utf8'));
+  assert.equal(encodedProjection.x.length, 200);
+  assert.equal(encodedProjection.method, 'umap', 'the final map is UMAP (the quick PCA map never overwrites it)');
   assert.equal(JSON.parse(await fs.readFile(path.join(encoded, 'status.json'), 'utf8')).status, 'completed');
   const encodedMetrics = await readMetrics(encoded);
   assert.equal(encodedMetrics.length, 1);
