@@ -10,9 +10,9 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      // zod is configured (jitless) in src/shared/zod.ts before any schema is built: import it from there.
-      'no-restricted-imports': ['error', { paths: [{ name: 'zod', message: "import { z } from 'src/shared/zod' (configured for the extension host and the webview CSP)" }] }],
+      // zod is configured (jitless) in src/protocol/zod.ts before any schema is built: import it from there.
+      'no-restricted-imports': ['error', { paths: [{ name: 'zod', message: "import { z } from 'src/protocol/zod' (configured for the extension host and the webview CSP)" }] }],
     },
   },
-  { files: ['src/shared/zod.ts'], rules: { 'no-restricted-imports': 'off' } },
+  { files: ['src/protocol/zod.ts'], rules: { 'no-restricted-imports': 'off' } },
 );

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { makeFakeRun } from '../test/browser/makeFakeRun.ts';
 import { writeReport } from '../src/trainer/report.ts';
 import { projectLatents, closeProjectionWorker } from '../src/trainer/projection.ts';
-import { readViewDecoder } from '../src/trainer/runSnapshot.ts';
+import { readViewDecoder } from '../src/run/runSnapshot.ts';
 
 const args = process.argv.slice(2);
 const runArg = args.includes('--run') ? args[args.indexOf('--run') + 1] : null;

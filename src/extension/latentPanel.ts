@@ -7,7 +7,7 @@
  * loaded through `asWebviewUri`. The page itself is built by src/webview/html.ts, the same
  * builder as the standalone report's.
  *
- * The webview is a pure view (src/shared/viewProtocol.ts): it sends `ready` and *pulls* its whole
+ * The webview is a pure view (src/protocol/panelIpc.ts): it sends `ready` and *pulls* its whole
  * state as one `snapshot` (built by `loadRunSnapshot` from the run directory), then receives small
  * incremental events relayed from the trainer. A hidden panel's webview is torn down (no
  * `retainContextWhenHidden`) and catches up by pulling again when it is shown. Closing the panel
@@ -15,13 +15,13 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TrainerEvent } from '../shared/protocol';
+import type { TrainerEvent } from '../protocol/trainerIpc';
 import {
   decodeU32, parseFromWebviewMessage, type FromWebviewMessage, type RunSnapshot, type ToWebviewMessage,
-} from '../shared/viewProtocol';
+} from '../protocol/panelIpc';
 import {
   loadRunSnapshot, readViewDecoder, readViewLatents, readViewProjection, readViewStatus,
-} from '../trainer/runSnapshot';
+} from '../run/runSnapshot';
 import { makeNonce, renderWebviewHtml } from '../webview/html';
 
 export const VIEW_TYPE = 'latentLens.latentSpace';

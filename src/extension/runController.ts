@@ -15,7 +15,7 @@ import { EventEmitter } from 'node:events';
 import * as os from 'node:os';
 import {
   parseTrainerEvent, type EpochMetrics, type RunStatus, type StepMetrics, type TrainerCommand, type TrainerEvent,
-} from '../shared/protocol';
+} from '../protocol/trainerIpc';
 
 /** Options of a new training run; mapped one-to-one onto `latent-lens train` flags. */
 export interface TrainOptions {

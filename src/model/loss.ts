@@ -4,7 +4,7 @@
  * information and which collapsed to the prior.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Likelihood } from '../shared/protocol';
+import type { Likelihood } from '../protocol/trainerIpc';
 
 /**
  * −log p(x | z) summed over pixels, one value per image, [N].

@@ -7,8 +7,8 @@
  * With the canonical options this is exactly the model of shared/bench/CANONICAL.md.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ModelConfig } from '../shared/protocol';
-import { bottleneckShape } from './config';
+import type { ModelConfig } from '../protocol/trainerIpc';
+import { bottleneckShape } from '../protocol/config';
 
 /**
  * Seeded initialisers matching PyTorch's defaults (torch.nn.Conv2d / ConvTranspose2d / Linear

@@ -4,10 +4,10 @@
  * no file system, so it is unit tested without an editor and could run in a browser.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ModelConfig, TrainingConfig } from '../shared/protocol';
+import type { ModelConfig, TrainingConfig } from '../protocol/trainerIpc';
 import { buildDecoder, buildEncoder, reparameterize, splitMuLogVar } from './vae';
 import { klPerImageAndDim, klWarmupWeight, reconstructionPerImage, vaeLoss } from './loss';
-import { FusedAdamOptimizer } from './fusedAdam';
+import { FusedAdamOptimizer } from '../backend/fusedAdam';
 
 export type LossSettings = Pick<TrainingConfig, 'learningRate' | 'beta' | 'klWarmupSteps' | 'freeBits' | 'seed'>;
 

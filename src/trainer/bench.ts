@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
-import { PRESETS, DEFAULT_TRAINING } from '../model/config';
+import { PRESETS, DEFAULT_TRAINING } from '../protocol/config';
 import { VaeModel } from '../model/vaeModel';
 
 const FASHION_MNIST = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';

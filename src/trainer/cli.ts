@@ -14,8 +14,8 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BACKENDS, parseTrainerCommand, type BackendName, type RunConfig, type TrainerEvent } from '../shared/protocol';
-import { DEFAULT_MODEL, DEFAULT_TRAINING, PRESETS, defaultFilters, stagesFor } from '../model/config';
+import { BACKENDS, parseTrainerCommand, type BackendName, type RunConfig, type TrainerEvent } from '../protocol/trainerIpc';
+import { DEFAULT_MODEL, DEFAULT_TRAINING, PRESETS, defaultFilters, stagesFor } from '../protocol/config';
 import { ProgressPrinter } from './progress';
 import { TrainControl, train, type Projector } from './train';
 
@@ -144,7 +144,7 @@ async function runTraining(args: { config?: RunConfig; channels?: 1 | 3 | 'auto'
   const log = (message: string, level: 'info' | 'warn' | 'error' = 'info') => emit({ type: 'log', level, message });
   const control = new TrainControl();
   listen(control, log);
-  const { initBackend } = await import('./backendInit');
+  const { initBackend } = await import('../backend/backendInit');
   const backend = await initBackend(args.backend, log);
   const outcome = await train({
     runDir: args.runDir, config: args.config, channels: args.channels, backend, emit, control, project: await projector(),
@@ -172,7 +172,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'resume': {
       if (positionals.length !== 1) throw new UsageError('resume needs exactly one run directory');
-      const { readConfig } = await import('./runDir');
+      const { readConfig } = await import('../run/runDir');
       const config = await readConfig(positionals[0]);
       const epochs = v.epochs === undefined ? undefined : num('epochs', v.epochs, 1, positiveInt);
       return runTraining({ runDir: path.resolve(positionals[0]), resumeEpochs: epochs, backend: v.backend ? backendOption(v.backend) : config.training.backend, resume: true });
@@ -180,7 +180,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'eval': {
       if (positionals.length !== 1 || !v.data) throw new UsageError('eval needs a run directory and --data <folder>');
       const { evaluateRun } = await import('./evaluate');
-      const { initBackend } = await import('./backendInit');
+      const { initBackend } = await import('../backend/backendInit');
       const log = (m: string) => process.stderr.write(m + '\n');
       await initBackend(backendOption(v.backend), log);
       const result = await evaluateRun(positionals[0], v.data, log);
@@ -189,7 +189,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'bench': {
       const { runBench } = await import('./bench');
-      const { initBackend } = await import('./backendInit');
+      const { initBackend } = await import('../backend/backendInit');
       const log = (m: string) => process.stderr.write(m + '\n');
       const backend = await initBackend(backendOption(v.backend), log);
       const result = await runBench({ backend, batchSize: num('batch-size', v['batch-size'], 128, positiveInt), steps: num('steps', v.steps, 10, positiveInt), log });
@@ -199,7 +199,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'encode': {
       if (positionals.length !== 2 || !v.out) throw new UsageError('encode needs a model folder (with encoder/ and decoder/, or a run), an image folder and --out <runDir>');
       const emit = makeEmitter(false);
-      const { initBackend } = await import('./backendInit');
+      const { initBackend } = await import('../backend/backendInit');
       const backend = await initBackend(backendOption(v.backend), (message) => emit({ type: 'log', level: 'info', message }));
       const { encodeFolder } = await import('./encode');
       const message = await encodeFolder({ modelDir: positionals[0], dataDir: positionals[1], runDir: path.resolve(v.out), backend, emit, project: await projector() });

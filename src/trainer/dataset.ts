@@ -15,7 +15,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { SkippedFile } from '../shared/protocol';
+import type { SkippedFile } from '../protocol/trainerIpc';
 import { shuffledIndices } from '../model/random';
 
 export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif']);

@@ -6,16 +6,16 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { RunConfig, TrainerEvent } from '../shared/protocol';
-import { DEFAULT_TRAINING } from '../model/config';
+import type { RunConfig, TrainerEvent } from '../protocol/trainerIpc';
+import { DEFAULT_TRAINING } from '../protocol/config';
 import { loadDataset } from './dataset';
 import { elboSums } from './evaluate';
-import { encodeAll, latentStatistics } from './latentStats';
+import { encodeAll, latentStatistics } from '../analysis/latentStats';
 import type { Projector } from './train';
 import {
   appendMetrics, loadLayersModelFromDir, readConfig, saveLayersModel, runPaths,
   writeConfig, writeDataset, writeLatents, writeProjection, writeStatus,
-} from './runDir';
+} from '../run/runDir';
 
 export async function encodeFolder(opts: { modelDir: string; dataDir: string; runDir: string; backend: string; emit: (e: TrainerEvent) => void; project: Projector }): Promise<string> {
   const { emit, runDir } = opts;

@@ -1,8 +1,8 @@
 /** `latent-lens eval`: the negative ELBO of a trained run's model on a folder of images. */
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset, type ImageShape } from './dataset';
-import type { Likelihood } from '../shared/protocol';
-import { loadLayersModelFromDir, readConfig, runPaths } from './runDir';
+import type { Likelihood } from '../protocol/trainerIpc';
+import { loadLayersModelFromDir, readConfig, runPaths } from '../run/runDir';
 import { reparameterize, splitMuLogVar } from '../model/vae';
 import { klPerImageAndDim, reconstructionPerImage } from '../model/loss';
 

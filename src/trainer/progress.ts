@@ -3,7 +3,7 @@
  * images/s, ETA) redrawn in place on a TTY, plain log lines otherwise (CI, pipes, the
  * extension's output channel).
  */
-import type { TrainerEvent } from '../shared/protocol';
+import type { TrainerEvent } from '../protocol/trainerIpc';
 
 export class ProgressPrinter {
   private stepsPerEpoch = 1;

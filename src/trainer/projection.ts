@@ -24,7 +24,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { alignTo, pca2d, umap2d, type Layout2D, type UmapOptions } from '../shared/projectionMath';
+import { alignTo, pca2d, umap2d, type Layout2D, type UmapOptions } from '../analysis/projectionMath';
 
 export { alignTo, pca2d, umap2d, type Layout2D, type UmapOptions };
 

@@ -3,7 +3,7 @@
  * for src/trainer/projection.ts so the training loop's thread is never blocked.
  */
 import { parentPort } from 'node:worker_threads';
-import { umap2d } from '../shared/projectionMath';
+import { umap2d } from '../analysis/projectionMath';
 import type { ProjectionJob, ProjectionReply } from './projection';
 
 parentPort?.on('message', (job: ProjectionJob) => {

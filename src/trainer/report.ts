@@ -7,7 +7,7 @@
 import { existsSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { makeNonce, renderWebviewHtml } from '../webview/html';
-import { loadRunSnapshot } from './runSnapshot';
+import { loadRunSnapshot } from '../run/runSnapshot';
 
 export interface ReportOptions {
   /** Embed at most this many points (evenly spaced sample). Default 60,000. */

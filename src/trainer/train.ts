@@ -5,16 +5,16 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { EpochMetrics, RunConfig, RunStatus, StepMetrics, TrainerEvent } from '../shared/protocol';
+import type { EpochMetrics, RunConfig, RunStatus, StepMetrics, TrainerEvent } from '../protocol/trainerIpc';
 import { VaeModel } from '../model/vaeModel';
 import { shuffledIndices } from '../model/random';
 import { loadDataset, type Dataset } from './dataset';
-import { batchTensor, encodeAll, latentStatistics, posteriorCollapseWarning } from './latentStats';
+import { batchTensor, encodeAll, latentStatistics, posteriorCollapseWarning } from '../analysis/latentStats';
 import {
   appendMetrics, loadCheckpoint, readConfig, runPaths, saveCheckpoint, saveLayersModel, truncateMetrics,
   writeConfig, writeDataset, writeLatents, writeProjection, writeStatus,
-} from './runDir';
-import { readJson } from './atomic';
+} from '../run/runDir';
+import { readJson } from '../run/atomic';
 
 /** The decoder is saved for live decoding in the panel at most this often. */
 const DECODER_SAVE_MS = 5_000;

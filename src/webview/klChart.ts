@@ -10,7 +10,7 @@
  */
 import * as d3 from 'd3';
 import type { ViewState } from './state';
-import { collapseCheckDue } from '../shared/collapseRule';
+import { collapseCheckDue } from '../analysis/collapseRule';
 
 const ACTIVE_VARIANCE = 0.01;
 const ACTIVE_KL = 0.01;
@@ -75,7 +75,7 @@ export class KlChart {
     this.summary.textContent = D
       ? `Active units: ${nActive} of ${D} (${rule}${trainerNote}). Total KL ${total.toFixed(2)} nats.`
       : 'No KL measurements yet.';
-    // Same moment as the trainer's warning (src/shared/collapseRule.ts): not while the encoder is
+    // Same moment as the trainer's warning (src/analysis/collapseRule.ts): not while the encoder is
     // untrained or KL warm-up still scales the KL term down.
     const lastStep = this.state.steps.length ? this.state.steps[this.state.steps.length - 1].step : 0;
     const due = collapseCheckDue(lastStep, this.state.config?.training.klWarmupSteps ?? 0);

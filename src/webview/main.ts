@@ -2,7 +2,7 @@
  * The latent-space panel: the webview inside VS Code (LatentPanel) and the standalone report
  * page are this one bundle. It is a pure view of state:
  *  - in VS Code it sends `ready`, receives its RunSnapshot, then incremental events, every
- *    message validated against src/shared/viewProtocol.ts before use;
+ *    message validated against src/protocol/panelIpc.ts before use;
  *  - in a report the snapshot is embedded in the page (<script type="application/json"
  *    id="ll-snapshot">) and validated the same way.
  * File names and labels come from the user's disk and are always rendered as text.
@@ -14,7 +14,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { WebviewPageConfig } from './html';
 import {
   RunSnapshot, decodeBytes, parseToWebviewMessage, type FromWebviewMessage, type ToWebviewMessage,
-} from '../shared/viewProtocol';
+} from '../protocol/panelIpc';
 import { BrowserDecoder } from './decoder';
 import { KlChart, type KlSort } from './klChart';
 import { LossChart } from './lossChart';

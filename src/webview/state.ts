@@ -2,12 +2,12 @@
  * The webview's state: the RunSnapshot decoded into typed arrays, and the incremental events
  * applied to it. Views read from here; nothing here touches the DOM.
  */
-import type { EpochMetrics, RunConfig, StepMetrics } from '../shared/protocol';
-import { pca2d } from '../shared/projectionMath';
+import type { EpochMetrics, RunConfig, StepMetrics } from '../protocol/trainerIpc';
+import { pca2d } from '../analysis/projectionMath';
 import {
   decodeF32, decodeU16, decodeU32, decodeU8,
   type RunSnapshot, type ViewDecoder, type ViewLatents, type ViewProjection, type ViewStatus,
-} from '../shared/viewProtocol';
+} from '../protocol/panelIpc';
 
 export interface Images {
   height: number;

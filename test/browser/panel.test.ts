@@ -12,9 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { makeFakeRun } from './makeFakeRun';
-import { loadRunSnapshot } from '../../src/trainer/runSnapshot';
+import { loadRunSnapshot } from '../../src/run/runSnapshot';
 import { makeNonce, renderWebviewHtml } from '../../src/webview/html';
-import { encodeF32 } from '../../src/shared/viewProtocol';
+import { encodeF32 } from '../../src/protocol/panelIpc';
 
 const ROOT = process.cwd();
 let tmp = '';

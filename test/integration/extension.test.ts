@@ -17,9 +17,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { LatentLensApi } from '../../src/extension/extension';
 import type { RunController } from '../../src/extension/runController';
-import type { TrainerEvent } from '../../src/shared/protocol';
+import type { TrainerEvent } from '../../src/protocol/trainerIpc';
 import { VIEW_TYPE } from '../../src/extension/latentPanel';
-import { decodeF32, type ToWebviewMessage } from '../../src/shared/viewProtocol';
+import { decodeF32, type ToWebviewMessage } from '../../src/protocol/panelIpc';
 import { figures } from './index';
 
 const EXTENSION_ID = 'latent-lens.latent-lens';

@@ -7,7 +7,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadCheckpoint, loadLayersModelFromDir, readMetrics } from '../../src/trainer/runDir';
+import { loadCheckpoint, loadLayersModelFromDir, readMetrics } from '../../src/run/runDir';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'dist', 'cli.js');

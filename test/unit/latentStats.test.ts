@@ -6,9 +6,9 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { EpochMetrics, TrainerEvent } from '../../src/shared/protocol';
-import { DEFAULT_MODEL, DEFAULT_TRAINING } from '../../src/model/config';
-import { COLLAPSE_MIN_STEPS, latentStatistics, posteriorCollapseWarning } from '../../src/trainer/latentStats';
+import type { EpochMetrics, TrainerEvent } from '../../src/protocol/trainerIpc';
+import { DEFAULT_MODEL, DEFAULT_TRAINING } from '../../src/protocol/config';
+import { COLLAPSE_MIN_STEPS, latentStatistics, posteriorCollapseWarning } from '../../src/analysis/latentStats';
 import { TrainControl, train } from '../../src/trainer/train';
 
 const sample = path.resolve(import.meta.dirname, '../../samples/fashion-mnist-2k');

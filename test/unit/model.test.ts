@@ -1,13 +1,13 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../../src/model/backend';
-import type { FusedAdamOptimizer } from '../../src/model/fusedAdam';
+import { selectBackend } from '../../src/backend/backend';
+import type { FusedAdamOptimizer } from '../../src/backend/fusedAdam';
 import { buildDecoder, buildEncoder, splitMuLogVar } from '../../src/model/vae';
 import { klPerImageAndDim, klWarmupWeight, reconstructionPerImage, vaeLoss } from '../../src/model/loss';
-import { PRESETS, bottleneckShape, stagesFor, modelForSize, DEFAULT_TRAINING } from '../../src/model/config';
+import { PRESETS, bottleneckShape, stagesFor, modelForSize, DEFAULT_TRAINING } from '../../src/protocol/config';
 import { VaeModel } from '../../src/model/vaeModel';
-import type { ModelConfig } from '../../src/shared/protocol';
+import type { ModelConfig } from '../../src/protocol/trainerIpc';
 
 before(async () => { await tf.setBackend('cpu'); });
 

@@ -5,8 +5,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { appendMetrics, loadCheckpoint, loadLayersModelFromDir, readMetrics, saveLayersModel } from '../../src/trainer/runDir';
-import { writeFileAtomic } from '../../src/trainer/atomic';
+import { appendMetrics, loadCheckpoint, loadLayersModelFromDir, readMetrics, saveLayersModel } from '../../src/run/runDir';
+import { writeFileAtomic } from '../../src/run/atomic';
 
 const tmp = (p: string) => fs.mkdtemp(path.join(os.tmpdir(), p));
 

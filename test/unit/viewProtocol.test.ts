@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   decodeF32, decodeU16, decodeU32, decodeU8, encodeF32, encodeU16, encodeU32, encodeU8,
   parseFromWebviewMessage, parseToWebviewMessage,
-} from '../../src/shared/viewProtocol';
+} from '../../src/protocol/panelIpc';
 
 test('typed arrays round-trip through base64', () => {
   const f = new Float32Array([0, -1.5, 3.25, Number.MAX_VALUE, 1e-30]);
@@ -51,8 +51,8 @@ test('loadRunSnapshot reads a run directory into a valid, sampled snapshot', asy
   const os = await import('node:os');
   const path = await import('node:path');
   const { makeFakeRun } = await import('../browser/makeFakeRun');
-  const { loadRunSnapshot } = await import('../../src/trainer/runSnapshot');
-  const { RunSnapshot } = await import('../../src/shared/viewProtocol');
+  const { loadRunSnapshot } = await import('../../src/run/runSnapshot');
+  const { RunSnapshot } = await import('../../src/protocol/panelIpc');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'll-snapshot-'));
   try {
     await makeFakeRun(dir, 1000, 8, true);

@@ -1,10 +1,10 @@
-// The wasm training kernels (src/model/wasmKernels.ts) against the cpu backend's own kernels.
+// The wasm training kernels (src/backend/wasmKernels.ts) against the cpu backend's own kernels.
 // Run: node --import tsx --test test/unit/wasmKernels.test.ts
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../../src/model/backend';
-import { lensKernelsFor, setLensKernelsEnabled } from '../../src/model/lensKernels';
+import { selectBackend } from '../../src/backend/backend';
+import { lensKernelsFor, setLensKernelsEnabled } from '../../src/backend/lensKernels';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -221,7 +221,7 @@ describe('wasm training kernels', () => {
   });
 
   test('FusedAdamOptimizer gives the same parameters and moments as tf.train.adam, and the same checkpoint weights', async () => {
-    const { FusedAdamOptimizer } = await import('../../src/model/fusedAdam');
+    const { FusedAdamOptimizer } = await import('../../src/backend/fusedAdam');
     const shapes = [[3, 3, 1, 8], [37], [16, 5]];
     const run = async (backend: string, fused: boolean) => {
       await tf.setBackend(backend);
@@ -253,7 +253,7 @@ describe('wasm training kernels', () => {
   });
 
   test('registerWasmTrainingKernels is idempotent and leaves the kernels registered', async () => {
-    const { registerWasmTrainingKernels } = await import('../../src/model/wasmKernels');
+    const { registerWasmTrainingKernels } = await import('../../src/backend/wasmKernels');
     registerWasmTrainingKernels();
     registerWasmTrainingKernels();
     assert.ok(tf.getKernel('Conv2DBackpropFilter', 'wasm'));

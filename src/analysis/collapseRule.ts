@@ -1,5 +1,5 @@
 // When a low count of active latent units may be called "posterior collapse": shared by the
-// trainer's epoch-end warning (src/trainer/latentStats.ts) and the panel's KL chart
+// trainer's epoch-end warning (src/analysis/latentStats.ts) and the panel's KL chart
 // (src/webview/klChart.ts), so that both speak up at the same moment.
 
 /**

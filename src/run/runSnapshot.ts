@@ -1,6 +1,6 @@
 /**
  * Reads a run directory (docs/run-directory.md) into the RunSnapshot the latent-space panel
- * shows (src/shared/viewProtocol.ts). Used by the extension host (LatentPanel answers the
+ * shows (src/protocol/panelIpc.ts). Used by the extension host (LatentPanel answers the
  * webview's `ready` with it) and by the standalone report (report.ts).
  *
  * Every file is optional: a run that has just started has no latents, projection or decoder
@@ -12,11 +12,11 @@
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { EpochMetrics, MetricsLine, RunConfig, StepMetrics } from '../shared/protocol';
+import { EpochMetrics, MetricsLine, RunConfig, StepMetrics } from '../protocol/trainerIpc';
 import {
   RunSnapshot, VIEW_PROTOCOL_VERSION, ViewDecoder, ViewImages, ViewLatents, ViewProjection, ViewStatus,
   encodeF32, encodeU16, encodeU32, encodeU8,
-} from '../shared/viewProtocol';
+} from '../protocol/panelIpc';
 
 export interface LoadRunSnapshotOptions {
   /** Show at most this many points (an evenly spaced, deterministic sample). Default: all. */

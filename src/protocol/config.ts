@@ -1,5 +1,5 @@
 /** Model and training defaults, presets, and the derived architecture. No tensors here. */
-import type { ModelConfig, TrainingConfig } from '../shared/protocol';
+import type { ModelConfig, TrainingConfig } from './trainerIpc';
 
 export const DEFAULT_MODEL: ModelConfig = {
   imageHeight: 28,

@@ -5,9 +5,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { RunConfig, parseMetricsLine, type MetricsLine, type RunStatus } from '../shared/protocol';
+import { RunConfig, parseMetricsLine, type MetricsLine, type RunStatus } from '../protocol/trainerIpc';
 import type { NamedArray } from '../model/vaeModel';
-import type { Dataset } from './dataset';
+import type { Dataset } from '../trainer/dataset';
 import { bytesOf, readJson, writeFileAtomic, writeJsonAtomic } from './atomic';
 
 export const runPaths = (run: string) => ({

@@ -1,8 +1,8 @@
-/** Picks the TensorFlow.js backend (see src/model/backend.ts) and makes it able to train. */
+/** Picks the TensorFlow.js backend (see src/backend/backend.ts) and makes it able to train. */
 import * as tf from '@tensorflow/tfjs';
-import type { BackendName } from '../shared/protocol';
-import { selectBackend } from '../model/backend';
-import { registerWasmTrainingKernels } from '../model/wasmKernels';
+import type { BackendName } from '../protocol/trainerIpc';
+import { selectBackend } from './backend';
+import { registerWasmTrainingKernels } from './wasmKernels';
 
 export async function initBackend(requested: BackendName, log: (m: string) => void): Promise<string> {
   registerWasmTrainingKernels();

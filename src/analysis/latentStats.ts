@@ -1,8 +1,8 @@
 /** μ / log σ² of many images, and the statistics the panel shows: KL per dimension, active units. */
 import * as tf from '@tensorflow/tfjs';
 import { splitMuLogVar } from '../model/vae';
-import { collapseCheckDue } from '../shared/collapseRule';
-import type { ImageShape } from './dataset';
+import { collapseCheckDue } from './collapseRule';
+import type { ImageShape } from '../trainer/dataset';
 
 /** Dimensions whose μ varies less than this across the data are inactive (Burda et al. 2016, §5.2). */
 export const ACTIVE_UNIT_THRESHOLD = 0.01;
@@ -54,13 +54,13 @@ export function latentStatistics(mu: Float32Array, logVar: Float32Array, count: 
   return { klPerDim, activeUnits };
 }
 
-export { COLLAPSE_MIN_STEPS } from '../shared/collapseRule';
+export { COLLAPSE_MIN_STEPS } from './collapseRule';
 
 /**
  * The trainer's "posterior collapse" warning at an epoch end, or undefined. It is given when
  *  - at most a quarter of the dimensions are active (`activeUnits <= floor(latentDim / 4)`), and
  *  - collapseCheckDue(step, klWarmupSteps): KL warm-up is over and the model has trained
- *    COLLAPSE_MIN_STEPS steps at full KL weight (src/shared/collapseRule.ts).
+ *    COLLAPSE_MIN_STEPS steps at full KL weight (src/analysis/collapseRule.ts).
  */
 export function posteriorCollapseWarning(o: { activeUnits: number; latentDim: number; step: number; klWarmupSteps: number }): string | undefined {
   if (o.activeUnits > Math.floor(o.latentDim / 4)) return undefined;

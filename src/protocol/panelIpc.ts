@@ -14,7 +14,7 @@
  * extension host, the trainer and the browser.
  */
 import { z } from './zod';
-import { EpochMetrics, RunConfig, RunStatus, StepMetrics } from './protocol';
+import { EpochMetrics, RunConfig, RunStatus, StepMetrics } from './trainerIpc';
 
 export const VIEW_PROTOCOL_VERSION = 1;
 

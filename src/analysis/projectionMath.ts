@@ -5,7 +5,7 @@
  * projection yet). See src/trainer/projection.ts for how the pieces make a fast, stable map.
  */
 import { findABParams } from 'umap-js/dist/umap';
-import { mulberry32 } from './random';
+import { mulberry32 } from '../shared/random';
 
 export interface Layout2D {
   x: Float32Array;

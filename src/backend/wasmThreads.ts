@@ -35,7 +35,7 @@ function mainScriptSource(text: string): string {
   const factory = text.startsWith(MAIN_PREFIX) ? text.slice(MAIN_PREFIX.length) : null;
   if (factory == null) return text;
   return [
-    '// tfjs-backend-wasm threaded-simd factory, written by Latent Lens (src/model/wasmThreads.ts)',
+    '// tfjs-backend-wasm threaded-simd factory, written by Latent Lens (src/backend/wasmThreads.ts)',
     'var WasmBackendModuleThreadedSimd = (function () {',
     '  var __mods = Object.assign({}, require("fs"), require("path"), require("os"), { performance: require("perf_hooks").performance });',
     '  var __scope = new Proxy({}, {',
