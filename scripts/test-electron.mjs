@@ -3,6 +3,7 @@
  * The same integration suite as scripts/test-vscode.mjs, in desktop VS Code downloaded by
  * @vscode/test-electron — for machines that can reach VS Code's download server (this project's
  * own machines cannot: there, `npm test` uses the VS Code server of the code-server npm package).
+ * The suite bundle and the paths are shared with it (scripts/vscode-test/bundle.mjs, common.mjs).
  *
  * usage: npm run test:electron   [env VSCODE_VERSION=stable|insiders|1.9x.y, LATENT_LENS_TEST_GREP]
  * Closes with `N passed, N failed`.
@@ -10,20 +11,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
 import { runTests } from '@vscode/test-electron';
+import { bundleIntegrationTests } from './vscode-test/bundle.mjs';
+import { results, root, sample } from './vscode-test/common.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const results = path.join(root, 'test-results');
 const testsDir = path.join(results, 'integration-electron');
 const resultsFile = path.join(results, 'integration-electron-results.json');
 
-await esbuild.build({
-  entryPoints: [path.join(root, 'test', 'integration', 'index.ts')],
-  outfile: path.join(testsDir, 'index.js'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'inline',
-  external: ['vscode', 'mocha', 'sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'], logLevel: 'warning',
-});
+await bundleIntegrationTests(testsDir);
 
 const ws = path.join(results, 'workspace-electron');
 fs.rmSync(ws, { recursive: true, force: true });
@@ -44,7 +39,7 @@ try {
     launchArgs: [ws, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', userDataDir, '--disable-gpu'],
     extensionTestsEnv: {
       LATENT_LENS_TEST_RESULTS: resultsFile,
-      LATENT_LENS_SAMPLE: path.join(root, 'samples', 'fashion-mnist-2k'),
+      LATENT_LENS_SAMPLE: sample,
       ...(process.env.LATENT_LENS_TEST_GREP ? { LATENT_LENS_TEST_GREP: process.env.LATENT_LENS_TEST_GREP } : {}),
     },
   });
