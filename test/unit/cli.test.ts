@@ -7,7 +7,8 @@ import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadCheckpoint, loadLayersModelFromDir, readMetrics } from '../../src/run/runDir';
+import { loadCheckpoint, readMetrics } from '../../src/run/runDir';
+import { loadLayersModelFromDir } from '../../src/run/modelFiles';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'dist', 'cli.js');
