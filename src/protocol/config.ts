@@ -217,14 +217,12 @@ export function isValidImageSize(height: number, width: number): boolean {
 /** The valid sizes nearest to height × width (at most `count`, nearest first), as text: "8", "10", "32x48". */
 export function nearestImageSizes(height: number, width: number, count = 2): string[] {
   const clamp = (v: number) => Math.min(IMAGE_SIDE_MAX, Math.max(IMAGE_SIDE_MIN, Math.round(Number.isFinite(v) ? v : IMAGE_SIDE_MIN)));
-  const h0 = clamp(height), w0 = clamp(width);
+  const near = (v: number) => Array.from({ length: 17 }, (_, i) => clamp(v) + i - 8).filter((s) => s >= IMAGE_SIDE_MIN && s <= IMAGE_SIDE_MAX);
   const square = height === width;
   const found: { h: number; w: number; d: number }[] = [];
-  for (let r = 0; r <= IMAGE_SIDE_MAX && found.length < 16; r++) {
-    for (const h of new Set([h0 - r, h0 + r])) {
-      for (const w of square ? [h] : [w0 - r, w0 + r, w0]) {
-        if (isValidImageSize(h, w) && !found.some((f) => f.h === h && f.w === w)) found.push({ h, w, d: Math.abs(h - height) + Math.abs(w - width) });
-      }
+  for (const h of near(height)) {
+    for (const w of square ? [h] : near(width)) {
+      if (isValidImageSize(h, w)) found.push({ h, w, d: Math.abs(h - height) + Math.abs(w - width) });
     }
   }
   found.sort((a, b) => a.d - b.d || a.h - b.h || a.w - b.w);
@@ -239,4 +237,38 @@ export function checkImageSize(height: number, width: number): string | undefine
     ? `each side must be from ${IMAGE_SIDE_MIN} to ${IMAGE_SIDE_MAX} pixels`
     : 'each side must be even: the encoder halves the image at least once (stride-2 stages) and the decoder doubles it back';
   return `image size ${text} is not usable: ${why}; nearest valid sizes: ${nearestImageSizes(height, width).join(', ')}`;
+}
+
+// ───────────────────────────── VS Code settings ─────────────────────────────
+
+/** A `latentLens.*` setting as package.json `contributes.configuration.properties` declares it. */
+export interface SettingSpec {
+  /** `latentLens.<setting>` */
+  key: string;
+  param: ParamName;
+  type: 'integer' | 'number' | 'string' | 'boolean';
+  default: number | string | boolean;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  enum?: readonly string[];
+  description: string;
+}
+
+export const SETTINGS_SECTION = 'latentLens';
+
+/** Every VS Code setting derived from PARAMS (test/unit/configSchema.test.ts holds package.json to it). */
+export function settingSpecs(): SettingSpec[] {
+  return PARAM_NAMES.flatMap((name) => {
+    const s = paramSpec(name);
+    if (!s.setting) return [];
+    const type = s.kind === 'int' || s.kind === 'imageSize' ? 'integer' : s.kind === 'enum' ? 'string' : s.kind;
+    return [{
+      key: `${SETTINGS_SECTION}.${s.setting}`, param: name, type, default: s.default, description: s.description,
+      ...(s.min !== undefined ? { minimum: s.min } : {}),
+      ...(s.max !== undefined ? { maximum: s.max } : {}),
+      ...(s.exclusiveMin !== undefined ? { exclusiveMinimum: s.exclusiveMin } : {}),
+      ...(s.choices ? { enum: s.choices } : {}),
+    }];
+  });
 }
