@@ -14,7 +14,9 @@
  * extension host, the trainer and the browser.
  */
 import { z } from './zod';
-import { EpochMetrics, RunConfig, RunStatus, StepMetrics } from './trainerIpc';
+import { EpochMetrics, ProjectionMethod, RunConfig, RunStatus, StepMetrics } from './runFormat';
+
+export { ProjectionMethod };
 
 export const VIEW_PROTOCOL_VERSION = 1;
 
@@ -22,9 +24,6 @@ export const VIEW_PROTOCOL_VERSION = 1;
 
 /** base64 of the bytes of a little-endian typed array. */
 export const Base64 = z.string();
-
-export const ProjectionMethod = z.enum(['pca', 'umap']);
-export type ProjectionMethod = z.infer<typeof ProjectionMethod>;
 
 /** A 2-D layout of the snapshot's points, in snapshot point order. */
 export const ViewProjection = z.object({
@@ -109,8 +108,10 @@ export const RunSnapshot = z.object({
   epochs: z.array(EpochMetrics),
   /** Latest KL (nats) of every latent dimension: last epoch line, else last step line. */
   klPerDim: z.array(z.number()),
-  /** Active units as the trainer counted them at the last epoch end, if any. */
+  /** Active units as the trainer counted them at the last epoch end (src/analysis/collapseRule.ts), if any. */
   activeUnits: z.number().int().nullable(),
+  /** The trainer's posterior-collapse verdict at the last epoch end; null before one, or for runs that predate it. */
+  collapsed: z.boolean().nullable().optional(),
   status: ViewStatus.nullable(),
   decoder: ViewDecoder.nullable(),
   images: ViewImages.nullable(),

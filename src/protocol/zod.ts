@@ -17,3 +17,8 @@ import { z } from 'zod';
 z.config({ jitless: true });
 
 export { z };
+
+/** A zod error as one line naming each bad key: `model.latentDim: Too big: expected number to be <=512; …`. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(the value itself)'}: ${i.message}`).join('; ');
+}

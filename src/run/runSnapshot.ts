@@ -4,19 +4,26 @@
  * webview's `ready` with it) and by the standalone report (report.ts).
  *
  * Every file is optional: a run that has just started has no latents, projection or decoder
- * yet, and the panel shows what there is. Files are written atomically by the trainer, so a
- * read never sees half a file; a file that fails to parse is treated as absent.
+ * yet, and the panel shows what there is. Files are read with src/run/reader.ts (each with its
+ * schema); the trainer writes them atomically, and for display a damaged file is treated as
+ * absent (`quiet`), a bad metrics line is skipped.
  *
  * The `readView*` helpers build the incremental host → webview events for a snapshot that was
  * sampled (`maxPoints`): pass the snapshot's point index (decodeU32(snapshot.index)).
  */
-import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { EpochMetrics, MetricsLine, RunConfig, StepMetrics } from '../protocol/trainerIpc';
+import type { EpochMetrics, RunConfig, StepMetrics } from '../protocol/runFormat';
 import {
   RunSnapshot, VIEW_PROTOCOL_VERSION, ViewDecoder, ViewImages, ViewLatents, ViewProjection, ViewStatus,
   encodeF32, encodeU16, encodeU32, encodeU8,
 } from '../protocol/panelIpc';
+import {
+  readConfig, readDatasetIndex, readLatents, readMetricsByKind, readModelFolder, readPixels, readProjection, readRunStatus,
+} from './reader';
+import { runPaths } from './paths';
+
+/** For display: a damaged file is shown as absent. */
+const quiet = <T>(p: Promise<T | undefined>): Promise<T | undefined> => p.catch(() => undefined);
 
 export interface LoadRunSnapshotOptions {
   /** Show at most this many points (an evenly spaced, deterministic sample). Default: all. */
@@ -27,35 +34,6 @@ export interface LoadRunSnapshotOptions {
   includeDecoder?: boolean;
   /** Keep at most this many step lines of metrics (evenly spaced, always the last). Default 5000. */
   maxSteps?: number;
-}
-
-interface DatasetJson {
-  dataDir: string;
-  labels: string[];
-  images: { path: string; label: number; split: 'train' | 'val' }[];
-}
-
-async function readJson(file: string): Promise<unknown | null> {
-  try {
-    return JSON.parse(await fsp.readFile(file, 'utf8'));
-  } catch {
-    return null;
-  }
-}
-
-async function readBytes(file: string): Promise<Buffer | null> {
-  try {
-    return await fsp.readFile(file);
-  } catch {
-    return null;
-  }
-}
-
-/** A Float32Array over a copy of `buf` (aligned). */
-function f32(buf: Buffer): Float32Array {
-  const out = new Float32Array(buf.byteLength >> 2);
-  new Uint8Array(out.buffer).set(buf.subarray(0, out.length * 4));
-  return out;
 }
 
 /** Evenly spaced rows 0..total-1, at most `max` of them. null = all rows (identity). */
@@ -82,26 +60,26 @@ function gatherRows<T extends Float32Array | Uint8Array>(src: T, width: number, 
 }
 
 export async function readViewStatus(runDir: string, epochs?: number): Promise<ViewStatus | null> {
-  const raw = await readJson(path.join(runDir, 'status.json'));
-  const parsed = ViewStatus.safeParse({ ...(raw as object), ...(epochs !== undefined ? { epochs } : {}) });
-  return raw && parsed.success ? parsed.data : null;
+  const status = await quiet(readRunStatus(runDir));
+  if (!status) return null;
+  const parsed = ViewStatus.safeParse({ status: status.status, step: status.step, epoch: status.epoch, backend: status.backend, message: status.message, ...(epochs !== undefined ? { epochs } : {}) });
+  return parsed.success ? parsed.data : null;
 }
 
 /** latents/mu.f32 for the given points (null index = all). null if absent or inconsistent. */
 export async function readViewLatents(runDir: string, index: Uint32Array | null): Promise<ViewLatents | null> {
-  const meta = (await readJson(path.join(runDir, 'latents', 'index.json'))) as { epoch?: number; step?: number; count?: number; latentDim?: number } | null;
-  const buf = await readBytes(path.join(runDir, 'latents', 'mu.f32'));
-  if (!meta || !buf || !meta.latentDim || !meta.count) return null;
-  const mu = f32(buf);
-  if (mu.length < meta.count * meta.latentDim) return null;
-  const picked = gatherRows(mu.subarray(0, meta.count * meta.latentDim), meta.latentDim, index, (n) => new Float32Array(n));
-  return { epoch: meta.epoch ?? 0, step: meta.step ?? 0, latentDim: meta.latentDim, mu: encodeF32(picked) };
+  const latents = await quiet(readLatents(runDir));
+  if (!latents || !latents.index.count) return null;
+  const { index: meta, mu } = latents;
+  if (index && index.length && index[index.length - 1] >= meta.count) return null;
+  const picked = gatherRows(mu, meta.latentDim, index, (n) => new Float32Array(n));
+  return { epoch: meta.epoch, step: meta.step, latentDim: meta.latentDim, mu: encodeF32(picked) };
 }
 
 /** latents/projection.json for the given points. null if absent. */
 export async function readViewProjection(runDir: string, index: Uint32Array | null): Promise<ViewProjection | null> {
-  const raw = (await readJson(path.join(runDir, 'latents', 'projection.json'))) as { epoch?: number; method?: string; x?: number[]; y?: number[] } | null;
-  if (!raw || !Array.isArray(raw.x) || !Array.isArray(raw.y) || raw.x.length !== raw.y.length) return null;
+  const raw = await quiet(readProjection(runDir));
+  if (!raw) return null;
   const pick = (a: number[]) => {
     const n = index ? index.length : a.length;
     const out = new Float32Array(n);
@@ -109,73 +87,39 @@ export async function readViewProjection(runDir: string, index: Uint32Array | nu
     return out;
   };
   if (index && index.length && index[index.length - 1] >= raw.x.length) return null;
-  return { epoch: raw.epoch ?? 0, method: raw.method === 'umap' ? 'umap' : 'pca', x: encodeF32(pick(raw.x)), y: encodeF32(pick(raw.y)) };
+  return { epoch: raw.epoch, method: raw.method, x: encodeF32(pick(raw.x)), y: encodeF32(pick(raw.y)) };
 }
 
 /** model/decoder (model.json + its weight files concatenated in manifest order). */
 export async function readViewDecoder(runDir: string, step = 0): Promise<ViewDecoder | null> {
-  const dir = path.join(runDir, 'model', 'decoder');
-  const modelJson = (await readJson(path.join(dir, 'model.json'))) as { weightsManifest?: { paths: string[] }[] } | null;
-  if (!modelJson || !Array.isArray(modelJson.weightsManifest)) return null;
-  const parts: Buffer[] = [];
-  for (const group of modelJson.weightsManifest) {
-    for (const p of group.paths) {
-      // Weight paths are relative names in the decoder folder; refuse anything that escapes it.
-      const file = path.resolve(dir, p);
-      if (path.relative(dir, file).startsWith('..')) return null;
-      const b = await readBytes(file);
-      if (!b) return null;
-      parts.push(b);
-    }
-  }
-  const all = Buffer.concat(parts);
-  return { step, modelJson: modelJson as Record<string, unknown>, weights: all.toString('base64') };
+  // The schema refuses weight paths that leave the decoder folder.
+  const folder = await quiet(readModelFolder(runPaths(runDir).decoder));
+  if (!folder) return null;
+  return { step, modelJson: folder.modelJson as Record<string, unknown>, weights: folder.weights.toString('base64') };
 }
 
 /** data/pixels.u8 for the given points, shaped by the model config. */
 export async function readViewImages(runDir: string, config: RunConfig | null, total: number, index: Uint32Array | null): Promise<ViewImages | null> {
   if (!config) return null;
   const { imageHeight: height, imageWidth: width, channels } = config.model;
-  const buf = await readBytes(path.join(runDir, 'data', 'pixels.u8'));
   const size = height * width * channels;
-  if (!buf || buf.byteLength < total * size) return null;
-  const all = new Uint8Array(buf.buffer, buf.byteOffset, total * size);
+  const all = await quiet(readPixels(runDir, total * size));
+  if (!all) return null;
   const picked = gatherRows(all, size, index, (n) => new Uint8Array(n));
   return { height, width, channels, pixels: encodeU8(picked) };
 }
 
 /** Parse metrics.jsonl; skips lines that do not validate (e.g. a torn last line). */
-export async function readMetrics(runDir: string): Promise<{ steps: StepMetrics[]; epochs: EpochMetrics[] }> {
-  const steps: StepMetrics[] = [];
-  const epochs: EpochMetrics[] = [];
-  let text = '';
-  try {
-    text = await fsp.readFile(path.join(runDir, 'metrics.jsonl'), 'utf8');
-  } catch {
-    return { steps, epochs };
-  }
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const m = MetricsLine.safeParse(JSON.parse(line));
-      if (!m.success) continue;
-      if (m.data.kind === 'step') steps.push(m.data);
-      else epochs.push(m.data);
-    } catch {
-      /* torn line */
-    }
-  }
-  return { steps, epochs };
+export function readMetrics(runDir: string): Promise<{ steps: StepMetrics[]; epochs: EpochMetrics[] }> {
+  return readMetricsByKind(runDir);
 }
 
 /** Read a run directory into the snapshot the panel and the report show. */
 export async function loadRunSnapshot(runDir: string, opts: LoadRunSnapshotOptions = {}): Promise<RunSnapshot> {
-  const configRaw = await readJson(path.join(runDir, 'config.json'));
-  const configParsed = RunConfig.safeParse(configRaw);
-  const config = configParsed.success ? configParsed.data : null;
-  const dataset = (await readJson(path.join(runDir, 'dataset.json'))) as DatasetJson | null;
-  const images = dataset && Array.isArray(dataset.images) ? dataset.images : [];
-  const labels = dataset && Array.isArray(dataset.labels) ? dataset.labels.map(String) : [];
+  const config = (await quiet(readConfig(runDir))) ?? null;
+  const dataset = await quiet(readDatasetIndex(runDir));
+  const images = dataset?.images ?? [];
+  const labels = dataset?.labels ?? [];
   const total = images.length;
   const index = sampleIndex(total, opts.maxPoints);
   const count = index ? index.length : total;
@@ -186,12 +130,12 @@ export async function loadRunSnapshot(runDir: string, opts: LoadRunSnapshotOptio
   const split = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
     const im = images[rows[i]];
-    files[i] = String(im.path);
-    labelIndex[i] = Math.max(0, Math.min(65535, im.label | 0));
+    files[i] = im.path;
+    labelIndex[i] = Math.min(65535, im.label);
     split[i] = im.split === 'val' ? 1 : 0;
   }
 
-  const { steps: allSteps, epochs } = await readMetrics(runDir);
+  const { steps: allSteps, epochs } = await readMetricsByKind(runDir);
   const maxSteps = opts.maxSteps ?? 5000;
   let steps = allSteps;
   if (steps.length > maxSteps) {
@@ -232,6 +176,7 @@ export async function loadRunSnapshot(runDir: string, opts: LoadRunSnapshotOptio
     epochs,
     klPerDim,
     activeUnits: lastEpoch ? lastEpoch.activeUnits : null,
+    collapsed: lastEpoch?.collapsed ?? null,
     status,
     decoder,
     images: pixels,

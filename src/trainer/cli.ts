@@ -2,6 +2,7 @@
  * `latent-lens` — the trainer process and command-line tool.
  *
  *   latent-lens train <folder> --out <runDir> [options]   train a VAE on a folder of images
+ *   latent-lens train <folder> --out <runDir> --request <json>   the same, options as one TrainRequest (the extension)
  *   latent-lens resume <runDir> [--epochs N]               continue from the last checkpoint
  *   latent-lens eval <runDir> --data <folder> [--json]     negative ELBO of a trained model on a folder
  *   latent-lens bench [--json]                             training throughput of the canonical model
@@ -14,93 +15,48 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BACKENDS, parseTrainerCommand, type BackendName, type RunConfig, type TrainerEvent } from '../protocol/trainerIpc';
-import { DEFAULT_MODEL, DEFAULT_TRAINING, PRESETS, defaultFilters, stagesFor } from '../protocol/config';
+import { parseTrainerCommand, type TrainerEvent } from '../protocol/trainerIpc';
+import type { BackendName, RunConfig } from '../protocol/runFormat';
+import {
+  ConfigError, configFromRequest, parseFlag, parseTrainRequestJson, requestFromFlags, trainFlagHelp, trainFlagOptions, trainUsage,
+} from '../protocol/trainRequest';
 import { ProgressPrinter } from './progress';
 import { TrainControl, train, type Projector } from './train';
 
+// Every parameter flag, its bounds and its help come from the table of src/protocol/config.ts.
 const USAGE = `usage:
-  latent-lens train <folder> --out <runDir> [--preset canonical] [--epochs N] [--batch-size N]
-        [--latent-dim N] [--image-size N | HxW] [--channels auto|1|3] [--likelihood bernoulli|gaussian]
-        [--beta B] [--kl-warmup STEPS] [--free-bits NATS] [--lr LR] [--seed N]
-        [--backend ${BACKENDS.join('|')}] [--max-images N] [--val-split F] [--log-every N]
+  latent-lens train <folder> --out <runDir> [--request <json>]
+${trainUsage()}
   latent-lens resume <runDir> [--epochs N] [--backend B]
   latent-lens eval <runDir> --data <folder> [--json] [--backend B]
   latent-lens bench [--json] [--backend B] [--batch-size N] [--steps N]
   latent-lens report <runDir> --out <file.html>
-  latent-lens encode <modelDir> <folder> --out <runDir> [--backend B]`;
+  latent-lens encode <modelDir> <folder> --out <runDir> [--backend B]
+
+train options (--request <json>: a TrainRequest object with these keys in camelCase; flags override it):
+${trainFlagHelp()}`;
 
 /** An error the user caused: printed without a stack, exit code 2. */
 export class UsageError extends Error {}
 
-function num(name: string, value: string | undefined, fallback: number, check: (n: number) => boolean = Number.isFinite): number {
+/** `--steps`, a bench-only count. */
+function positiveCount(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || !check(n)) throw new UsageError(`--${name} ${JSON.stringify(value)} is not valid`);
-  return n;
-}
-const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
-const nonNegative = (n: number) => n >= 0;
-
-function backendOption(value: string | undefined): BackendName {
-  const b = (value ?? 'auto') as BackendName;
-  if (!BACKENDS.includes(b)) throw new UsageError(`--backend ${value} is not one of ${BACKENDS.join(', ')}`);
-  return b;
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new UsageError(`--${flag} ${JSON.stringify(value)} is not valid: a whole number ≥ 1`);
+  return Number(value);
 }
 
-const trainOptions = {
-  out: { type: 'string' }, preset: { type: 'string' }, epochs: { type: 'string' }, 'batch-size': { type: 'string' },
-  'latent-dim': { type: 'string' }, 'image-size': { type: 'string' }, channels: { type: 'string' }, likelihood: { type: 'string' },
-  beta: { type: 'string' }, 'kl-warmup': { type: 'string' }, 'free-bits': { type: 'string' }, lr: { type: 'string' },
-  seed: { type: 'string' }, backend: { type: 'string' }, 'max-images': { type: 'string' }, 'val-split': { type: 'string' },
-  'log-every': { type: 'string' }, json: { type: 'boolean' }, data: { type: 'string' }, steps: { type: 'string' }, help: { type: 'boolean' },
+const backendOption = (value: string | undefined): BackendName => (value === undefined ? 'auto' : parseFlag('backend', value) as BackendName);
+
+const options = {
+  ...trainFlagOptions(),
+  out: { type: 'string' }, request: { type: 'string' }, json: { type: 'boolean' }, data: { type: 'string' }, steps: { type: 'string' }, help: { type: 'boolean' },
 } as const;
 
-/** The run configuration a `train` command line asks for. */
+/** The run configuration a `train` command line asks for (--request, then flags on top). */
 export function configFromArgs(folder: string, v: Record<string, string | boolean | undefined>): { config: RunConfig; channels: 1 | 3 | 'auto' } {
-  const s = (k: string) => v[k] as string | undefined;
-  const preset = s('preset');
-  if (preset && !PRESETS[preset]) throw new UsageError(`--preset ${preset} is unknown; presets: ${Object.keys(PRESETS).join(', ')}`);
-  const base = preset ? PRESETS[preset] : { model: DEFAULT_MODEL, training: {} };
-  let [height, width] = [base.model.imageHeight, base.model.imageWidth];
-  if (s('image-size')) {
-    const m = /^(\d+)(?:x(\d+))?$/i.exec(s('image-size')!);
-    if (!m) throw new UsageError(`--image-size ${s('image-size')} is not N or HxW (e.g. 28, 64, 32x48)`);
-    height = Number(m[1]); width = Number(m[2] ?? m[1]);
-    if (height < 8 || width < 8 || height > 512 || width > 512) throw new UsageError(`--image-size ${s('image-size')}: each side must be between 8 and 512`);
-  }
-  const channelsArg = s('channels') ?? (preset ? String(base.model.channels) : 'auto');
-  if (!['auto', '1', '3'].includes(channelsArg)) throw new UsageError(`--channels ${channelsArg} must be auto, 1 or 3`);
-  const channels = channelsArg === 'auto' ? 'auto' : (Number(channelsArg) as 1 | 3);
-  const likelihood = s('likelihood') ?? base.model.likelihood;
-  if (likelihood !== 'bernoulli' && likelihood !== 'gaussian') throw new UsageError(`--likelihood ${likelihood} must be bernoulli or gaussian`);
-  const sizeChanged = height !== base.model.imageHeight || width !== base.model.imageWidth;
-  const training = { ...DEFAULT_TRAINING, ...base.training };
-  const config: RunConfig = {
-    version: 1,
-    dataDir: path.resolve(folder),
-    ...(preset ? { preset } : {}),
-    model: {
-      imageHeight: height, imageWidth: width, channels: channels === 'auto' ? 1 : channels,
-      latentDim: num('latent-dim', s('latent-dim'), base.model.latentDim, positiveInt),
-      filters: sizeChanged ? defaultFilters(stagesFor(height, width)) : base.model.filters,
-      likelihood,
-    },
-    training: {
-      epochs: num('epochs', s('epochs'), training.epochs, positiveInt),
-      batchSize: num('batch-size', s('batch-size'), training.batchSize, positiveInt),
-      learningRate: num('lr', s('lr'), training.learningRate, (n) => n > 0),
-      beta: num('beta', s('beta'), training.beta, nonNegative),
-      klWarmupSteps: num('kl-warmup', s('kl-warmup'), training.klWarmupSteps, (n) => Number.isInteger(n) && n >= 0),
-      freeBits: num('free-bits', s('free-bits'), training.freeBits, nonNegative),
-      seed: num('seed', s('seed'), training.seed, Number.isInteger),
-      valSplit: num('val-split', s('val-split'), training.valSplit, (n) => n >= 0 && n <= 0.9),
-      maxImages: num('max-images', s('max-images'), training.maxImages, (n) => Number.isInteger(n) && n >= 0),
-      backend: backendOption(s('backend')),
-      logEvery: num('log-every', s('log-every'), training.logEvery, positiveInt),
-    },
-  };
-  return { config, channels };
+  const base = typeof v.request === 'string' ? parseTrainRequestJson(v.request) : {};
+  return configFromRequest(path.resolve(folder), requestFromFlags(v, base));
 }
 
 /** Where events go: IPC to the extension host when forked, and the terminal. */
@@ -162,7 +118,9 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
-  const { values: v, positionals } = parseArgs({ args: rest, options: trainOptions, allowPositionals: true, strict: true });
+  const { values: v, positionals } = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+  /** A parameter flag's text (the parameter flags are derived, so parseArgs cannot type them). */
+  const flag = (name: string) => (v as Record<string, string | boolean | undefined>)[name] as string | undefined;
   switch (command) {
     case 'train': {
       if (positionals.length !== 1) throw new UsageError('train needs exactly one image folder');
@@ -174,15 +132,15 @@ export async function main(argv: string[]): Promise<number> {
       if (positionals.length !== 1) throw new UsageError('resume needs exactly one run directory');
       const { readConfig } = await import('../run/runDir');
       const config = await readConfig(positionals[0]);
-      const epochs = v.epochs === undefined ? undefined : num('epochs', v.epochs, 1, positiveInt);
-      return runTraining({ runDir: path.resolve(positionals[0]), resumeEpochs: epochs, backend: v.backend ? backendOption(v.backend) : config.training.backend, resume: true });
+      const epochs = flag('epochs') === undefined ? undefined : parseFlag('epochs', flag('epochs')!);
+      return runTraining({ runDir: path.resolve(positionals[0]), resumeEpochs: epochs, backend: flag('backend') ? backendOption(flag('backend')) : config.training.backend, resume: true });
     }
     case 'eval': {
       if (positionals.length !== 1 || !v.data) throw new UsageError('eval needs a run directory and --data <folder>');
       const { evaluateRun } = await import('./evaluate');
       const { initBackend } = await import('../backend/backendInit');
       const log = (m: string) => process.stderr.write(m + '\n');
-      await initBackend(backendOption(v.backend), log);
+      await initBackend(backendOption(flag('backend')), log);
       const result = await evaluateRun(positionals[0], v.data, log);
       console.log(v.json ? JSON.stringify(result) : `test −ELBO ${result.test_neg_elbo} nats (recon ${result.test_recon}, KL ${result.test_kl}) on ${result.images} images`);
       return 0;
@@ -191,8 +149,8 @@ export async function main(argv: string[]): Promise<number> {
       const { runBench } = await import('./bench');
       const { initBackend } = await import('../backend/backendInit');
       const log = (m: string) => process.stderr.write(m + '\n');
-      const backend = await initBackend(backendOption(v.backend), log);
-      const result = await runBench({ backend, batchSize: num('batch-size', v['batch-size'], 128, positiveInt), steps: num('steps', v.steps, 10, positiveInt), log });
+      const backend = await initBackend(backendOption(flag('backend')), log);
+      const result = await runBench({ backend, batchSize: flag('batch-size') === undefined ? 128 : parseFlag('batchSize', flag('batch-size')!), steps: positiveCount('steps', v.steps, 10), log });
       console.log(v.json ? JSON.stringify(result) : `${result.train_images_per_s} training images/s on ${result.backend} (canonical model, batch ${result.batch_size})`);
       return 0;
     }
@@ -200,7 +158,7 @@ export async function main(argv: string[]): Promise<number> {
       if (positionals.length !== 2 || !v.out) throw new UsageError('encode needs a model folder (with encoder/ and decoder/, or a run), an image folder and --out <runDir>');
       const emit = makeEmitter(false);
       const { initBackend } = await import('../backend/backendInit');
-      const backend = await initBackend(backendOption(v.backend), (message) => emit({ type: 'log', level: 'info', message }));
+      const backend = await initBackend(backendOption(flag('backend')), (message) => emit({ type: 'log', level: 'info', message }));
       const { encodeFolder } = await import('./encode');
       const message = await encodeFolder({ modelDir: positionals[0], dataDir: positionals[1], runDir: path.resolve(v.out), backend, emit, project: await projector() });
       emit({ type: 'done', status: 'completed', message });
@@ -233,7 +191,7 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => exitSoon(code),
     (e: Error) => {
-      const usage = e instanceof UsageError || (e as NodeJS.ErrnoException).code?.startsWith?.('ERR_PARSE_ARGS');
+      const usage = e instanceof UsageError || e instanceof ConfigError || (e as NodeJS.ErrnoException).code?.startsWith?.('ERR_PARSE_ARGS');
       process.stderr.write(`latent-lens: ${e.message}\n${usage ? `\n${USAGE}\n` : ''}`);
       if (process.send && process.connected) process.send({ type: 'done', status: 'failed', message: e.message } satisfies TrainerEvent);
       exitSoon(usage ? 2 : 1);

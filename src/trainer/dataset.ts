@@ -15,7 +15,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { SkippedFile } from '../protocol/trainerIpc';
+import type { DatasetImage, ImageShape, SkippedFile } from '../protocol/runFormat';
 import { shuffledIndices } from '../model/random';
 
 export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif']);
@@ -76,7 +76,7 @@ export async function scanFolder(root: string, exclude: string[] = []): Promise<
   return { files, skipped };
 }
 
-export interface ImageShape { height: number; width: number; channels: 1 | 3 }
+export type { DatasetImage, ImageShape };
 
 /** Decode one image file to uint8 pixels of the model's shape; throws an Error whose message is the skip reason. */
 export async function decodeImage(file: string, shape: ImageShape): Promise<Uint8Array> {
@@ -135,8 +135,6 @@ export interface DatasetOptions {
   exclude: string[];
   onProgress?: (done: number, total: number) => void;
 }
-
-export interface DatasetImage { path: string; label: number; split: 'train' | 'val' }
 
 export interface Dataset {
   dataDir: string;

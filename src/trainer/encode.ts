@@ -4,36 +4,35 @@
  * training: one "epoch 0" line of metrics, μ / log σ² of every image, the 2-D map).
  * <modelDir> holds encoder/model.json and decoder/model.json (a run's model/ folder, or a run).
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { RunConfig, TrainerEvent } from '../protocol/trainerIpc';
+import type { TrainerEvent } from '../protocol/trainerIpc';
+import type { EpochMetrics, RunConfig } from '../protocol/runFormat';
 import { DEFAULT_TRAINING } from '../protocol/config';
 import { loadDataset } from './dataset';
 import { elboSums } from './evaluate';
-import { encodeAll, latentStatistics } from '../analysis/latentStats';
+import { encodeAll } from '../analysis/latentStats';
+import { isPosteriorCollapse, latentStatistics } from '../analysis/collapseRule';
 import type { Projector } from './train';
 import {
-  appendMetrics, loadLayersModelFromDir, readConfig, saveLayersModel, runPaths,
-  writeConfig, writeDataset, writeLatents, writeProjection, writeStatus,
+  appendMetrics, findModelFolder, readConfig, runPaths, writeConfig, writeDataset, writeLatents, writeProjection, writeStatus,
 } from '../run/runDir';
+import { loadLayersModelFromDir, saveLayersModel } from '../run/modelFiles';
 
 export async function encodeFolder(opts: { modelDir: string; dataDir: string; runDir: string; backend: string; emit: (e: TrainerEvent) => void; project: Projector }): Promise<string> {
   const { emit, runDir } = opts;
   const log = (message: string) => emit({ type: 'log', level: 'info', message });
-  let modelDir = opts.modelDir;
-  if (existsSync(path.join(modelDir, 'model', 'encoder', 'model.json'))) modelDir = path.join(modelDir, 'model');
-  if (!existsSync(path.join(modelDir, 'encoder', 'model.json')) || !existsSync(path.join(modelDir, 'decoder', 'model.json'))) {
+  const found = findModelFolder(opts.modelDir);
+  if (!found) {
     throw new Error(`no encoder/decoder pair in "${opts.modelDir}": expected encoder/model.json and decoder/model.json (TensorFlow.js layers format), or a run folder`);
   }
-  const [encoder, decoder] = await Promise.all([loadLayersModelFromDir(path.join(modelDir, 'encoder')), loadLayersModelFromDir(path.join(modelDir, 'decoder'))]);
+  const [encoder, decoder] = await Promise.all([loadLayersModelFromDir(found.encoderDir), loadLayersModelFromDir(found.decoderDir)]);
   const [, height, width, channels] = encoder.inputs[0].shape as number[];
   const latentDim = (decoder.inputs[0].shape as number[])[1];
   if ((encoder.outputs[0].shape as number[])[1] !== 2 * latentDim) {
     throw new Error(`the encoder outputs ${(encoder.outputs[0].shape as number[])[1]} values per image, but the decoder takes z of ${latentDim}: expected [μ ‖ log σ²] = ${2 * latentDim}`);
   }
   // The model's own run, if it is one, knows the likelihood and the filters.
-  const sourceRun = path.dirname(modelDir);
-  const source = existsSync(runPaths(sourceRun).config) ? await readConfig(sourceRun) : undefined;
+  const source = found.runDir ? await readConfig(found.runDir) : undefined;
   const config: RunConfig = {
     version: 1,
     dataDir: path.resolve(opts.dataDir),
@@ -57,11 +56,13 @@ export async function encodeFolder(opts: { modelDir: string; dataDir: string; ru
   await saveLayersModel(decoder, runPaths(runDir).decoder);
   const n = data.images.length;
   const { mu, logVar } = encodeAll(encoder, data.pixels, n, data.shape, latentDim);
-  const { klPerDim, activeUnits } = latentStatistics(mu, logVar, n, latentDim);
+  const { klPerDim, muVariance, activeUnits } = latentStatistics(mu, logVar, n, latentDim);
   const { recon, kl } = elboSums(encoder, decoder, data.pixels, n, data.shape, config.model.likelihood);
   await writeLatents(runDir, 0, 0, latentDim, mu, logVar);
   emit({ type: 'latents', epoch: 0, step: 0, count: n });
-  const metrics = { kind: 'epoch' as const, epoch: 0, step: 0, valNegElbo: (recon + kl) / n, valRecon: recon / n, valKl: kl / n, klPerDim, activeUnits, time: Date.now() };
+  // No training steps: the collapse check is not due (collapseRule.ts), so the verdict is false.
+  const collapsed = isPosteriorCollapse({ activeUnits, latentDim, step: 0, klWarmupSteps: 0 });
+  const metrics: EpochMetrics = { kind: 'epoch', epoch: 0, step: 0, valNegElbo: (recon + kl) / n, valRecon: recon / n, valKl: kl / n, klPerDim, activeUnits, muVariance, collapsed, time: Date.now() };
   await appendMetrics(runDir, [metrics]);
   emit({ type: 'epochEnd', metrics });
   emit({ type: 'decoderSaved', step: 0 });

@@ -1,8 +1,9 @@
 /** `latent-lens eval`: the negative ELBO of a trained run's model on a folder of images. */
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset, type ImageShape } from './dataset';
-import type { Likelihood } from '../protocol/trainerIpc';
-import { loadLayersModelFromDir, readConfig, runPaths } from '../run/runDir';
+import type { Likelihood } from '../protocol/runFormat';
+import { readConfig, runPaths } from '../run/runDir';
+import { loadLayersModelFromDir } from '../run/modelFiles';
 import { reparameterize, splitMuLogVar } from '../model/vae';
 import { klPerImageAndDim, reconstructionPerImage } from '../model/loss';
 

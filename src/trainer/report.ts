@@ -8,6 +8,7 @@ import { existsSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { makeNonce, renderWebviewHtml } from '../webview/html';
 import { loadRunSnapshot } from '../run/runSnapshot';
+import { writeFileAtomic } from '../run/atomic';
 
 export interface ReportOptions {
   /** Embed at most this many points (evenly spaced sample). Default 60,000. */
@@ -52,9 +53,5 @@ export async function writeReport(runDir: string, outFile: string, opts: ReportO
     snapshotJson: JSON.stringify(snapshot),
     bodyClass: opts.theme === 'dark' ? 'vscode-dark' : opts.theme === 'hc' ? 'vscode-high-contrast' : 'vscode-light',
   });
-  const out = path.resolve(outFile);
-  await fsp.mkdir(path.dirname(out), { recursive: true });
-  const tmp = `${out}.tmp-${process.pid}`;
-  await fsp.writeFile(tmp, html, 'utf8');
-  await fsp.rename(tmp, out);
+  await writeFileAtomic(path.resolve(outFile), html);
 }

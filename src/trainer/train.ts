@@ -9,12 +9,13 @@ import type { EpochMetrics, RunConfig, RunStatus, StepMetrics, TrainerEvent } fr
 import { VaeModel } from '../model/vaeModel';
 import { shuffledIndices } from '../model/random';
 import { loadDataset, type Dataset } from './dataset';
-import { batchTensor, encodeAll, latentStatistics, posteriorCollapseWarning } from '../analysis/latentStats';
+import { batchTensor, encodeAll } from '../analysis/latentStats';
+import { isPosteriorCollapse, latentStatistics, posteriorCollapseWarning } from '../analysis/collapseRule';
 import {
-  appendMetrics, loadCheckpoint, readConfig, runPaths, saveCheckpoint, saveLayersModel, truncateMetrics,
-  writeConfig, writeDataset, writeLatents, writeProjection, writeStatus,
+  RunFileError, appendMetrics, loadCheckpoint, readConfig, readDatasetIndex, readLatents, readPixels, runPaths, saveCheckpoint,
+  truncateMetrics, writeConfig, writeDataset, writeLatents, writeProjection, writeStatus,
 } from '../run/runDir';
-import { readJson } from '../run/atomic';
+import { saveLayersModel } from '../run/modelFiles';
 
 /** The decoder is saved for live decoding in the panel at most this often. */
 const DECODER_SAVE_MS = 5_000;
@@ -54,11 +55,16 @@ export interface TrainOptions {
 
 export interface TrainOutcome { status: RunStatus; message: string }
 
-async function loadRunDataset(runDir: string): Promise<Dataset> {
-  const p = runPaths(runDir);
-  const saved = await readJson<Omit<Dataset, 'pixels'>>(p.dataset);
-  const buf = await fs.readFile(p.pixels);
-  return { ...saved, pixels: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) };
+/** The run's own copy of the data (dataset.json + data/pixels.u8), for a resumed run. */
+async function loadRunDataset(runDir: string, config: RunConfig): Promise<Dataset> {
+  const saved = await readDatasetIndex(runDir);
+  if (!saved) throw new RunFileError(runPaths(runDir).dataset, 'is missing: the run cannot be resumed without its copy of the data');
+  const m = config.model;
+  const shape = saved.shape ?? { height: m.imageHeight, width: m.imageWidth, channels: m.channels };
+  const size = shape.height * shape.width * shape.channels;
+  const pixels = await readPixels(runDir, saved.images.length * size);
+  if (!pixels) throw new RunFileError(runPaths(runDir).pixels, 'is missing: the run cannot be resumed without its copy of the data');
+  return { ...saved, shape, pixels };
 }
 
 export async function train(opts: TrainOptions): Promise<TrainOutcome> {
@@ -73,7 +79,7 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
     config = await readConfig(runDir);
     if (opts.resume.epochs) config = { ...config, training: { ...config.training, epochs: opts.resume.epochs } };
     await writeConfig(runDir, config);
-    data = await loadRunDataset(runDir);
+    data = await loadRunDataset(runDir, config);
     log(`resuming ${runDir}: ${data.images.length} images from the run's own copy of the data`);
   } else {
     if (!opts.config) throw new Error('train() needs a config for a new run');
@@ -170,10 +176,11 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
       recon += sums.recon; kl += sums.kl;
     }
     const d = config.model.latentDim, n = data.images.length;
-    const { klPerDim, activeUnits } = latentStatistics(mu, logVar, n, d);
+    const { klPerDim, muVariance, activeUnits } = latentStatistics(mu, logVar, n, d);
+    const verdict = { activeUnits, latentDim: d, step: model.step, klWarmupSteps: t.klWarmupSteps };
     const metrics: EpochMetrics = {
       kind: 'epoch', epoch: epoch + 1, step: model.step, valNegElbo: (recon + kl) / evalIdx.length, valRecon: recon / evalIdx.length, valKl: kl / evalIdx.length,
-      klPerDim, activeUnits, time: Date.now(),
+      klPerDim, activeUnits, muVariance, collapsed: isPosteriorCollapse(verdict), time: Date.now(),
     };
     await writeLatents(runDir, epoch + 1, model.step, d, mu, logVar);
     emit({ type: 'latents', epoch: epoch + 1, step: model.step, count: n });
@@ -181,7 +188,7 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
     emit({ type: 'epochEnd', metrics });
     log(`epoch ${epoch + 1}/${t.epochs}: validation −ELBO ${metrics.valNegElbo.toFixed(2)} nats (recon ${metrics.valRecon.toFixed(2)}, KL ${metrics.valKl.toFixed(2)}), ${activeUnits}/${d} active units${valIdx.length === 0 ? ' (no validation split: measured on training images)' : ''}`);
     // Only once KL warm-up is over and the model has trained enough to judge (see posteriorCollapseWarning).
-    const collapse = posteriorCollapseWarning({ activeUnits, latentDim: d, step: model.step, klWarmupSteps: t.klWarmupSteps });
+    const collapse = posteriorCollapseWarning(verdict);
     if (collapse) log(collapse, 'warn');
     await saveLayersModel(model.encoder, runPaths(runDir).encoder);
     await saveLayersModel(model.decoder, runPaths(runDir).decoder);
@@ -262,6 +269,5 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
 }
 
 async function readLatestMu(runDir: string): Promise<Float32Array | undefined> {
-  const buf = await fs.readFile(path.join(runPaths(runDir).latents, 'mu.f32')).catch(() => undefined);
-  return buf ? new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength)) : undefined;
+  return (await readLatents(runDir).catch(() => undefined))?.mu;
 }

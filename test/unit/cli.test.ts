@@ -7,7 +7,8 @@ import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadCheckpoint, loadLayersModelFromDir, readMetrics } from '../../src/run/runDir';
+import { loadCheckpoint, readMetrics } from '../../src/run/runDir';
+import { loadLayersModelFromDir } from '../../src/run/modelFiles';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'dist', 'cli.js');
@@ -140,5 +141,24 @@ test('eval and bench print one JSON object with the documented keys; encode writ
   const bench = JSON.parse(b.stdout);
   assert.equal(bench.backend, 'wasm');
   assert.ok(bench.train_images_per_s > 0);
+  await fs.rm(out, { recursive: true });
+});
+
+test('train --request <json>: one validated TrainRequest (the extension\'s way); a bad key or value is named, exit code 2', async () => {
+  const out = await tmpRun();
+  const request = { maxImages: 96, imageSize: 16, batchSize: 32, latentDim: 3, backend: 'wasm', logEvery: 1, epochs: 1, beta: 2 };
+  const r = await run(['train', sample, '--out', out, '--request', JSON.stringify(request)]);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  const config = JSON.parse(await fs.readFile(path.join(out, 'config.json'), 'utf8'));
+  assert.deepEqual([config.model.imageHeight, config.model.latentDim, config.training.beta, config.training.batchSize], [16, 3, 2, 32]);
+  const badKey = await run(['train', sample, '--out', out, '--request', '{"epoch": 3}']);
+  assert.equal(badKey.code, 2);
+  assert.match(badKey.stderr, /invalid train request: .*Unrecognized key: "epoch"/);
+  const badSize = await run(['train', sample, '--out', out, '--image-size', '9']);
+  assert.equal(badSize.code, 2);
+  assert.match(badSize.stderr, /--image-size "9" is not valid: .*nearest valid sizes: 8, 10/);
+  const hex = await run(['train', sample, '--out', out, '--beta', '0x10']);
+  assert.equal(hex.code, 2);
+  assert.match(hex.stderr, /--beta "0x10" is not valid/);
   await fs.rm(out, { recursive: true });
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics, TrainerEvent } from '../../src/protocol/trainerIpc';
 import { DEFAULT_MODEL, DEFAULT_TRAINING } from '../../src/protocol/config';
-import { COLLAPSE_MIN_STEPS, latentStatistics, posteriorCollapseWarning } from '../../src/analysis/latentStats';
+import { COLLAPSE_MIN_STEPS, activeDims, isPosteriorCollapse, latentStatistics, muVariance, posteriorCollapseWarning } from '../../src/analysis/collapseRule';
 import { TrainControl, train } from '../../src/trainer/train';
 
 const sample = path.resolve(import.meta.dirname, '../../samples/fashion-mnist-2k');
@@ -17,8 +17,12 @@ test('active units: dimensions whose μ varies more than 0.01 over the images', 
   // 4 images × 3 dimensions: dimension 0 varies (var 1.25), 1 barely (var 0.0025), 2 is constant.
   const mu = new Float32Array([0, 0.1, 5, 1, 0, 5, 2, 0.1, 5, 3, 0, 5]);
   const logVar = new Float32Array(12);
-  const { klPerDim, activeUnits } = latentStatistics(mu, logVar, 4, 3);
+  const { klPerDim, activeUnits, muVariance: variance } = latentStatistics(mu, logVar, 4, 3);
   assert.equal(activeUnits, 1);
+  assert.deepEqual(activeDims(variance), [true, false, false]);
+  // The one variance convention (collapseRule.ts): population variance over the images, / n.
+  assert.ok(Math.abs(variance[0] - 1.25) < 1e-9 && Math.abs(variance[1] - 0.0025) < 1e-9 && variance[2] === 0);
+  assert.deepEqual(muVariance(mu, 4, 3), variance);
   assert.ok(Math.abs(klPerDim[2] - 12.5) < 1e-6, 'KL of N(5, 1) against N(0, 1) is 5²/2');
 });
 
@@ -42,6 +46,11 @@ test('posterior collapse is reported only once KL warm-up is over and the model 
   // Small latent spaces: floor(D / 4) active units or fewer.
   assert.ok(posteriorCollapseWarning({ activeUnits: 0, latentDim: 2, step: 200, klWarmupSteps: 0 }));
   assert.equal(posteriorCollapseWarning({ activeUnits: 1, latentDim: 2, step: 200, klWarmupSteps: 0 }), undefined);
+  // The warning and the verdict written to the epoch line are one rule.
+  for (const [a, s, w] of [[3, 100, 0], [3, 99, 0], [5, 5000, 0], [2, 1100, 1000], [2, 1099, 1000]]) {
+    const o = { activeUnits: a, latentDim: d, step: s, klWarmupSteps: w };
+    assert.equal(isPosteriorCollapse(o), posteriorCollapseWarning(o) !== undefined);
+  }
 });
 
 test('a short training run with few active units logs them without a collapse warning', async () => {
@@ -65,6 +74,12 @@ test('a short training run with few active units logs them without a collapse wa
   assert.ok(epochs.some((m) => m.activeUnits <= 4), `active units per epoch: ${epochs.map((m) => m.activeUnits).join(', ')}`);
   const logs = events.flatMap((e) => (e.type === 'log' ? [e.message] : []));
   assert.ok(logs.some((m) => /active units/.test(m)), 'the epoch line gives the active units');
+  // The epoch line carries the trainer's numbers for the panel: Var of μ per dimension and the verdict.
+  for (const m of epochs) {
+    assert.equal(m.muVariance?.length, 16);
+    assert.equal(m.activeUnits, m.muVariance!.filter((v) => v > 0.01).length);
+    assert.equal(m.collapsed, false, 'not due after 4 steps');
+  }
   assert.deepEqual(logs.filter((m) => /posterior collapse/.test(m)), [], 'no collapse warning after 4 steps');
   await fs.rm(runDir, { recursive: true, force: true });
 });

@@ -5,7 +5,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { appendMetrics, loadCheckpoint, loadLayersModelFromDir, readMetrics, saveLayersModel } from '../../src/run/runDir';
+import { appendMetrics, loadCheckpoint, readMetrics } from '../../src/run/runDir';
+import { loadLayersModelFromDir, saveLayersModel } from '../../src/run/modelFiles';
 import { writeFileAtomic } from '../../src/run/atomic';
 
 const tmp = (p: string) => fs.mkdtemp(path.join(os.tmpdir(), p));
