@@ -13,8 +13,8 @@
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
-import { selectBackend, type BackendRequest } from '../src/backend/backend';
-import { wasmKernelPartTimes } from '../src/backend/wasmKernels';
+import { selectBackend, type BackendRequest } from '../src/backend/ladder';
+import { wasmKernelPartTimes } from '../src/backend/wasm/partTimes';
 
 interface Args { backend: BackendRequest; threads?: number | boolean; impl: 'ops' | 'layers'; batch: number; steps: number; warmup: number; profile: boolean; profileRuns: number; json: boolean; data: string }
 

@@ -1,8 +1,8 @@
-/** Picks the TensorFlow.js backend (see src/backend/backend.ts) and makes it able to train. */
+/** Picks the TensorFlow.js backend (see src/backend/ladder.ts) and makes it able to train. */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../protocol/trainerIpc';
-import { selectBackend } from './backend';
-import { registerWasmTrainingKernels } from './wasmKernels';
+import { selectBackend } from './ladder';
+import { registerWasmTrainingKernels } from './wasm/register';
 
 export async function initBackend(requested: BackendName, log: (m: string) => void): Promise<string> {
   registerWasmTrainingKernels();

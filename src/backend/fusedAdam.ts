@@ -1,5 +1,5 @@
 // Adam (Kingma & Ba 2015) with the whole update of a variable in one companion-kernel pass on the
-// wasm backend (LensAdam, src/backend/kernels/lens_kernels.c: adam_update). tfjs's
+// wasm backend (LensAdam, src/backend/wasm/kernels/lens_kernels.c: adam_update). tfjs's
 // AdamOptimizer.applyGradients runs ~13 ops per variable — each a pass over it plus engine
 // bookkeeping, ≈ 180 kernel calls per step for the canonical VAE. The arithmetic, its order and
 // its float32 rounding are those of AdamOptimizer, and so are the state (moments as variables
@@ -7,8 +7,8 @@
 // checkpoints are unchanged. On any other backend, or without the companion kernels, it is
 // AdamOptimizer itself.
 import * as tf from '@tensorflow/tfjs';
-import { lensKernelsFor } from './lensKernels';
-import { LENS_ADAM, type LensAdamAttrs } from './wasmKernels';
+import { lensKernelsFor } from './wasm/companion';
+import { LENS_ADAM, type LensAdamAttrs } from './wasm/adamKernel';
 
 type VariableGradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
 interface Moment { originalName: string; variable: tf.Variable }

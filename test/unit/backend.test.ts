@@ -1,10 +1,11 @@
-// selectBackend (src/backend/backend.ts). Run: node --import tsx --test test/unit/backend.test.ts
+// selectBackend (src/backend/ladder.ts). Run: node --import tsx --test test/unit/backend.test.ts
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend, wasmBinaryDir } from '../../src/backend/backend';
+import { selectBackend } from '../../src/backend/ladder';
+import { wasmBinaryDir } from '../../src/backend/wasm/setup';
 
 function nativeInstalled(pkg: string): boolean {
   try {

@@ -1,7 +1,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../../src/backend/backend';
+import { selectBackend } from '../../src/backend/ladder';
 import type { FusedAdamOptimizer } from '../../src/backend/fusedAdam';
 import { buildDecoder, buildEncoder, splitMuLogVar } from '../../src/model/vae';
 import { klPerImageAndDim, klWarmupWeight, reconstructionPerImage, vaeLoss } from '../../src/model/loss';

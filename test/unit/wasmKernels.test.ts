@@ -1,10 +1,10 @@
-// The wasm training kernels (src/backend/wasmKernels.ts) against the cpu backend's own kernels.
+// The wasm training kernels (src/backend/wasm/) against the cpu backend's own kernels.
 // Run: node --import tsx --test test/unit/wasmKernels.test.ts
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../../src/backend/backend';
-import { lensKernelsFor, setLensKernelsEnabled } from '../../src/backend/lensKernels';
+import { selectBackend } from '../../src/backend/ladder';
+import { lensKernelsFor, setLensKernelsEnabled } from '../../src/backend/wasm/companion';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -253,7 +253,7 @@ describe('wasm training kernels', () => {
   });
 
   test('registerWasmTrainingKernels is idempotent and leaves the kernels registered', async () => {
-    const { registerWasmTrainingKernels } = await import('../../src/backend/wasmKernels');
+    const { registerWasmTrainingKernels } = await import('../../src/backend/wasm/register');
     registerWasmTrainingKernels();
     registerWasmTrainingKernels();
     assert.ok(tf.getKernel('Conv2DBackpropFilter', 'wasm'));

@@ -1,4 +1,4 @@
-// Loads Latent Lens' companion wasm kernels (src/backend/kernels/lens_kernels.c) onto the
+// Loads Latent Lens' companion wasm kernels (src/backend/wasm/kernels/lens_kernels.c) onto the
 // linear memory of the running tfjs wasm backend, so that they operate on tensors in place
 // by heap offset. See lens_kernels.c for what they compute and why they exist.
 import * as tf from '@tensorflow/tfjs';
