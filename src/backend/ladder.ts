@@ -2,24 +2,15 @@
 //   @tensorflow/tfjs-node-gpu (CUDA) → @tensorflow/tfjs-node (native CPU) → wasm → cpu.
 // The two native packages are optionalDependencies that are usually absent; they are loaded
 // with a plain dynamic require inside try/catch, which esbuild leaves external (esbuild.mjs
-// lists them as external) and whose absence is not an error for 'auto'.
+// lists them as external) and whose absence is not an error for 'auto'. Starting wasm is
+// wasm/setup.ts's job; the switches of the backend are options.ts's.
 import * as tf from '@tensorflow/tfjs';
 import { nodeRequire } from './nodeRequire';
+import { resolveBackendOptions, type BackendOptions } from './options';
 import { loadWasm } from './wasm/setup';
 
 export type BackendRequest = 'auto' | 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
 export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
-
-export interface SelectBackendOptions {
-  /**
-   * Threads for the wasm backend in Node: `true`/undefined = threaded build with one thread
-   * per core (the default), a number = that many threads, `false`/0/1 = the single-threaded
-   * SIMD build. The environment variable LATENT_LENS_WASM_THREADS (same meanings, 'off' for
-   * false) overrides an undefined option. Only the first wasm initialisation in a process
-   * can choose; later calls reuse it.
-   */
-  wasmThreads?: boolean | number;
-}
 
 type Log = (msg: string) => void;
 
@@ -46,10 +37,10 @@ const ADVICE: Record<Exclude<BackendRequest, 'auto'>, string> = {
   cpu: 'the pure-JS backend ships with @tensorflow/tfjs; reinstall the dependencies (`npm ci`)',
 };
 
-const LOADERS: Record<Exclude<BackendRequest, 'auto'>, (o: SelectBackendOptions, log: Log) => Promise<void>> = {
+const LOADERS: Record<Exclude<BackendRequest, 'auto'>, (o: BackendOptions, log: Log) => Promise<void>> = {
   'tfjs-node-gpu': () => loadNative('@tensorflow/tfjs-node-gpu'),
   'tfjs-node': () => loadNative('@tensorflow/tfjs-node'),
-  wasm: (o, log) => loadWasm(o.wasmThreads, log),
+  wasm: loadWasm,
   cpu: () => loadCpu(),
 };
 
@@ -58,10 +49,12 @@ const LOADERS: Record<Exclude<BackendRequest, 'auto'>, (o: SelectBackendOptions,
  * (tf.getBackend(): 'tensorflow', 'wasm' or 'cpu').
  * 'auto' tries tfjs-node-gpu, tfjs-node, wasm, cpu in that order and takes the first that
  * loads; a forced backend that cannot load throws an Error naming the backend, the cause and
- * what to do.
+ * what to do. `explicit` options override the environment's switches, which override the
+ * defaults (resolveBackendOptions, options.ts: the one place that reads them).
  */
-export async function selectBackend(requested: BackendRequest, log?: Log, options: SelectBackendOptions = {}): Promise<string> {
+export async function selectBackend(requested: BackendRequest, log?: Log, explicit: Partial<BackendOptions> = {}): Promise<string> {
   const say: Log = log ?? (() => undefined);
+  const options = resolveBackendOptions(explicit);
   if (requested !== 'auto') {
     const loader = LOADERS[requested];
     if (!loader) throw new Error(`Unknown backend "${String(requested)}"; expected one of ${BACKEND_REQUESTS.join(', ')}`);

@@ -3,6 +3,7 @@
 // by heap offset. See lens_kernels.c for what they compute and why they exist.
 import * as tf from '@tensorflow/tfjs';
 import { LENS_KERNELS_PLAIN, LENS_KERNELS_SHARED } from './kernels/lensKernelsBinary';
+import { wasmKernelSettings } from './kernelSettings';
 
 /** Pointers are byte offsets into tfjs's heap; sizes are element counts. */
 export interface LensKernels {
@@ -19,13 +20,6 @@ export interface LensKernels {
 interface EmscriptenModule { wasmMemory?: WebAssembly.Memory; asm?: Record<string, unknown> }
 
 const cache = new WeakMap<WebAssembly.Memory, LensKernels | null>();
-let disabled = process.env.LATENT_LENS_WASM_LENS_KERNELS === 'off';
-
-/** Turns the companion kernels off (tests, A/B measurements); the JS/XNNPACK paths are used instead. */
-export function setLensKernelsEnabled(on: boolean): void {
-  disabled = !on;
-}
-
 function memoryOf(mod: EmscriptenModule): WebAssembly.Memory | null {
   if (mod.wasmMemory instanceof WebAssembly.Memory) return mod.wasmMemory; // threaded build
   const exported = Object.values(mod.asm ?? {}).find((v) => v instanceof WebAssembly.Memory);
@@ -34,10 +28,10 @@ function memoryOf(mod: EmscriptenModule): WebAssembly.Memory | null {
 
 /**
  * The kernels bound to the memory of `backend` (a tfjs wasm backend), or null when they are
- * disabled or cannot be instantiated there (then callers use their JS/XNNPACK paths).
+ * switched off (BackendOptions.lensKernels) or cannot be instantiated there (then callers use their JS/XNNPACK paths).
  */
 export function lensKernelsFor(backend: tf.KernelBackend): LensKernels | null {
-  if (disabled) return null;
+  if (!wasmKernelSettings().lensKernels) return null;
   const mod = (backend as unknown as { wasm?: EmscriptenModule }).wasm;
   const memory = mod ? memoryOf(mod) : null;
   if (!memory) return null;

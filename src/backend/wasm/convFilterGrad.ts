@@ -16,14 +16,8 @@ import * as tf from '@tensorflow/tfjs';
 import { lensKernelsFor, type LensKernels } from './companion';
 import { geometry, type ConvGeometry } from './convGeometry';
 import { alloc, free, ptr, registerIfAbsent, run, view, type Attrs, type Backend, type KernelArgs, type TensorInfo } from './kernelUtil';
+import { wasmKernelSettings } from './kernelSettings';
 import { now, tick } from './partTimes';
-
-/** Size of the chunks of the reduction dimension in Conv2DBackpropFilter's matMul. */
-let kChunk = Number(process.env.LATENT_LENS_WASM_KCHUNK) || 2048;
-export function setBackpropFilterChunk(n: number): void {
-  kChunk = Math.max(1, Math.floor(n));
-}
-
 
 function backpropFilterIm2col(args: KernelArgs): TensorInfo {
   const backend = args.backend as Backend;
@@ -38,11 +32,11 @@ function backpropFilterIm2col(args: KernelArgs): TensorInfo {
   // Transposed im2col: colsT[(kh, kw, ci), m] = x[b, oh·s+kh−pt, ow·s+kw−pl, ci] (0 outside),
   // m = (b, oh, ow). Then dW [K, Co] = colsT [K, m] × dy [m, Co]: a plain matMul whose
   // result already has the filter's layout. The reduction dimension m (= B·OH·OW, up to
-  // 10⁵) is split into chunks of `kChunk`: XNNPACK does not block K, so one matMul over all
+  // 10⁵) is split into chunks (BackendOptions.im2colChunk): XNNPACK does not block K, so one matMul over all
   // of m re-streams the packed dy from memory for every row tile and is memory-bound;
   // chunks whose packed operand stays in L2 run ~2× faster, and the partial products
   // ([K, Co] each) are summed in JS.
-  const mc = Math.min(m, kChunk);
+  const mc = Math.min(m, wasmKernelSettings().im2colChunk);
   const acc = new Float32Array(k * outC);
   const srcOf = new Int32Array(mc);
   let t = now();
@@ -174,11 +168,6 @@ function backpropFilterConv(args: KernelArgs, g: ConvGeometry, fShape: number[])
   return out;
 }
 
-let filterStrategy = (process.env.LATENT_LENS_WASM_DW ?? 'conv') as 'conv' | 'im2col';
-export function setBackpropFilterStrategy(s: 'conv' | 'im2col'): void {
-  filterStrategy = s;
-}
-
 /**
  * dW of a 3×3 convolution with ONE input channel (first encoder layer; the logits
  * Conv2DTranspose, whose dW has the one-channel logits gradient as "x") in the companion
@@ -211,7 +200,7 @@ function conv2dBackpropFilterWasm(args: KernelArgs): TensorInfo {
       return backpropFilterSingleChannel(args.backend as Backend, lk, x, dy, g, fShape);
     }
   }
-  if (filterStrategy === 'conv') {
+  if (wasmKernelSettings().filterGradient === 'conv') {
     const { x } = args.inputs as { x: TensorInfo };
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } = (args.attrs ?? {}) as Attrs;
     const fShape = filterShape as [number, number, number, number];

@@ -17,18 +17,8 @@ import * as tf from '@tensorflow/tfjs';
 import { lensKernelsFor } from './companion';
 import { geometry, type ConvGeometry } from './convGeometry';
 import { alloc, free, replaceKernel, run, transpose2d, view, type Attrs, type Backend, type KernelArgs, type TensorInfo } from './kernelUtil';
+import { wasmKernelSettings } from './kernelSettings';
 import { now, tick } from './partTimes';
-
-
-let oneChannelViaDepthwise = process.env.LATENT_LENS_WASM_DX1 !== 'conv';
-export function setOneChannelBackpropInputViaDepthwise(on: boolean): void {
-  oneChannelViaDepthwise = on;
-}
-
-let inputStrategy = (process.env.LATENT_LENS_WASM_DX ?? 'phase') as 'phase' | 'col2im';
-export function setBackpropInputStrategy(s: 'phase' | 'col2im'): void {
-  inputStrategy = s;
-}
 
 /**
  * Strided Conv2DBackpropInput as s² exact stride-1 XNNPACK convolutions ("sub-pixel"
@@ -140,7 +130,7 @@ function conv2dBackpropInputWasm(args: KernelArgs): TensorInfo {
     const padBottom = inH - outH + padTop;
     const padRight = inW - outW + padLeft;
     const pads = [kH - 1 - padTop, padBottom, kW - 1 - padLeft, padRight];
-    if (pads.every((p) => p >= 0) && inC === 1 && oneChannelViaDepthwise) {
+    if (pads.every((p) => p >= 0) && inC === 1) {
       // One output channel: a Conv2D would use 1/8 of XNNPACK's GEMM tiles. Instead a
       // depthwise conv of dy with the flipped per-channel taps, then a sum over channels.
       const t0 = now();
@@ -187,7 +177,7 @@ function conv2dBackpropInputWasm(args: KernelArgs): TensorInfo {
     }
   }
 
-  if (inputStrategy === 'phase') {
+  if (wasmKernelSettings().inputGradient === 'phase') {
     const r = backpropInputPhases(backend, dy, filter, g);
     if (r) return r;
   }

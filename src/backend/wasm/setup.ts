@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { nodeRequire } from '../nodeRequire';
+import type { BackendOptions } from '../options';
+import { configureWasmKernels } from './kernelSettings';
 import { patchWasmThreadsForNode } from './nodeThreads';
 import { registerWasmTrainingKernels } from './register';
 
@@ -31,15 +33,6 @@ export function wasmBinaryDir(): string {
   return found;
 }
 
-function threadsWanted(opt: boolean | number | undefined): number | boolean {
-  if (opt !== undefined) return opt;
-  const env = process.env.LATENT_LENS_WASM_THREADS?.trim().toLowerCase();
-  if (!env) return true;
-  if (env === 'off' || env === 'false' || env === 'no') return false;
-  const n = Number(env);
-  return Number.isFinite(n) ? n : true;
-}
-
 let wasmConfigured = false;
 
 /**
@@ -52,13 +45,18 @@ function unrefWasmThreads(): void {
   for (const w of [...(mod?.PThread?.runningWorkers ?? []), ...(mod?.PThread?.unusedWorkers ?? [])]) w.unref?.();
 }
 
-export async function loadWasm(wasmThreads: boolean | number | undefined, log: (msg: string) => void): Promise<void> {
+/**
+ * Selects the wasm backend (initialising it on first use) with `options`: its thread count
+ * (first initialisation only) and the switches of the training kernels (every call).
+ */
+export async function loadWasm(options: BackendOptions, log: (msg: string) => void): Promise<void> {
   registerWasmTrainingKernels();
+  configureWasmKernels(options);
   if (tf.getBackend() === 'wasm') return;
   let unpatch: (() => void) | null = null;
   if (!wasmConfigured) {
     setWasmPaths(wasmBinaryDir() + path.sep);
-    const threads = threadsWanted(wasmThreads);
+    const threads = options.wasmThreads;
     const isNode = typeof process !== 'undefined' && !!process.versions?.node;
     if (threads !== false && threads !== 0 && threads !== 1 && isNode) {
       const n = typeof threads === 'number' ? Math.max(1, Math.floor(threads)) : os.cpus().length;
