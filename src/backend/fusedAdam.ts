@@ -5,7 +5,7 @@
 // its float32 rounding are those of AdamOptimizer, and so are the state (moments as variables
 // named `<var>/m` and `<var>/v`, accBeta1/2, iterations), so getWeights/setWeights and
 // checkpoints are unchanged. On any other backend, or without the companion kernels, it is
-// AdamOptimizer itself.
+// AdamOptimizer itself. The trainer gets it through createAdam (src/model knows no backend).
 import * as tf from '@tensorflow/tfjs';
 import { lensKernelsFor } from './wasm/companion';
 import { LENS_ADAM, type LensAdamAttrs } from './wasm/adamKernel';
@@ -19,12 +19,17 @@ interface AdamState {
   accumulatedFirstMoment: (Moment | undefined)[]; accumulatedSecondMoment: (Moment | undefined)[];
 }
 
+/** The companion kernels' Adam can run: wasm is the active backend and they are loaded there. */
+function fusable(): boolean {
+  return tf.getBackend() === 'wasm' && !!tf.getKernel(LENS_ADAM, 'wasm') && lensKernelsFor(tf.backend()) !== null;
+}
+
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
   /** Whether the last applyGradients ran fused (tests). */
   fused = false;
 
   override applyGradients(variableGradients: VariableGradients): void {
-    const useFused = tf.getBackend() === 'wasm' && !!tf.getKernel(LENS_ADAM, 'wasm') && lensKernelsFor(tf.backend()) !== null;
+    const useFused = fusable();
     this.fused = useFused;
     if (!useFused) return super.applyGradients(variableGradients);
     const s = this as unknown as AdamState;
@@ -59,4 +64,13 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     });
     this.incrementIterations();
   }
+}
+
+/**
+ * Adam for the active backend, with tf.train.adam's signature (what VaeModel's `createAdam`
+ * option takes): FusedAdamOptimizer on wasm when the companion kernels are loaded there,
+ * else tf.train.adam. Call it after the backend is initialised.
+ */
+export function createAdam(learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon?: number): tf.AdamOptimizer {
+  return fusable() ? new FusedAdamOptimizer(learningRate, beta1, beta2, epsilon) : tf.train.adam(learningRate, beta1, beta2, epsilon);
 }
