@@ -1,6 +1,10 @@
 // Loads Latent Lens' companion wasm kernels (src/backend/wasm/kernels/lens_kernels.c) onto the
 // linear memory of the running tfjs wasm backend, so that they operate on tensors in place
-// by heap offset. See lens_kernels.c for what they compute and why they exist.
+// by heap offset. Why: tfjs's wasm data-movement kernels are generic per-element loops, and JS
+// loops on the heap cannot use SIMD; the companion kernels do the transposes, interleaves,
+// one-channel dW, ReLU gradient and Adam update of training in SIMD128 (about 25 % of a step,
+// docs/performance.md, item 7). See lens_kernels.c for what each computes. Switched off by
+// BackendOptions.lensKernels (kernelSettings.ts); the kernels then take their JS/XNNPACK paths.
 import * as tf from '@tensorflow/tfjs';
 import { LENS_KERNELS_PLAIN, LENS_KERNELS_SHARED } from './kernels/lensKernelsBinary';
 import { wasmKernelSettings } from './kernelSettings';
@@ -20,6 +24,7 @@ export interface LensKernels {
 interface EmscriptenModule { wasmMemory?: WebAssembly.Memory; asm?: Record<string, unknown> }
 
 const cache = new WeakMap<WebAssembly.Memory, LensKernels | null>();
+
 function memoryOf(mod: EmscriptenModule): WebAssembly.Memory | null {
   if (mod.wasmMemory instanceof WebAssembly.Memory) return mod.wasmMemory; // threaded build
   const exported = Object.values(mod.asm ?? {}).find((v) => v instanceof WebAssembly.Memory);
