@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Builds src/backend/kernels/lens_kernels.c into the two wasm variants Latent Lens needs (one
+// Builds src/backend/wasm/kernels/lens_kernels.c into the two wasm variants Latent Lens needs (one
 // importing a plain memory for tfjs's single-threaded build, one importing a shared memory
 // for its threaded build) and writes them, base64-encoded, to
-// src/backend/kernels/lensKernelsBinary.ts (committed, so that building the extension needs no
+// src/backend/wasm/kernels/lensKernelsBinary.ts (committed, so that building the extension needs no
 // C toolchain). Needs clang, lld and llvm-objdump ≥ 14 (Debian: apt-get install clang lld).
 //
 //   node scripts/build-kernels.mjs            regenerate the TS file
@@ -18,8 +18,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const source = path.join(root, 'src', 'backend', 'kernels', 'lens_kernels.c');
-const target = path.join(root, 'src', 'backend', 'kernels', 'lensKernelsBinary.ts');
+const source = path.join(root, 'src', 'backend', 'wasm', 'kernels', 'lens_kernels.c');
+const target = path.join(root, 'src', 'backend', 'wasm', 'kernels', 'lensKernelsBinary.ts');
 const check = process.argv.includes('--check');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'lens-kernels-'));
 

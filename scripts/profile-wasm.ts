@@ -5,6 +5,7 @@
 //
 //   node --import tsx scripts/profile-wasm.ts [--backend wasm|cpu|auto] [--threads N|off]
 //        [--impl ops|layers] [--batch 128] [--steps 12] [--warmup 3] [--profile] [--profile-runs 3] [--json]
+//        [--data DIR] [--help]
 //
 // Prints images/s (median over the timed steps, each step synchronised on the loss) and,
 // with --profile, the time per kernel of one training step (tf.profile), largest first; the
@@ -13,10 +14,24 @@
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
-import { selectBackend, type BackendRequest } from '../src/backend/backend';
-import { wasmKernelPartTimes } from '../src/backend/wasmKernels';
+import { selectBackend, type BackendRequest } from '../src/backend/ladder';
+import { wasmKernelPartTimes } from '../src/backend/wasm/partTimes';
 
 interface Args { backend: BackendRequest; threads?: number | boolean; impl: 'ops' | 'layers'; batch: number; steps: number; warmup: number; profile: boolean; profileRuns: number; json: boolean; data: string }
+
+const USAGE = `usage: node --import tsx scripts/profile-wasm.ts [options]
+  --backend wasm|cpu|auto   backend (default wasm)
+  --threads N|off           wasm thread pool (default: one thread per core)
+  --impl ops|layers         the canonical VAE from raw ops (default) or tf.layers
+  --batch N                 batch size (default 128)
+  --steps N, --warmup N     timed steps (default 12) after warm-up steps (default 3)
+  --profile                 per-kernel time of one step (tf.profile) and the parts of our wasm kernels
+  --profile-runs N          profiled step run N times, fastest per kernel call (default 3; implies --profile)
+  --json                    one JSON line
+  --data DIR                Fashion-MNIST folder (default /usr/share/datasets/fashion-mnist; random pixels if absent)
+Backend switches (docs/performance.md) come from the environment, e.g. LATENT_LENS_WASM_LENS_KERNELS=off,
+LATENT_LENS_WASM_DW=im2col, LATENT_LENS_WASM_DX=col2im (src/backend/options.ts).
+Prints images/s = batch / median step time; compare runs taken in the same minute on a shared machine.`;
 
 function parseArgs(argv: string[]): Args {
   const a: Args = { backend: 'wasm', impl: 'ops', batch: 128, steps: 12, warmup: 3, profile: false, profileRuns: 3, json: false, data: '/usr/share/datasets/fashion-mnist' };
@@ -33,6 +48,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--profile-runs') { a.profile = true; a.profileRuns = Number(v()); }
     else if (k === '--json') a.json = true;
     else if (k === '--data') a.data = v();
+    else if (k === '--help' || k === '-h') { console.log(USAGE); process.exit(0); }
     else throw new Error(`unknown argument ${k}`);
   }
   return a;

@@ -1,12 +1,16 @@
-/** Picks the TensorFlow.js backend (see src/backend/backend.ts) and makes it able to train. */
+/**
+ * What the trainer calls to get a backend able to train: picks the TensorFlow.js backend
+ * (ladder.ts) with the switches of options.ts, and registers the wasm training kernels.
+ */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../protocol/trainerIpc';
-import { selectBackend } from './backend';
-import { registerWasmTrainingKernels } from './wasmKernels';
+import { selectBackend } from './ladder';
+import type { BackendOptions } from './options';
+import { registerWasmTrainingKernels } from './wasm/register';
 
-export async function initBackend(requested: BackendName, log: (m: string) => void): Promise<string> {
+export async function initBackend(requested: BackendName, log: (m: string) => void, options: Partial<BackendOptions> = {}): Promise<string> {
   registerWasmTrainingKernels();
-  const name = await selectBackend(requested, log);
+  const name = await selectBackend(requested, log, options);
   log(`TensorFlow.js ${tf.version.tfjs} on the ${name} backend`);
   return name;
 }

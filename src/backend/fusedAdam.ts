@@ -1,14 +1,14 @@
 // Adam (Kingma & Ba 2015) with the whole update of a variable in one companion-kernel pass on the
-// wasm backend (LensAdam, src/backend/kernels/lens_kernels.c: adam_update). tfjs's
+// wasm backend (LensAdam, src/backend/wasm/kernels/lens_kernels.c: adam_update). tfjs's
 // AdamOptimizer.applyGradients runs ~13 ops per variable — each a pass over it plus engine
 // bookkeeping, ≈ 180 kernel calls per step for the canonical VAE. The arithmetic, its order and
 // its float32 rounding are those of AdamOptimizer, and so are the state (moments as variables
 // named `<var>/m` and `<var>/v`, accBeta1/2, iterations), so getWeights/setWeights and
 // checkpoints are unchanged. On any other backend, or without the companion kernels, it is
-// AdamOptimizer itself.
+// AdamOptimizer itself. The trainer gets it through createAdam (src/model knows no backend).
 import * as tf from '@tensorflow/tfjs';
-import { lensKernelsFor } from './lensKernels';
-import { LENS_ADAM, type LensAdamAttrs } from './wasmKernels';
+import { lensKernelsFor } from './wasm/companion';
+import { LENS_ADAM, type LensAdamAttrs } from './wasm/adamKernel';
 
 type VariableGradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
 interface Moment { originalName: string; variable: tf.Variable }
@@ -19,12 +19,17 @@ interface AdamState {
   accumulatedFirstMoment: (Moment | undefined)[]; accumulatedSecondMoment: (Moment | undefined)[];
 }
 
+/** The companion kernels' Adam can run: wasm is the active backend and they are loaded there. */
+function fusable(): boolean {
+  return tf.getBackend() === 'wasm' && !!tf.getKernel(LENS_ADAM, 'wasm') && lensKernelsFor(tf.backend()) !== null;
+}
+
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
   /** Whether the last applyGradients ran fused (tests). */
   fused = false;
 
   override applyGradients(variableGradients: VariableGradients): void {
-    const useFused = tf.getBackend() === 'wasm' && !!tf.getKernel(LENS_ADAM, 'wasm') && lensKernelsFor(tf.backend()) !== null;
+    const useFused = fusable();
     this.fused = useFused;
     if (!useFused) return super.applyGradients(variableGradients);
     const s = this as unknown as AdamState;
@@ -59,4 +64,13 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     });
     this.incrementIterations();
   }
+}
+
+/**
+ * Adam for the active backend, with tf.train.adam's signature (what VaeModel's `createAdam`
+ * option takes): FusedAdamOptimizer on wasm when the companion kernels are loaded there,
+ * else tf.train.adam. Call it after the backend is initialised.
+ */
+export function createAdam(learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon?: number): tf.AdamOptimizer {
+  return fusable() ? new FusedAdamOptimizer(learningRate, beta1, beta2, epsilon) : tf.train.adam(learningRate, beta1, beta2, epsilon);
 }

@@ -1,15 +1,23 @@
 /**
  * A VAE with its optimiser: one training step, evaluation, encoding, and the full state
  * (weights + Adam moments + step) as named tensors for checkpoints. Pure TensorFlow.js:
- * no file system, so it is unit tested without an editor and could run in a browser.
+ * no file system, so it is unit tested without an editor and could run in a browser. It knows
+ * no backend either: a faster Adam for one (src/backend's createAdam) comes in through the options.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig, TrainingConfig } from '../protocol/trainerIpc';
 import { buildDecoder, buildEncoder, reparameterize, splitMuLogVar } from './vae';
 import { klPerImageAndDim, klWarmupWeight, reconstructionPerImage, vaeLoss } from './loss';
-import { FusedAdamOptimizer } from '../backend/fusedAdam';
 
 export type LossSettings = Pick<TrainingConfig, 'learningRate' | 'beta' | 'klWarmupSteps' | 'freeBits' | 'seed'>;
+
+/** Makes the Adam optimiser; the signature of tf.train.adam, which is the default. */
+export type AdamFactory = (learningRate: number, beta1: number, beta2: number, epsilon: number) => tf.AdamOptimizer;
+
+export interface VaeModelOptions {
+  /** The trainer passes src/backend's createAdam (fused on the wasm backend). Default tf.train.adam. */
+  createAdam?: AdamFactory;
+}
 
 export interface StepResult {
   loss: number;
@@ -36,11 +44,11 @@ export class VaeModel {
   step = 0;
   private readonly variables: tf.Variable[];
 
-  constructor(readonly config: ModelConfig, readonly settings: LossSettings) {
+  constructor(readonly config: ModelConfig, readonly settings: LossSettings, options: VaeModelOptions = {}) {
     this.encoder = buildEncoder(config, settings.seed);
     this.decoder = buildDecoder(config, settings.seed);
     // β₁, β₂, ε as torch.optim.Adam (tfjs's default ε is 1e-7).
-    this.optimizer = new FusedAdamOptimizer(settings.learningRate, 0.9, 0.999, 1e-8);
+    this.optimizer = (options.createAdam ?? tf.train.adam)(settings.learningRate, 0.9, 0.999, 1e-8);
     this.variables = [...this.encoder.trainableWeights, ...this.decoder.trainableWeights].map((w) => w.read() as tf.Variable);
   }
 

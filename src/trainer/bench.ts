@@ -9,6 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import { PRESETS, DEFAULT_TRAINING } from '../protocol/config';
 import { VaeModel } from '../model/vaeModel';
+import { createAdam } from '../backend/fusedAdam';
 
 const FASHION_MNIST = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
 
@@ -26,7 +27,7 @@ export async function runBench(opts: { backend: string; batchSize: number; steps
   } else {
     pixels = Float32Array.from({ length: batchSize * 784 }, () => Math.random());
   }
-  const model = new VaeModel(PRESETS.canonical.model, { ...DEFAULT_TRAINING, ...PRESETS.canonical.training });
+  const model = new VaeModel(PRESETS.canonical.model, { ...DEFAULT_TRAINING, ...PRESETS.canonical.training }, { createAdam });
   const x = tf.tensor4d(pixels, [batchSize, 28, 28, 1]);
   const times: number[] = [];
   for (let i = 0; i < warmup + steps; i++) {

@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { EpochMetrics, RunConfig, RunStatus, StepMetrics, TrainerEvent } from '../protocol/trainerIpc';
 import { VaeModel } from '../model/vaeModel';
+import { createAdam } from '../backend/fusedAdam';
 import { shuffledIndices } from '../model/random';
 import { loadDataset, type Dataset } from './dataset';
 import { batchTensor, encodeAll } from '../analysis/latentStats';
@@ -105,7 +106,7 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
   const stepsPerEpoch = Math.max(1, Math.floor(trainIdx.length / t.batchSize));
 
   // ── model ──
-  const model = new VaeModel(config.model, t);
+  const model = new VaeModel(config.model, t, { createAdam });
   let epoch = 0, stepInEpoch = 0;
   if (opts.resume) {
     const ckpt = await loadCheckpoint(runDir);

@@ -1,10 +1,13 @@
-// selectBackend (src/backend/backend.ts). Run: node --import tsx --test test/unit/backend.test.ts
+// selectBackend (src/backend/ladder.ts). Run: node --import tsx --test test/unit/backend.test.ts
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend, wasmBinaryDir } from '../../src/backend/backend';
+import { selectBackend } from '../../src/backend/ladder';
+import { DEFAULT_BACKEND_OPTIONS, backendOptionsFromEnv, resolveBackendOptions } from '../../src/backend/options';
+import { lensKernelsFor } from '../../src/backend/wasm/companion';
+import { wasmBinaryDir } from '../../src/backend/wasm/setup';
 
 function nativeInstalled(pkg: string): boolean {
   try {
@@ -57,5 +60,39 @@ describe('selectBackend', () => {
 
   test('an unknown backend name is rejected', async () => {
     await assert.rejects(selectBackend('webgpu' as never), /Unknown backend "webgpu"/);
+  });
+});
+
+describe('backend options (src/backend/options.ts)', () => {
+  test('the environment switches are parsed; unset or unknown values leave the default', () => {
+    assert.deepEqual(backendOptionsFromEnv({}), {});
+    for (const off of ['off', 'OFF', ' false ', 'no']) assert.deepEqual(backendOptionsFromEnv({ LATENT_LENS_WASM_THREADS: off }), { wasmThreads: false }, off);
+    assert.deepEqual(backendOptionsFromEnv({ LATENT_LENS_WASM_THREADS: '3' }), { wasmThreads: 3 });
+    assert.deepEqual(backendOptionsFromEnv({ LATENT_LENS_WASM_THREADS: 'lots', LATENT_LENS_WASM_LENS_KERNELS: 'on' }), {});
+    assert.deepEqual(backendOptionsFromEnv({ LATENT_LENS_WASM_LENS_KERNELS: 'off' }), { lensKernels: false });
+    assert.deepEqual(backendOptionsFromEnv({ LATENT_LENS_WASM_DW: 'im2col', LATENT_LENS_WASM_DX: 'col2im', LATENT_LENS_WASM_KCHUNK: '512' }),
+      { filterGradient: 'im2col', inputGradient: 'col2im', im2colChunk: 512 });
+    assert.deepEqual(backendOptionsFromEnv({ LATENT_LENS_WASM_DW: 'fft', LATENT_LENS_WASM_DX: '', LATENT_LENS_WASM_KCHUNK: '0' }), {});
+  });
+
+  test('explicit options override the environment, which overrides the defaults', () => {
+    assert.deepEqual(resolveBackendOptions({}, {}), DEFAULT_BACKEND_OPTIONS);
+    const env = { LATENT_LENS_WASM_THREADS: 'off', LATENT_LENS_WASM_LENS_KERNELS: 'off' };
+    assert.deepEqual(resolveBackendOptions({ wasmThreads: undefined, lensKernels: true }, env),
+      { ...DEFAULT_BACKEND_OPTIONS, wasmThreads: false, lensKernels: true });
+  });
+
+  test('no other module of src/backend reads the environment', () => {
+    const dir = path.resolve(import.meta.dirname, '..', '..', 'src', 'backend');
+    const files = (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
+    const readers = files.filter((f) => /process\.env\b/.test(fs.readFileSync(path.join(dir, f), 'utf8')));
+    assert.deepEqual(readers, ['options.ts']);
+  });
+
+  test('selectBackend hands the kernel switches to the wasm kernels', async () => {
+    await selectBackend('wasm', undefined, { lensKernels: false });
+    assert.equal(lensKernelsFor(tf.backend()), null, 'companion kernels off');
+    await selectBackend('wasm', undefined, { lensKernels: true });
+    assert.ok(lensKernelsFor(tf.backend()), 'companion kernels on again');
   });
 });

@@ -1,8 +1,11 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { builtinModules } from 'node:module';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../../src/backend/backend';
-import type { FusedAdamOptimizer } from '../../src/backend/fusedAdam';
+import { selectBackend } from '../../src/backend/ladder';
+import { createAdam, type FusedAdamOptimizer } from '../../src/backend/fusedAdam';
 import { buildDecoder, buildEncoder, splitMuLogVar } from '../../src/model/vae';
 import { klPerImageAndDim, klWarmupWeight, reconstructionPerImage, vaeLoss } from '../../src/model/loss';
 import { PRESETS, bottleneckShape, stagesFor, modelForSize, DEFAULT_TRAINING } from '../../src/protocol/config';
@@ -88,7 +91,7 @@ test('β, warm-up and free bits shape the objective as documented', () => {
 
 for (const backend of ['cpu', 'wasm'] as const) test(`a training step leaves no tensor behind and lowers the loss on a fixed batch (${backend}${backend === 'wasm' ? ': training kernels, fused Adam' : ''})`, async () => {
   if (backend === 'wasm') await selectBackend('wasm');
-  const model = new VaeModel(tiny, { ...DEFAULT_TRAINING, learningRate: 1e-2, seed: 3 });
+  const model = new VaeModel(tiny, { ...DEFAULT_TRAINING, learningRate: 1e-2, seed: 3 }, { createAdam });
   const x = tf.randomUniform([4, 8, 12, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
   const first = model.trainStep(x); // creates Adam's moment variables once
   const tensors = tf.memory().numTensors;
@@ -99,6 +102,7 @@ for (const backend of ['cpu', 'wasm'] as const) test(`a training step leaves no 
   assert.equal(last.klPerDim.length, 3);
   assert.ok(last.loss < first.loss, `loss did not fall: ${first.loss} → ${last.loss}`);
   if (backend === 'wasm') assert.equal((model.optimizer as FusedAdamOptimizer).fused, true, 'Adam ran fused on wasm');
+  else assert.equal(model.optimizer.constructor, tf.AdamOptimizer, 'createAdam gives tf.train.adam off wasm');
   x.dispose();
   model.dispose();
   await tf.setBackend('cpu');
@@ -124,4 +128,21 @@ test('encoder output splits into μ and log σ²', () => {
   assert.deepEqual(mu.arraySync(), [[1, 2, 3]]);
   assert.deepEqual(logVar.arraySync(), [[4, 5, 6]]);
   tf.dispose([enc, mu, logVar]);
+});
+
+test('src/model is pure TensorFlow.js: no node:* module, nothing from src/backend or src/trainer at run time', () => {
+  const dir = path.resolve(import.meta.dirname, '..', '..', 'src', 'model');
+  const builtins = new Set(builtinModules);
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+    const text = fs.readFileSync(path.join(dir, file), 'utf8');
+    // Static imports that are not type-only, and dynamic imports.
+    const specs = [...text.matchAll(/^import\s+(?!type\s)[^;]*?from\s+'([^']+)'/gm), ...text.matchAll(/import\(\s*'([^']+)'\s*\)/g)].map((m) => m[1]);
+    for (const spec of specs) {
+      assert.ok(!spec.startsWith('node:') && !builtins.has(spec), `${file} imports the Node module ${spec}`);
+      if (spec.startsWith('.')) {
+        const target = path.relative(path.resolve(dir, '..'), path.resolve(dir, spec));
+        assert.ok(!/^(backend|trainer)([/\\]|$)/.test(target), `${file} imports ${spec} (src/${target})`);
+      }
+    }
+  }
 });

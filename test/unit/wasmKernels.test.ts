@@ -1,10 +1,11 @@
-// The wasm training kernels (src/backend/wasmKernels.ts) against the cpu backend's own kernels.
+// The wasm training kernels (src/backend/wasm/) against the cpu backend's own kernels.
 // Run: node --import tsx --test test/unit/wasmKernels.test.ts
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../../src/backend/backend';
-import { lensKernelsFor, setLensKernelsEnabled } from '../../src/backend/lensKernels';
+import { selectBackend } from '../../src/backend/ladder';
+import { lensKernelsFor } from '../../src/backend/wasm/companion';
+import { configureWasmKernels, type WasmKernelSettings } from '../../src/backend/wasm/kernelSettings';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -93,9 +94,15 @@ describe('wasm training kernels', () => {
     assert.ok(out.relErr <= 1e-4, `relative error ${out.relErr}`);
   });
 
-  for (const [mode, lens] of [['', true], [' (JS paths, companion kernels off)', false]] as const) for (const c of CASES) {
+  const DEFAULT_PATHS: WasmKernelSettings = { lensKernels: true, filterGradient: 'conv', inputGradient: 'phase', im2colChunk: 2048 };
+  const MODES: [string, Partial<WasmKernelSettings>][] = [
+    ['', {}],
+    [' (JS paths, companion kernels off)', { lensKernels: false }],
+    [' (im2col / col2im alternatives, small chunks)', { filterGradient: 'im2col', inputGradient: 'col2im', im2colChunk: 50 }],
+  ];
+  for (const [mode, paths] of MODES) for (const c of CASES) {
     test(`Conv2DBackpropFilter: ${c.name}${mode}`, async () => {
-      setLensKernelsEnabled(lens);
+      configureWasmKernels({ ...DEFAULT_PATHS, ...paths });
       const fShape: Shape4 = [c.k[0], c.k[1], c.x[3], c.outC];
       const x = seeded(c.x, 1);
       const yShape = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(fShape) as tf.Tensor4D, c.stride, c.pad).shape);
@@ -105,12 +112,12 @@ describe('wasm training kernels', () => {
         { strides: [c.stride, c.stride], pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: fShape } as unknown as tf.NamedAttrMap) as tf.Tensor;
       const [want] = await on('cpu', make);
       const [got] = await on('wasm', make);
-      setLensKernelsEnabled(true);
+      configureWasmKernels(DEFAULT_PATHS);
       assert.ok(maxRelErr(got, want) <= 1e-4, `relative error ${maxRelErr(got, want)}`);
     });
 
     test(`Conv2DBackpropInput: ${c.name}${mode}`, async () => {
-      setLensKernelsEnabled(lens);
+      configureWasmKernels({ ...DEFAULT_PATHS, ...paths });
       const fShape: Shape4 = [c.k[0], c.k[1], c.x[3], c.outC];
       const w = seeded(fShape, 3);
       const yShape = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(fShape) as tf.Tensor4D, c.stride, c.pad).shape);
@@ -119,7 +126,7 @@ describe('wasm training kernels', () => {
         c.x, c.stride, c.pad);
       const [want] = await on('cpu', make);
       const [got] = await on('wasm', make);
-      setLensKernelsEnabled(true);
+      configureWasmKernels(DEFAULT_PATHS);
       assert.ok(maxRelErr(got, want) <= 1e-4, `relative error ${maxRelErr(got, want)}`);
     });
   }
@@ -253,7 +260,7 @@ describe('wasm training kernels', () => {
   });
 
   test('registerWasmTrainingKernels is idempotent and leaves the kernels registered', async () => {
-    const { registerWasmTrainingKernels } = await import('../../src/backend/wasmKernels');
+    const { registerWasmTrainingKernels } = await import('../../src/backend/wasm/register');
     registerWasmTrainingKernels();
     registerWasmTrainingKernels();
     assert.ok(tf.getKernel('Conv2DBackpropFilter', 'wasm'));

@@ -1,8 +1,13 @@
-// Loads Latent Lens' companion wasm kernels (src/backend/kernels/lens_kernels.c) onto the
+// Loads Latent Lens' companion wasm kernels (src/backend/wasm/kernels/lens_kernels.c) onto the
 // linear memory of the running tfjs wasm backend, so that they operate on tensors in place
-// by heap offset. See lens_kernels.c for what they compute and why they exist.
+// by heap offset. Why: tfjs's wasm data-movement kernels are generic per-element loops, and JS
+// loops on the heap cannot use SIMD; the companion kernels do the transposes, interleaves,
+// one-channel dW, ReLU gradient and Adam update of training in SIMD128 (about 25 % of a step,
+// docs/performance.md, item 7). See lens_kernels.c for what each computes. Switched off by
+// BackendOptions.lensKernels (kernelSettings.ts); the kernels then take their JS/XNNPACK paths.
 import * as tf from '@tensorflow/tfjs';
 import { LENS_KERNELS_PLAIN, LENS_KERNELS_SHARED } from './kernels/lensKernelsBinary';
+import { wasmKernelSettings } from './kernelSettings';
 
 /** Pointers are byte offsets into tfjs's heap; sizes are element counts. */
 export interface LensKernels {
@@ -19,12 +24,6 @@ export interface LensKernels {
 interface EmscriptenModule { wasmMemory?: WebAssembly.Memory; asm?: Record<string, unknown> }
 
 const cache = new WeakMap<WebAssembly.Memory, LensKernels | null>();
-let disabled = process.env.LATENT_LENS_WASM_LENS_KERNELS === 'off';
-
-/** Turns the companion kernels off (tests, A/B measurements); the JS/XNNPACK paths are used instead. */
-export function setLensKernelsEnabled(on: boolean): void {
-  disabled = !on;
-}
 
 function memoryOf(mod: EmscriptenModule): WebAssembly.Memory | null {
   if (mod.wasmMemory instanceof WebAssembly.Memory) return mod.wasmMemory; // threaded build
@@ -34,10 +33,10 @@ function memoryOf(mod: EmscriptenModule): WebAssembly.Memory | null {
 
 /**
  * The kernels bound to the memory of `backend` (a tfjs wasm backend), or null when they are
- * disabled or cannot be instantiated there (then callers use their JS/XNNPACK paths).
+ * switched off (BackendOptions.lensKernels) or cannot be instantiated there (then callers use their JS/XNNPACK paths).
  */
 export function lensKernelsFor(backend: tf.KernelBackend): LensKernels | null {
-  if (disabled) return null;
+  if (!wasmKernelSettings().lensKernels) return null;
   const mod = (backend as unknown as { wasm?: EmscriptenModule }).wasm;
   const memory = mod ? memoryOf(mod) : null;
   if (!memory) return null;

@@ -26,8 +26,8 @@
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import { nodeRequire } from '../nodeRequire';
 
 const MAIN_PREFIX = 'var WasmBackendModuleThreadedSimd = ';
 
@@ -35,7 +35,7 @@ function mainScriptSource(text: string): string {
   const factory = text.startsWith(MAIN_PREFIX) ? text.slice(MAIN_PREFIX.length) : null;
   if (factory == null) return text;
   return [
-    '// tfjs-backend-wasm threaded-simd factory, written by Latent Lens (src/backend/wasmThreads.ts)',
+    '// tfjs-backend-wasm threaded-simd factory, written by Latent Lens (src/backend/wasm/nodeThreads.ts)',
     'var WasmBackendModuleThreadedSimd = (function () {',
     '  var __mods = Object.assign({}, require("fs"), require("path"), require("os"), { performance: require("perf_hooks").performance });',
     '  var __scope = new Proxy({}, {',
@@ -93,8 +93,7 @@ export function patchWasmThreadsForNode(threads: number = os.cpus().length): () 
   });
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   // The CommonJS exports object of 'os' (the one Emscripten's glue holds), not an ESM namespace.
-  const req = typeof require === 'function' ? require : createRequire(path.join(process.cwd(), 'index.js'));
-  const osMutable = req('os') as { cpus: typeof os.cpus };
+  const osMutable = nodeRequire()('os') as { cpus: typeof os.cpus };
   const origCpus = osMutable.cpus;
   const wanted = Math.max(1, Math.min(8, Math.floor(threads)));
   osMutable.cpus = () => {

@@ -1,0 +1,76 @@
+// The switches of the TensorFlow.js backend, in one object, and the ONE place that reads them
+// from the environment: `resolveBackendOptions`, called when the backend is initialised
+// (selectBackend in ladder.ts). No other module of src/backend reads process.env.
+//
+// Defaults are the fastest found (docs/performance.md); the switches exist for A/B
+// measurements and to step around a problem on an unusual machine.
+
+export interface BackendOptions {
+  /**
+   * Threads for the wasm backend in Node: `true` = threaded build with one thread per core
+   * (the default), a number = that many threads, `false`/0/1 = the single-threaded SIMD build.
+   * Only the first wasm initialisation in a process can choose; later calls reuse it.
+   * Env: LATENT_LENS_WASM_THREADS=off|<count>.
+   */
+  wasmThreads: boolean | number;
+  /**
+   * Latent Lens' companion SIMD kernels (wasm/companion.ts); off = JS and XNNPACK paths only
+   * (about 25 % slower). Env: LATENT_LENS_WASM_LENS_KERNELS=off.
+   */
+  lensKernels: boolean;
+  /**
+   * dL/dW of a convolution (wasm/convFilterGrad.ts): one XNNPACK conv, or a transposed im2col
+   * + matMuls (slower; the fallback where the conv does not apply). Env: LATENT_LENS_WASM_DW.
+   */
+  filterGradient: 'conv' | 'im2col';
+  /**
+   * dL/dx of a strided convolution (wasm/convInputGrad.ts): s² stride-1 XNNPACK convs, or a
+   * matMul + col2im (slower; the fallback where the phases do not apply). Env: LATENT_LENS_WASM_DX.
+   */
+  inputGradient: 'phase' | 'col2im';
+  /** Chunk of the reduction dimension of the im2col path's matMuls. Env: LATENT_LENS_WASM_KCHUNK. */
+  im2colChunk: number;
+}
+
+export const DEFAULT_BACKEND_OPTIONS: Readonly<BackendOptions> = {
+  wasmThreads: true,
+  lensKernels: true,
+  filterGradient: 'conv',
+  inputGradient: 'phase',
+  im2colChunk: 2048,
+};
+
+const isOff = (v: string) => v === 'off' || v === 'false' || v === 'no';
+
+/**
+ * The options the environment sets (only those it sets, and only valid values: an unknown
+ * value leaves the default).
+ */
+export function backendOptionsFromEnv(env: NodeJS.ProcessEnv): Partial<BackendOptions> {
+  const get = (name: string) => env[name]?.trim().toLowerCase() || undefined;
+  const out: Partial<BackendOptions> = {};
+  const threads = get('LATENT_LENS_WASM_THREADS');
+  if (threads !== undefined) {
+    const n = Number(threads);
+    if (isOff(threads)) out.wasmThreads = false;
+    else if (Number.isFinite(n)) out.wasmThreads = n;
+  }
+  const lens = get('LATENT_LENS_WASM_LENS_KERNELS');
+  if (lens !== undefined && isOff(lens)) out.lensKernels = false;
+  const dw = get('LATENT_LENS_WASM_DW');
+  if (dw === 'conv' || dw === 'im2col') out.filterGradient = dw;
+  const dx = get('LATENT_LENS_WASM_DX');
+  if (dx === 'phase' || dx === 'col2im') out.inputGradient = dx;
+  const chunk = Math.floor(Number(get('LATENT_LENS_WASM_KCHUNK')));
+  if (chunk >= 1) out.im2colChunk = chunk;
+  return out;
+}
+
+/**
+ * Defaults, overridden by the environment, overridden by what the caller sets explicitly
+ * (fields left undefined do not count).
+ */
+export function resolveBackendOptions(explicit: Partial<BackendOptions> = {}, env: NodeJS.ProcessEnv = process.env): BackendOptions {
+  const set = Object.fromEntries(Object.entries(explicit).filter(([, v]) => v !== undefined)) as Partial<BackendOptions>;
+  return { ...DEFAULT_BACKEND_OPTIONS, ...backendOptionsFromEnv(env), ...set };
+}

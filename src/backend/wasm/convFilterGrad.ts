@@ -1,0 +1,217 @@
+// Conv2DBackpropFilter (dL/dW of a convolution) for the TensorFlow.js wasm backend.
+//
+// Why: tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel at all, so without this no
+// convolution can be trained on wasm (docs/performance.md, "What was done"). Three paths:
+//
+//  * one input channel and a 3×3 filter (the first encoder layer; the logits Conv2DTranspose,
+//    whose dW has the one-channel logits gradient as "x"): the companion kernel
+//    dw_single_channel_3x3 (9 taps × 8 channels in SIMD registers);
+//  * otherwise dW[kh,kw,ci,co] = Σ_{b,oh,ow} x[b, oh·s+kh−pt, ow·s+kw−pl, ci] · dy[b,oh,ow,co]
+//    as ONE XNNPACK Conv2D: x as [Ci, H, W, B] (batch Ci, channels B), dy as the filter
+//    [OH, OW, B, Co], dilation = stride → [Ci, KH, KW, Co] (transposes in and out in the
+//    companion kernels, or in JS without them);
+//  * fallback (when that conv would need negative padding) or alternative: a transposed
+//    im2col [KH·KW·Ci, B·OH·OW] in JS + plain matMuls.
+import * as tf from '@tensorflow/tfjs';
+import { lensKernelsFor, type LensKernels } from './companion';
+import { geometry, type ConvGeometry } from './convGeometry';
+import { alloc, free, ptr, registerIfAbsent, run, view, type Attrs, type Backend, type KernelArgs, type TensorInfo } from './kernelUtil';
+import { wasmKernelSettings } from './kernelSettings';
+import { now, tick } from './partTimes';
+
+function backpropFilterIm2col(args: KernelArgs): TensorInfo {
+  const backend = args.backend as Backend;
+  const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = (args.attrs ?? {}) as Attrs;
+  const fShape = filterShape as [number, number, number, number];
+  const g = geometry(x.shape as [number, number, number, number], fShape, strides as [number, number], pad, dimRoundingMode, dataFormat);
+  const { batch, inH, inW, inC, outH, outW, outC, kH, kW, sH, sW, padTop, padLeft } = g;
+  const m = batch * outH * outW;
+  const k = kH * kW * inC;
+
+  // Transposed im2col: colsT[(kh, kw, ci), m] = x[b, oh·s+kh−pt, ow·s+kw−pl, ci] (0 outside),
+  // m = (b, oh, ow). Then dW [K, Co] = colsT [K, m] × dy [m, Co]: a plain matMul whose
+  // result already has the filter's layout. The reduction dimension m (= B·OH·OW, up to
+  // 10⁵) is split into chunks (BackendOptions.im2colChunk): XNNPACK does not block K, so one matMul over all
+  // of m re-streams the packed dy from memory for every row tile and is memory-bound;
+  // chunks whose packed operand stays in L2 run ~2× faster, and the partial products
+  // ([K, Co] each) are summed in JS.
+  const mc = Math.min(m, wasmKernelSettings().im2colChunk);
+  const acc = new Float32Array(k * outC);
+  const srcOf = new Int32Array(mc);
+  let t = now();
+  for (let m0 = 0; m0 < m; m0 += mc) {
+    const len = Math.min(mc, m - m0);
+    const colsT = alloc(backend, [k, len]);
+    const dyc = alloc(backend, [len, outC]);
+    const xv = view(backend, x);
+    const cv = view(backend, colsT);
+    const dyv = view(backend, dy);
+    view(backend, dyc).set(dyv.subarray(m0 * outC, (m0 + len) * outC));
+    for (let kh = 0; kh < kH; kh++) {
+      for (let kw = 0; kw < kW; kw++) {
+        const rowBase = (kh * kW + kw) * inC;
+        for (let j = 0; j < len; j++) {
+          const mm = m0 + j;
+          const ow = mm % outW;
+          const q = (mm - ow) / outW;
+          const oh = q % outH;
+          const b = (q - oh) / outH;
+          const ih = oh * sH + kh - padTop;
+          const iw = ow * sW + kw - padLeft;
+          srcOf[j] = ih < 0 || ih >= inH || iw < 0 || iw >= inW ? -1 : ((b * inH + ih) * inW + iw) * inC;
+        }
+        for (let c = 0; c < inC; c++) {
+          const dst = (rowBase + c) * len;
+          for (let j = 0; j < len; j++) {
+            const src = srcOf[j];
+            cv[dst + j] = src < 0 ? 0 : xv[src + c];
+          }
+        }
+      }
+    }
+    t = tick(`BackpropFilter im2colT [${k}x${m}]`, t);
+    const prod = run(backend, 'BatchMatMul', { a: colsT, b: dyc }, { transposeA: false, transposeB: false });
+    const pv = view(backend, prod);
+    for (let i = 0; i < acc.length; i++) acc[i] += pv[i];
+    free(backend, colsT, dyc, prod);
+    t = tick(`BackpropFilter matMul [${k}x${m}]x[${m}x${outC}] in chunks of ${mc}`, t);
+  }
+  return backend.makeOutput(fShape, 'float32', undefined, acc);
+}
+
+/** x [B, HW, Ci] → [Ci, HW, B] and dy [B, OHW, Co] → [OHW, B, Co] in JS (no companion kernels). */
+function transposeForFilterConvJs(backend: Backend, x: TensorInfo, dy: TensorInfo, xT: TensorInfo, dyT: TensorInfo, g: ConvGeometry): void {
+  const { batch, inH, inW, inC, outH, outW, outC } = g;
+  const hw = inH * inW, ohw = outH * outW;
+  // x [B, HW, Ci] → [Ci, HW, B]
+  const xv = view(backend, x), tv = view(backend, xT);
+  const BB = 16;
+  for (let p = 0; p < hw; p++) {
+    for (let b0 = 0; b0 < batch; b0 += BB) {
+      const b1 = Math.min(batch, b0 + BB);
+      for (let b = b0; b < b1; b++) {
+        const src = (b * hw + p) * inC;
+        let dst = p * batch + b;
+        for (let c = 0; c < inC; c++, dst += hw * batch) tv[dst] = xv[src + c];
+      }
+    }
+  }
+  // dy [B, OHW, Co] → [OHW, B, Co]
+  const dv = view(backend, dy), ev = view(backend, dyT);
+  if (outC >= 16) {
+    const heap = new Float32Array(ev.buffer);
+    const d0 = dv.byteOffset >> 2, e0 = ev.byteOffset >> 2;
+    for (let b = 0; b < batch; b++) {
+      for (let p = 0; p < ohw; p++) {
+        const src = d0 + (b * ohw + p) * outC;
+        heap.copyWithin(e0 + (p * batch + b) * outC, src, src + outC);
+      }
+    }
+  } else {
+    for (let b = 0; b < batch; b++) {
+      for (let p = 0; p < ohw; p++) {
+        const src = (b * ohw + p) * outC, dst = (p * batch + b) * outC;
+        for (let c = 0; c < outC; c++) ev[dst + c] = dv[src + c];
+      }
+    }
+  }
+}
+
+/**
+ * dW as ONE XNNPACK convolution (no im2col copy: XNNPACK's indirection buffer does it):
+ * with x as [Ci, H, W, B] (batch Ci, channels B) and dy as a filter [OH, OW, B, Co],
+ * conv2d(x', dy', dilation = stride) = dW laid out [Ci, KH, KW, Co].
+ */
+function backpropFilterConv(args: KernelArgs, g: ConvGeometry, fShape: number[]): TensorInfo | null {
+  const backend = args.backend as Backend;
+  const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
+  const { batch, inH, inW, inC, outH, outW, outC, kH, kW, sH, sW, padTop, padLeft } = g;
+  // Padding of x' so that the output is exactly KH × KW.
+  const padBottom = (outH - 1) * sH + kH - inH - padTop;
+  const padRight = (outW - 1) * sW + kW - inW - padLeft;
+  if (padTop < 0 || padLeft < 0 || padBottom < 0 || padRight < 0) return null;
+  let t = now();
+  const hw = inH * inW, ohw = outH * outW;
+  const xT = alloc(backend, [inC, inH, inW, batch]);
+  const dyT = alloc(backend, [outH, outW, batch, outC]);
+  const lk = lensKernelsFor(backend);
+  if (lk) {
+    // The same two transposes as below, in SIMD wasm (4×4 block transposes, vector copies).
+    lk.transpose_apc_to_cpa(ptr(backend, x), ptr(backend, xT), batch, hw, inC);
+    lk.copy_runs(ptr(backend, dy), ptr(backend, dyT), batch, 1, ohw, outC, ohw * outC, 0, outC, outC, 0, batch * outC);
+  } else {
+    transposeForFilterConvJs(backend, x, dy, xT, dyT, g);
+  }
+  t = tick(`BackpropFilter(conv) transposes x ${x.shape.join('x')}`, t);
+  const res = run(backend, 'Conv2D', { x: xT, filter: dyT }, {
+    strides: [1, 1], pad: [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]],
+    dataFormat: 'NHWC', dilations: [sH, sW], dimRoundingMode: undefined,
+  });
+  free(backend, xT, dyT);
+  tick(`BackpropFilter(conv) conv2d [${inC}x${inH}x${inW}x${batch}]*[${outH}x${outW}x${batch}x${outC}]`, t);
+  // [Ci, KH, KW, Co] → [KH, KW, Ci, Co]
+  const out = alloc(backend, fShape);
+  if (lk) {
+    lk.copy_runs(ptr(backend, res), ptr(backend, out), inC, 1, kH * kW, outC, kH * kW * outC, 0, outC, outC, 0, inC * outC);
+    free(backend, res);
+    return out;
+  }
+  const rv = view(backend, res), ov = view(backend, out);
+  for (let c = 0; c < inC; c++) {
+    for (let q = 0; q < kH * kW; q++) {
+      const src = (c * kH * kW + q) * outC, dst = (q * inC + c) * outC;
+      for (let o = 0; o < outC; o++) ov[dst + o] = rv[src + o];
+    }
+  }
+  free(backend, res);
+  return out;
+}
+
+/**
+ * dW of a 3×3 convolution with ONE input channel (first encoder layer; the logits
+ * Conv2DTranspose, whose dW has the one-channel logits gradient as "x") in the companion
+ * kernel: padded copy of x, then 9 taps × Co accumulated in SIMD registers. XNNPACK's conv
+ * formulation of this case streams a 10⁵-long reduction and reaches ≈ 2 GFLOP/s.
+ */
+function backpropFilterSingleChannel(backend: Backend, lk: LensKernels, x: TensorInfo, dy: TensorInfo, g: ConvGeometry, fShape: number[]): TensorInfo {
+  const { batch, inH, inW, outH, outW, outC, sH, sW, padTop, padLeft } = g;
+  const t = now();
+  const hp = Math.max((outH - 1) * sH + 3, padTop + inH);
+  const wp = Math.max((outW - 1) * sW + 3, padLeft + inW);
+  const xp = alloc(backend, [batch, hp, wp]);
+  const out = alloc(backend, fShape);
+  view(backend, out).fill(0);
+  lk.pad_single_channel(ptr(backend, x), ptr(backend, xp), batch, inH, inW, hp, wp, padTop, padLeft);
+  lk.dw_single_channel_3x3(ptr(backend, xp), ptr(backend, dy), ptr(backend, out), batch, hp, wp, outH, outW, outC, sH, sW);
+  free(backend, xp);
+  tick(`BackpropFilter(1 channel, lens kernel) ${x.shape.join('x')} * ${dy.shape.join('x')}`, t);
+  return out;
+}
+
+function conv2dBackpropFilterWasm(args: KernelArgs): TensorInfo {
+  const lk = lensKernelsFor(args.backend);
+  if (lk) {
+    const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
+    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = (args.attrs ?? {}) as Attrs;
+    const fShape = filterShape as [number, number, number, number];
+    const g = geometry(x.shape as [number, number, number, number], fShape, strides as [number, number], pad, dimRoundingMode, dataFormat);
+    if (g.inC === 1 && g.kH === 3 && g.kW === 3 && g.outC % 4 === 0 && g.padTop >= 0 && g.padLeft >= 0) {
+      return backpropFilterSingleChannel(args.backend as Backend, lk, x, dy, g, fShape);
+    }
+  }
+  if (wasmKernelSettings().filterGradient === 'conv') {
+    const { x } = args.inputs as { x: TensorInfo };
+    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = (args.attrs ?? {}) as Attrs;
+    const fShape = filterShape as [number, number, number, number];
+    const g = geometry(x.shape as [number, number, number, number], fShape, strides as [number, number], pad, dimRoundingMode, dataFormat);
+    const r = backpropFilterConv(args, g, fShape);
+    if (r) return r;
+  }
+  return backpropFilterIm2col(args);
+}
+
+/** Registers conv2dBackpropFilterWasm as wasm's Conv2DBackpropFilter (tfjs has none). */
+export function registerConvFilterGrad(): void {
+  registerIfAbsent('Conv2DBackpropFilter', conv2dBackpropFilterWasm as unknown as tf.KernelFunc);
+}
