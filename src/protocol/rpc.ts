@@ -206,7 +206,7 @@ export function fromJsonSafe(value: unknown): unknown {
   if (typeof o[TAG] === 'string' && typeof o.base64 === 'string' && o[TAG] in TYPED) {
     const bytes = base64ToBytes(o.base64);
     const Ctor = TYPED[o[TAG] as TypedName];
-    return new Ctor(bytes.buffer, 0, bytes.byteLength / Ctor.BYTES_PER_ELEMENT);
+    return new Ctor(bytes.buffer as ArrayBuffer, 0, bytes.byteLength / Ctor.BYTES_PER_ELEMENT);
   }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) out[k] = fromJsonSafe(v);
