@@ -10,14 +10,13 @@ import tseslint from 'typescript-eslint';
 // This list must shrink to EMPTY: remove an entry as soon as its file complies (a unit test,
 // test/unit/lintBoundaries.test.ts, fails on an entry whose file no longer needs it); never add one.
 export const PENDING_REFACTOR = [
-  { file: 'src/backend/wasmKernels.ts', rule: 'max-lines' }, // 759 lines
   { file: 'src/extension/extension.ts', rule: 'max-lines' }, // 552
   { file: 'src/webview/main.ts', rule: 'max-lines' }, // 529
   { file: 'src/webview/pointMap.ts', rule: 'max-lines' }, // 466
 ];
 
 const MAX_LINES = ['error', { max: 400, skipBlankLines: false, skipComments: false }];
-const NOT_MAX_LINES = ['src/backend/kernels/lensKernelsBinary.ts']; // generated (npm run build:kernels)
+const NOT_MAX_LINES = ['src/backend/wasm/kernels/lensKernelsBinary.ts']; // generated (npm run build:kernels)
 
 // ───────────── import boundaries ─────────────
 
@@ -59,9 +58,9 @@ function restrict({ zod = true, vscode = false, node = false, folders = [], dept
 /** What each src/ folder may not import (files in src/ outside these folders: no vscode). */
 const BOUNDARIES = {
   'src/extension': { folders: ['trainer', 'backend', 'model'] },
-  'src/protocol': { vscode: true, node: true },
-  'src/model': { vscode: true, node: true },
-  'src/analysis': { vscode: true, node: true },
+  'src/protocol': { vscode: true, node: true, folders: ['trainer', 'run', 'extension', 'backend', 'model', 'webview'] },
+  'src/model': { vscode: true, node: true, folders: ['backend', 'trainer', 'run', 'extension'] },
+  'src/analysis': { vscode: true, node: true, folders: ['trainer', 'run', 'extension', 'backend', 'webview'] },
   'src/webview': { vscode: true, node: true, folders: ['trainer', 'run', 'extension', 'backend'] },
 };
 

@@ -9,7 +9,7 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need+=(libkrb5-dev)
-# clang + lld + llvm-objdump: the test suite rebuilds src/backend/kernels/lens_kernels.c and checks
+# clang + lld + llvm-objdump: the test suite rebuilds src/backend/wasm/kernels/lens_kernels.c and checks
 # that the committed binary (lensKernelsBinary.ts) matches it. Building the extension does not need them.
 command -v clang >/dev/null 2>&1 && command -v wasm-ld >/dev/null 2>&1 && command -v llvm-objdump >/dev/null 2>&1 || need+=(clang lld llvm)
 if [ "${#need[@]}" -gt 0 ]; then

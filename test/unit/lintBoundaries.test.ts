@@ -122,7 +122,7 @@ test('max-lines: 400 real lines (blank lines and comments count) in src/ and scr
   assert.equal((await maxLines('src/trainer/x.ts', 'export const a = 1;\n' + '\n'.repeat(400))).length, 1);
   assert.equal((await maxLines('scripts/vscode-test/x.mjs', lines(401, 'export const a# = #;'))).length, 1);
   assert.equal((await maxLines('scripts/vscode-test/ui/x.mjs', lines(400, 'export const a# = #;'))).length, 0);
-  assert.equal((await maxLines('src/backend/kernels/lensKernelsBinary.ts', lines(401, 'export const a# = #;'))).length, 0);
+  assert.equal((await maxLines('src/backend/wasm/kernels/lensKernelsBinary.ts', lines(401, 'export const a# = #;'))).length, 0);
 });
 
 test('PENDING_REFACTOR only names files that still break their rule (it must shrink to empty)', async () => {
