@@ -7,8 +7,8 @@
  *    `perf` timings kept in bounded ring buffers — for test/browser and scripts/bench-browser.mjs.
  *  - In VS Code, a test channel for the integration suite (test/integration/panelState.test.ts):
  *    a message `{ latentLensTest: { id, op, args } }` posted to the webview is answered with a
- *    `log` message `latentLensTest {"id":…,"result":…}`. Ops: `view` (the view state, what was
- *    saved, page facts), `set` (store.set(args), as the controls do, then save at once).
+ *    `log` message `latentLensTest {"id":…,"result":…}`. Ops: `view` (the view state, the whole saved
+ *    state, page facts), `set` (store.set(args), as the controls do, then save at once).
  */
 import { parseToWebviewMessage, type ToWebviewMessage } from '../protocol/panelIpc';
 import type { App } from './app';
@@ -59,7 +59,7 @@ export function installTestHooks(app: App, apply: (msg: ToWebviewMessage) => Pro
   };
   const view = () => ({
     view: toPersisted(app.store.get()),
-    saved: app.host.slot.read() ?? null,
+    saved: app.host.slot.whole() ?? null,
     ready: document.body.dataset.ready === 'true',
     count: app.data.count,
     mapName: document.getElementById('ll-map')?.getAttribute('aria-label') ?? '',

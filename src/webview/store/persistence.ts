@@ -10,8 +10,11 @@ import type { Store } from './store';
 import { fromPersisted, toPersisted, type ViewState } from './viewState';
 
 export interface StateSlot {
+  /** The view state saved last (unknown shape). */
   read(): unknown;
   write(value: unknown): void;
+  /** Everything kept in the slot (VS Code: the whole webview state, with what the host merged in). */
+  whole(): unknown;
 }
 
 /** The VS Code webview state (whatever else the host keeps in it is left as it is). */
@@ -22,22 +25,25 @@ export function vscodeSlot(api: { getState(): unknown; setState(s: unknown): voi
       const cur = api.getState();
       api.setState({ ...(cur && typeof cur === 'object' ? cur : {}), view });
     },
+    whole: () => api.getState(),
   };
 }
 
 /** sessionStorage under `key`, falling back to memory (file: pages may refuse storage). */
 export function sessionSlot(key: string): StateSlot {
   let memory: unknown;
+  const read = () => {
+    try {
+      const s = sessionStorage.getItem(key);
+      if (s) return JSON.parse(s);
+    } catch {
+      /* no storage: memory */
+    }
+    return memory;
+  };
   return {
-    read: () => {
-      try {
-        const s = sessionStorage.getItem(key);
-        if (s) return JSON.parse(s);
-      } catch {
-        /* no storage: memory */
-      }
-      return memory;
-    },
+    read,
+    whole: read,
     write: (value) => {
       memory = value;
       try {
