@@ -2,6 +2,11 @@
 //   dist/extension.js  – VS Code extension host (node, 'vscode' external)
 //   dist/cli.js        – the trainer process and the `latent-lens` CLI (node)
 //   dist/webview.js    – the latent-space panel and standalone report (browser)
+//   dist/webview.test.js – the same with the test hooks (src/webview/testHooks.ts: window.latentLens,
+//                        the integration suite's test channel); pages load it only when asked
+//                        (src/webview/html.ts webviewBundleFile). With LATENT_LENS_TEST_HOOKS=1
+//                        at build time dist/webview.js is the test build too (for hosts that do
+//                        not choose the bundle yet).
 // Usage: node esbuild.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, existsSync, chmodSync } from 'node:fs';
@@ -31,7 +36,13 @@ const builds = [
   { ...common, entryPoints: ['src/trainer/cli.ts'], outfile: `${out}/cli.js`, platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal, banner: { js: '#!/usr/bin/env node' } },
   // UMAP runs in this worker thread of the trainer (src/trainer/projection.ts finds it next to cli.js).
   { ...common, entryPoints: ['src/trainer/projectionWorker.ts'], outfile: `${out}/projectionWorker.js`, platform: 'node', format: 'cjs', target: 'node20' },
-  { ...common, entryPoints: ['src/webview/main.ts'], outfile: `${out}/webview.js`, platform: 'browser', format: 'iife', target: 'chrome114' },
+  ...[false, true].map((testBuild) => ({
+    ...common,
+    entryPoints: ['src/webview/main.ts'],
+    outfile: `${out}/${testBuild ? 'webview.test.js' : 'webview.js'}`,
+    platform: 'browser', format: 'iife', target: 'chrome114',
+    define: { __LATENT_LENS_TEST_HOOKS__: String(testBuild || process.env.LATENT_LENS_TEST_HOOKS === '1') },
+  })),
 ].filter((b) => existsSync(b.entryPoints[0]));
 
 if (watch) {

@@ -14,6 +14,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } 
 import os from 'node:os';
 import path from 'node:path';
 import { makeFakeRun } from '../test/browser/makeFakeRun.ts';
+import { testAssetsDir } from '../test/browser/testAssets.ts';
 import { writeReport } from '../src/trainer/report.ts';
 import { projectLatents, closeProjectionWorker } from '../src/trainer/projection.ts';
 import { readViewDecoder } from '../src/run/runSnapshot.ts';
@@ -25,7 +26,7 @@ const backend = args.includes('--backend') ? args[args.indexOf('--backend') + 1]
 const N = 60000;
 const ROOT = process.cwd();
 const dist = path.join(ROOT, 'dist');
-if (!existsSync(path.join(dist, 'webview.js'))) throw new Error('run `npm run build` first');
+if (!existsSync(path.join(dist, 'webview.test.js'))) throw new Error('run `npm run build` first');
 
 const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length ? s[Math.floor(s.length / 2)] : NaN; };
 const pct = (a, p) => { const s = [...a].sort((x, y) => x - y); return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN; };
@@ -61,7 +62,8 @@ try {
   }
   log('60k-point run written');
   const report = path.join(tmp, 'report60k.html');
-  await writeReport(big, report, { assetsDir: dist });
+  // The test build of the webview: the benchmark drives it through window.latentLens.
+  await writeReport(big, report, { assetsDir: testAssetsDir(dist, path.join(tmp, 'assets')) });
   log('report written');
   const decoderMsg = { type: 'decoder', decoder: await readViewDecoder(big, 999) };
 
@@ -153,14 +155,14 @@ try {
       const i = Math.floor(Math.random() * ll.state.count);
       const [sx, sy] = ll.map.toScreen(ll.state.x[i], ll.state.y[i]);
       if (sx < 0 || sy < 0 || sx > r.width || sy > r.height) continue;
-      const before = ll.perf.decodeMs.length;
+      const before = ll.perf.decodes;
       const t = performance.now();
       ov.dispatchEvent(new PointerEvent('pointermove', { clientX: r.left + sx, clientY: r.top + sy, bubbles: true }));
       const hit = ll.map.hovered;
       if (hit === null || used.has(hit)) { ov.dispatchEvent(new PointerEvent('pointerleave')); continue; }
       used.add(hit);
       // Wait until the decoded image is drawn, then for the frame that shows it.
-      while (ll.perf.decodeMs.length === before) await new Promise((res) => setTimeout(res, 0));
+      while (ll.perf.decodes === before) await new Promise((res) => setTimeout(res, 0));
       await new Promise((res) => requestAnimationFrame(() => res()));
       lat.push(performance.now() - t);
       ov.dispatchEvent(new PointerEvent('pointerleave'));

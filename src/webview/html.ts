@@ -47,6 +47,21 @@ export interface WebviewHtmlOptions {
   wasm?: { simd: string; plain: string; inline?: boolean };
 }
 
+/**
+ * The webview bundle (in dist/) a page loads: `webview.test.js` — the same program plus the test
+ * hooks (src/webview/testHooks.ts) — when `testHooks`, else `webview.js`. The extension passes
+ * true in test mode (ExtensionMode.Test or LATENT_LENS_TEST_HOOKS=1), the report writer when
+ * asked (LATENT_LENS_TEST_HOOKS=1); production pages never carry the hooks.
+ */
+export function webviewBundleFile(testHooks = false): string {
+  return testHooks ? 'webview.test.js' : 'webview.js';
+}
+
+/** True when an environment (process.env) asks for the test build: LATENT_LENS_TEST_HOOKS=1. */
+export function testHooksRequested(env: Record<string, string | undefined>): boolean {
+  return env.LATENT_LENS_TEST_HOOKS === '1';
+}
+
 /** Settings the page reads from the `ll-config` data block. */
 export interface WebviewPageConfig {
   wasm?: { simd: string; plain: string; inline?: boolean };

@@ -55,8 +55,14 @@ test('pulls its snapshot with ready, applies live events, rejects invalid messag
   const step = { kind: 'step', step: 400, epoch: 4, loss: 90, recon: 80, kl: 10, klPerDim: Array(8).fill(0.001), klWeight: 1, imagesPerSec: 100, time: Date.now() };
   await p.evaluate((msg) => window.postMessage(msg, '*'), { type: 'metrics', steps: [step] });
   await p.waitForFunction(() => /step 400/.test(document.getElementById('ll-loss-chart')!.getAttribute('aria-label') ?? ''));
-  // KL of 0.001 in every dimension: the collapse warning appears.
-  await p.waitForFunction(() => /Posterior collapse/.test(document.querySelector('#ll-kl-section [role="alert"]')?.textContent ?? ''));
+  // The KL chart shows the trainer's active-unit count (6 of 8 in the fake run): no warning yet.
+  assert.match(await p.textContent('#ll-kl-summary') ?? '', /^Active units: 6 of 8 \(trainer, epoch 3/);
+  assert.equal(await p.$eval('#ll-kl-section [role="alert"]', (e) => (e as HTMLElement).hidden), true);
+  // An epoch end where the trainer counts 1 active unit of 8 after 400 steps: the collapse warning (the trainer's rule).
+  const epoch = { kind: 'epoch', epoch: 4, step: 400, valNegElbo: 100, valRecon: 90, valKl: 10, klPerDim: Array(8).fill(0.001), activeUnits: 1, time: Date.now() };
+  await p.evaluate((msg) => window.postMessage(msg, '*'), { type: 'epoch', metrics: epoch });
+  await p.waitForFunction(() => /Posterior collapse: only 1 of 8 latent dimensions are active after 400 steps/.test(document.querySelector('#ll-kl-section [role="alert"]')?.textContent ?? ''));
+  assert.match(await p.textContent('#ll-kl-summary') ?? '', /^Active units: 1 of 8 \(trainer, epoch 4/);
   const x = new Float32Array(500).map((_, i) => Math.cos(i)), y = new Float32Array(500).map((_, i) => Math.sin(i));
   await p.evaluate((msg) => window.postMessage(msg, '*'), { type: 'projection', projection: { epoch: 4, method: 'umap', x: encodeF32(x), y: encodeF32(y) } });
   await p.waitForFunction(() => /\(UMAP, epoch 4\)/.test(document.getElementById('ll-map')!.getAttribute('aria-label') ?? ''));

@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { writeReport } from '../../src/trainer/report';
+import { testAssetsDir } from './testAssets';
 
 const ROOT = path.resolve(__dirname.startsWith('/') ? path.join(__dirname, '..', '..') : process.cwd());
 /** Where screenshots go: test-results/, or the committed docs/ when asked to update them. */
@@ -65,7 +66,7 @@ async function trainOneEpoch(cli: string, out: string): Promise<void> {
 before(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'latent-lens-report-'));
   const dist = path.join(ROOT, 'dist');
-  assert.ok(existsSync(path.join(dist, 'webview.js')) && existsSync(path.join(dist, 'cli.js')), 'run `npm run build` first');
+  assert.ok(existsSync(path.join(dist, 'webview.test.js')) && existsSync(path.join(dist, 'cli.js')), 'run `npm run build` first');
   runDir = process.env.LATENT_LENS_TEST_RUN ?? '';
   if (!runDir) {
     runDir = path.join(tmp, 'run');
@@ -73,7 +74,8 @@ before(async () => {
   }
   latentDim = JSON.parse(readFileSync(path.join(runDir, 'config.json'), 'utf8')).model.latentDim;
   reportFile = path.join(tmp, 'report.html');
-  await writeReport(runDir, reportFile, { assetsDir: dist });
+  // The test build of the webview (window.latentLens): the tests find points through it.
+  await writeReport(runDir, reportFile, { assetsDir: testAssetsDir(dist, path.join(tmp, 'assets')) });
   mkdirSync(SHOTS, { recursive: true });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 });

@@ -50,6 +50,7 @@ export async function run(): Promise<void> {
   if (grep) mocha.grep(grep);
   mocha.suite.emit('pre-require', globalThis, 'integration', mocha);
   await import('./extension.test');
+  await import('./panelState.test');
   await new Promise<void>((resolve) => {
     const runner = mocha.run(() => resolve());
     const log = (line: string) => { console.log(line); if (out) fs.appendFileSync(`${out}.log`, line + '\n'); };

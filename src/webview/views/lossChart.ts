@@ -1,10 +1,11 @@
 /**
  * Loss curves: reconstruction, KL and total loss per step (exponentially smoothed like
  * TensorBoard, with the raw values faint behind and exact on hover) and the validation
- * negative ELBO per epoch. D3 on SVG; redrawn at most once per animation frame.
+ * negative ELBO per epoch. D3 on SVG; redrawn at most once per animation frame. Smoothing and
+ * the log scale are the store's (set by the controls, restored after a reload).
  */
 import * as d3 from 'd3';
-import type { ViewState } from './state';
+import type { RunData } from '../data/runData';
 
 const MARGIN = { top: 10, right: 12, bottom: 28, left: 52 };
 const HEIGHT = 220;
@@ -38,7 +39,7 @@ export class LossChart {
   logScale = false;
   private frame = 0;
 
-  constructor(container: HTMLElement, private state: ViewState) {
+  constructor(container: HTMLElement, private state: RunData) {
     const holder = document.createElement('div');
     holder.className = 'll-chart';
     this.readout = document.createElement('p');

@@ -1,13 +1,14 @@
 /**
- * The webview's state: the RunSnapshot decoded into typed arrays, and the incremental events
- * applied to it. Views read from here; nothing here touches the DOM.
+ * The run as the webview holds it: the RunSnapshot decoded into typed arrays, and the
+ * incremental events applied to it. Views read from here; what the *user* set (zoom, pins,
+ * hidden labels …) is not here but in the view store (store/viewState.ts). No DOM.
  */
-import type { EpochMetrics, RunConfig, StepMetrics } from '../protocol/trainerIpc';
-import { pca2d } from '../analysis/projectionMath';
+import type { EpochMetrics, RunConfig, StepMetrics } from '../../protocol/trainerIpc';
+import { pca2d } from '../../analysis/projectionMath';
 import {
   decodeF32, decodeU16, decodeU32, decodeU8,
   type RunSnapshot, type ViewDecoder, type ViewLatents, type ViewProjection, type ViewStatus,
-} from '../protocol/panelIpc';
+} from '../../protocol/panelIpc';
 
 export interface Images {
   height: number;
@@ -16,7 +17,7 @@ export interface Images {
   pixels: Uint8Array;
 }
 
-export class ViewState {
+export class RunData {
   title = '';
   config: RunConfig | null = null;
   labels: string[] = [];
@@ -44,10 +45,12 @@ export class ViewState {
   status: ViewStatus | null = null;
   decoder: ViewDecoder | null = null;
   images: Images | null = null;
-  /** Per label: shown on the map. */
-  visible: boolean[] = [];
   /** Points per label. */
   labelCounts: number[] = [];
+  /** Bumped whenever labels, positions or the point set change (the map adapter keys on it). */
+  version = 0;
+  /** Dataset row → point index, when the snapshot is a sample (null: identity). */
+  private rowToPointMap: Map<number, number> | null = null;
 
   applySnapshot(s: RunSnapshot): void {
     this.title = s.title;
@@ -59,8 +62,8 @@ export class ViewState {
     this.labelIndex = decodeU16(s.labelIndex);
     this.index = decodeU32(s.index);
     this.split = decodeU8(s.split);
-    const prevVisible = this.visible;
-    this.visible = this.labels.map((_, i) => prevVisible[i] ?? true);
+    this.rowToPointMap = null;
+    if (this.index.some((row, i) => row !== i)) this.rowToPointMap = new Map(Array.from(this.index, (row, i) => [row, i]));
     this.labelCounts = this.labels.map(() => 0);
     for (let i = 0; i < this.count; i++) this.labelCounts[Math.min(this.labelIndex[i], this.labels.length - 1)]++;
     this.steps = s.steps;
@@ -77,6 +80,13 @@ export class ViewState {
     this.method = 'none';
     if (s.projection) this.applyProjection(s.projection);
     else this.ensureLayout();
+    this.version++;
+  }
+
+  /** The point showing dataset row `row`, or null when it is not in this snapshot. */
+  rowToPoint(row: number): number | null {
+    if (this.rowToPointMap) return this.rowToPointMap.get(row) ?? null;
+    return row >= 0 && row < this.count ? row : null;
   }
 
   applyLatents(l: ViewLatents): void {
@@ -86,7 +96,7 @@ export class ViewState {
     this.latentDim = l.latentDim;
     this.latentsEpoch = l.epoch;
     this.latentsVersion++;
-    if (this.localProjection) this.ensureLayout(true);
+    if (this.localProjection) { this.ensureLayout(true); this.version++; }
   }
 
   applyProjection(p: ViewProjection): boolean {
@@ -97,6 +107,7 @@ export class ViewState {
     this.method = p.method;
     this.projectionEpoch = p.epoch;
     this.localProjection = false;
+    this.version++;
     return true;
   }
 
@@ -124,15 +135,21 @@ export class ViewState {
     this.activeUnits = e.activeUnits;
   }
 
+  /** Per label: shown on the map, given the names the user hid. */
+  visibleMask(hidden: readonly string[]): boolean[] {
+    const h = new Set(hidden);
+    return this.labels.map((name) => !h.has(name));
+  }
+
   /** Number of points whose label is shown. */
-  shownCount(): number {
+  shownCount(visible: readonly boolean[]): number {
     let n = 0;
-    for (let l = 0; l < this.labels.length; l++) if (this.visible[l]) n += this.labelCounts[l];
+    for (let l = 0; l < this.labels.length; l++) if (visible[l]) n += this.labelCounts[l];
     return n;
   }
 
-  shownLabels(): number {
-    return this.visible.filter((v, l) => v && this.labelCounts[l] > 0).length;
+  shownLabels(visible: readonly boolean[]): number {
+    return visible.filter((v, l) => v && this.labelCounts[l] > 0).length;
   }
 
   /** Variance over the data of each μ dimension (Burda et al. 2016's activity statistic). */

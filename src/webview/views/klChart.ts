@@ -1,24 +1,17 @@
 /**
- * KL divergence per latent dimension: a D3 bar chart, sortable, with the count of active
- * units and a warning when the posterior collapses.
+ * KL divergence per latent dimension: a D3 bar chart, sorted as the store says, with the
+ * trainer's count of active units and its posterior-collapse warning (klHealth.ts).
  *
  * Active unit (Burda et al. 2016, "Importance Weighted Autoencoders", §5.2): a dimension u is
- * active when Cov_x(E_q(z|x)[z_u]) — the variance of μ_u over the data — exceeds 0.01. When
- * μ is not available yet, a dimension counts as active when its KL exceeds 0.01 nats.
- * Collapse warning: more than half the dimensions carry < 0.05 nats, once the model has trained
- * 100 steps at full KL weight (collapseCheckDue, shared with the trainer).
+ * active when Cov_x(E_q(z|x)[z_u]) — the variance of μ_u over the data — exceeds 0.01.
  */
 import * as d3 from 'd3';
-import type { ViewState } from './state';
-import { collapseCheckDue } from '../analysis/collapseRule';
+import type { RunData } from '../data/runData';
+import type { KlSort } from '../store/viewState';
+import { klHealth } from './klHealth';
 
-const ACTIVE_VARIANCE = 0.01;
-const ACTIVE_KL = 0.01;
-const COLLAPSED_KL = 0.05;
 const MARGIN = { top: 8, right: 8, bottom: 28, left: 44 };
 const HEIGHT = 180;
-
-export type KlSort = 'dimension' | 'kl-desc' | 'kl-asc';
 
 export class KlChart {
   private svg: d3.Selection<SVGSVGElement, unknown, null, undefined>;
@@ -28,7 +21,7 @@ export class KlChart {
   /** Per dimension: active, from the last render. */
   active: boolean[] = [];
 
-  constructor(private container: HTMLElement, private state: ViewState) {
+  constructor(container: HTMLElement, private state: RunData) {
     this.summary = document.createElement('p');
     this.summary.className = 'll-kl-summary';
     this.summary.id = 'll-kl-summary';
@@ -55,6 +48,7 @@ export class KlChart {
   }
 
   setSort(s: KlSort): void {
+    if (s === this.sort) return;
     this.sort = s;
     this.render();
   }
@@ -65,23 +59,16 @@ export class KlChart {
     const holder = this.svg.node()!.parentElement!;
     const width = Math.max(160, holder.clientWidth || 320);
     this.svg.attr('width', width).attr('height', HEIGHT).attr('viewBox', `0 0 ${width} ${HEIGHT}`);
-    const variance = this.state.muVariance();
-    this.active = kl.map((v, d) => (variance && variance.length === D ? variance[d] > ACTIVE_VARIANCE : v > ACTIVE_KL));
-    const nActive = this.active.filter(Boolean).length;
-    const collapsed = kl.filter((v) => v < COLLAPSED_KL).length;
+    const health = klHealth(this.state);
+    this.active = health.active;
     const total = kl.reduce((a, b) => a + b, 0);
-    const rule = variance && variance.length === D ? 'Var of μ over the data > 0.01' : 'KL > 0.01 nats';
-    const trainerNote = this.state.activeUnits !== null ? `; trainer at last epoch end: ${this.state.activeUnits}` : '';
-    this.summary.textContent = D
-      ? `Active units: ${nActive} of ${D} (${rule}${trainerNote}). Total KL ${total.toFixed(2)} nats.`
-      : 'No KL measurements yet.';
-    // Same moment as the trainer's warning (src/analysis/collapseRule.ts): not while the encoder is
-    // untrained or KL warm-up still scales the KL term down.
-    const lastStep = this.state.steps.length ? this.state.steps[this.state.steps.length - 1].step : 0;
-    const due = collapseCheckDue(lastStep, this.state.config?.training.klWarmupSteps ?? 0);
-    if (D && due && collapsed > D / 2) {
+    const units = health.activeUnits !== null
+      ? `Active units: ${health.activeUnits} of ${D} (trainer, epoch ${health.epoch}: Var of μ over the data > 0.01).`
+      : 'Active units: counted by the trainer at the end of each epoch.';
+    this.summary.textContent = D ? `${units} Total KL ${total.toFixed(2)} nats.` : 'No KL measurements yet.';
+    if (D && health.collapse) {
       this.warning.hidden = false;
-      this.warning.textContent = `Posterior collapse: ${collapsed} of ${D} dimensions carry less than ${COLLAPSED_KL} nats — they encode nothing about the image. Try KL warm-up, free bits or a smaller β.`;
+      this.warning.textContent = health.collapse;
     } else {
       this.warning.hidden = true;
       this.warning.textContent = '';

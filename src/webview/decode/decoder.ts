@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { decodeBytes, type ViewDecoder } from '../protocol/panelIpc';
+import { decodeBytes, type ViewDecoder } from '../../protocol/panelIpc';
 
 interface ModelJson {
   modelTopology?: unknown;

@@ -1,0 +1,57 @@
+/**
+ * Applies one validated host → webview message (src/protocol/panelIpc.ts): updates the run data
+ * and tells the views what changed. Both hosts come through here (the report's embedded snapshot
+ * arrives as a `snapshot` message).
+ */
+import type { ToWebviewMessage } from '../protocol/panelIpc';
+import type { App } from './app';
+
+export async function dispatch(app: App, msg: ToWebviewMessage): Promise<void> {
+  const { data, kl, loss } = app;
+  switch (msg.type) {
+    case 'snapshot':
+      data.applySnapshot(msg.snapshot);
+      app.redrawAll();
+      app.renderHeader();
+      app.decodeView.refresh(true);
+      if (msg.snapshot.decoder) await loadDecoder(app, msg.snapshot.decoder);
+      break;
+    case 'metrics':
+      data.applySteps(msg.steps);
+      loss.scheduleRender();
+      kl.scheduleRender();
+      break;
+    case 'epoch':
+      data.applyEpoch(msg.metrics);
+      loss.scheduleRender();
+      kl.render();
+      break;
+    case 'latents':
+      data.applyLatents(msg.latents);
+      if (data.localProjection) app.redrawMap();
+      kl.render();
+      app.decodeView.refresh(true);
+      break;
+    case 'projection':
+      if (data.applyProjection(msg.projection)) app.redrawMap();
+      app.renderHeader();
+      break;
+    case 'decoder':
+      await loadDecoder(app, msg.decoder);
+      break;
+    case 'status':
+      data.status = msg.status;
+      app.renderHeader();
+      break;
+    case 'error':
+      app.announce(msg.message);
+      app.ui.statusLine.textContent = `Error: ${msg.message}`;
+      break;
+  }
+}
+
+async function loadDecoder(app: App, d: Parameters<App['decoder']['load']>[0]): Promise<void> {
+  await app.decoder.load(d);
+  app.renderHeader();
+  app.decodeView.refresh(true);
+}

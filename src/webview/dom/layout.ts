@@ -1,0 +1,111 @@
+/**
+ * The page's DOM: header with status line and map controls, the map section, the decoded-image
+ * and legend sections, the KL and loss sections. Built once; returns the elements the views and
+ * the control wiring need. `hasHost`: inside VS Code (controls that talk to the extension),
+ * otherwise the standalone report (its theme control).
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import { custom, el, section } from './el';
+
+export type Layout = ReturnType<typeof buildLayout>;
+
+function labelled(wrapClass: string, ...children: HTMLElement[]): HTMLElement {
+  const w = el('span', { class: wrapClass });
+  w.append(...children);
+  return w;
+}
+
+export function buildLayout(hasHost: boolean) {
+  const app = document.getElementById('app') ?? document.body.appendChild(el('div', { id: 'app' }));
+  app.replaceChildren();
+
+  const header = el('header', { class: 'll-header' });
+  const h1 = el('h1', {}, 'Latent Lens');
+  const statusLine = el('p', { class: 'll-status', role: 'status', id: 'll-status' });
+  const toolbar = el('div', { class: 'll-toolbar', role: 'toolbar', 'aria-label': 'Map controls' });
+  header.append(h1, statusLine, toolbar);
+
+  const sizeInput = el('input', { id: 'll-point-size', type: 'range', min: '1', max: '8', step: '1', value: '3' });
+  toolbar.append(labelled('ll-control', el('label', { for: 'll-point-size' }, 'Point size'), sizeInput));
+  const reproject = custom('vscode-button', { id: 'll-reproject', secondary: '' }, 'Recompute projection');
+  if (hasHost) toolbar.append(reproject);
+  const resetView = custom('vscode-button', { id: 'll-reset-view', secondary: '' }, 'Reset view');
+  toolbar.append(resetView);
+  let themeSelect: HTMLElement | null = null;
+  if (!hasHost) {
+    themeSelect = custom('vscode-single-select', { id: 'll-theme', 'aria-labelledby': 'll-theme-label' });
+    for (const [v, t] of [['light', 'Light'], ['dark', 'Dark'], ['hc', 'High contrast']]) themeSelect.append(custom('vscode-option', { value: v }, t));
+    toolbar.append(labelled('ll-control', el('label', { id: 'll-theme-label' }, 'Theme'), themeSelect));
+  }
+
+  const grid = el('main', { class: 'll-grid' });
+  const mapSec = section('ll-map-section', 'Latent map');
+  const methodBadge = el('span', { class: 'll-method', id: 'll-method' });
+  mapSec.heading.append(' ', methodBadge);
+  const mapWrap = el('div', { class: 'll-map-wrap' });
+  const mapHelp = el('p', { class: 'll-hint', id: 'll-map-help' },
+    'Hover a point to decode it; click to pin it; click empty space to decode a latent vector estimated there. ' +
+    'Scroll to zoom, drag to pan. Keyboard: arrows move the cursor, Shift+arrows pan, + and − zoom, 0 resets, ' +
+    'N and P step through points, Enter pins or decodes, Escape unpins.');
+  mapSec.body.append(mapWrap, mapHelp);
+
+  const side = el('div', { class: 'll-side' });
+  const decSec = section('ll-decode-section', 'Decoded image');
+  const figs = el('div', { class: 'll-figs' });
+  const origFig = el('figure', { class: 'll-fig' });
+  const origCanvas = el('canvas', { id: 'll-original', role: 'img', 'aria-label': 'Original: none' });
+  origFig.append(origCanvas, el('figcaption', {}, 'Original'));
+  const recFig = el('figure', { class: 'll-fig' });
+  const recCanvas = el('canvas', { id: 'll-decoded', role: 'img', 'aria-label': 'Decoded: nothing yet' });
+  recFig.append(recCanvas, el('figcaption', {}, 'Decoded'));
+  figs.append(origFig, recFig);
+  const decCaption = el('p', { class: 'll-decode-caption', id: 'll-decode-caption', 'aria-live': 'polite' }, 'Hover a point on the map.');
+  const decActions = el('div', { class: 'll-actions' });
+  const unpinBtn = custom('vscode-button', { id: 'll-unpin', secondary: '', disabled: '' }, 'Unpin');
+  const openBtn = custom('vscode-button', { id: 'll-open', secondary: '', disabled: '' }, 'Open image');
+  decActions.append(unpinBtn);
+  if (hasHost) decActions.append(openBtn);
+  decSec.body.append(figs, decCaption, decActions);
+
+  const legSec = section('ll-legend-section', 'Labels');
+  const legendList = el('div', { class: 'll-legend', role: 'group', 'aria-labelledby': 'll-legend-section-h' });
+  const legActions = el('div', { class: 'll-actions' });
+  const showAll = custom('vscode-button', { secondary: '', id: 'll-show-all' }, 'Show all');
+  const hideAll = custom('vscode-button', { secondary: '', id: 'll-hide-all' }, 'Hide all');
+  legActions.append(showAll, hideAll);
+  legSec.body.append(legendList, legActions);
+  side.append(decSec.root, legSec.root);
+
+  const klSec = section('ll-kl-section', 'KL divergence per latent dimension');
+  const klControls = el('div', { class: 'll-toolbar' });
+  const sortSelect = custom('vscode-single-select', { id: 'll-kl-sort', 'aria-labelledby': 'll-kl-sort-label' });
+  for (const [v, t] of [['dimension', 'By dimension'], ['kl-desc', 'By KL, largest first'], ['kl-asc', 'By KL, smallest first']]) sortSelect.append(custom('vscode-option', { value: v }, t));
+  klControls.append(labelled('ll-control', el('label', { id: 'll-kl-sort-label' }, 'Sort bars'), sortSelect));
+  klSec.body.append(klControls);
+
+  const lossSec = section('ll-loss-section', 'Loss');
+  const lossControls = el('div', { class: 'll-toolbar' });
+  const smoothInput = el('input', { id: 'll-smoothing', type: 'range', min: '0', max: '0.99', step: '0.01', value: '0.6' });
+  const smoothValue = el('output', { for: 'll-smoothing' }, '0.60');
+  const logBox = custom('vscode-checkbox', { id: 'll-log-scale', label: 'Log scale' });
+  lossControls.append(labelled('ll-control', el('label', { for: 'll-smoothing' }, 'Smoothing'), smoothInput, smoothValue), logBox);
+  const lossLegend = el('p', { class: 'll-loss-legend', 'aria-hidden': 'true' });
+  for (const [cls, name] of [['ll-key-total', 'total'], ['ll-key-recon', 'reconstruction'], ['ll-key-kl', 'KL'], ['ll-key-val', 'validation −ELBO (per epoch)']]) {
+    lossLegend.append(el('span', { class: `ll-key ${cls}` }), el('span', {}, name));
+  }
+  lossSec.body.append(lossControls, lossLegend);
+
+  grid.append(mapSec.root, side, klSec.root, lossSec.root);
+  const announcer = el('div', { class: 'll-sr-only', 'aria-live': 'polite', id: 'll-announce' });
+  app.append(header, grid, announcer);
+
+  return {
+    h1, statusLine, methodBadge, mapWrap, announcer,
+    controls: { sizeInput, reproject, resetView, themeSelect, sortSelect, smoothInput, smoothValue, logBox, showAll, hideAll },
+    decode: { origCanvas, recCanvas, decCaption, unpinBtn, openBtn },
+    legendList, klBody: klSec.body, lossBody: lossSec.body,
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * The two hosts of the one bundle, behind one interface: the VS Code panel (messages to and
+ * from the extension, state in VS Code's webview state) and the standalone report (the run
+ * embedded in the page, state in sessionStorage).
+ */
+import type { FromWebviewMessage, ToWebviewMessage } from '../../protocol/panelIpc';
+import type { StateSlot } from '../store/persistence';
+import { panelHost, vscodeApi } from './panelHost';
+import { reportHost } from './reportHost';
+
+export interface Host {
+  readonly kind: 'panel' | 'report';
+  /** Where the view state is kept between loads. */
+  readonly slot: StateSlot;
+  /** To the extension (a no-op in a report). */
+  post(msg: FromWebviewMessage): void;
+  /** A fresh message id for a request. */
+  nextId(): number;
+  /**
+   * Start delivering validated messages to `receive` (panel: ask for the snapshot; report: the
+   * embedded one). Resolves when the first state is applied, or rejects with a message for the user.
+   */
+  start(receive: (msg: ToWebviewMessage) => Promise<void>): Promise<void>;
+}
+
+/** The panel when the page runs inside VS Code, else the report. */
+export function detectHost(): Host {
+  const api = vscodeApi();
+  return api ? panelHost(api) : reportHost();
+}

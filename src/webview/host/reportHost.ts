@@ -1,0 +1,27 @@
+/**
+ * The standalone report host: the run is embedded in the page (<script type="application/json"
+ * id="ll-snapshot">) and validated like a message; nothing is sent anywhere; the view state is
+ * kept in sessionStorage for this file (memory where storage is refused).
+ */
+import { RunSnapshot } from '../../protocol/panelIpc';
+import { sessionSlot } from '../store/persistence';
+import type { Host } from './host';
+
+/** A start-up failure whose message is for the user as it is. */
+export class StartError extends Error {}
+
+export function reportHost(): Host {
+  return {
+    kind: 'report',
+    slot: sessionSlot(`latent-lens:view:${location.pathname}`),
+    post: () => {},
+    nextId: () => 0,
+    async start(receive) {
+      const embedded = document.getElementById('ll-snapshot');
+      if (!embedded?.textContent) throw new StartError('No run data in this page.');
+      const parsed = RunSnapshot.safeParse(JSON.parse(embedded.textContent));
+      if (!parsed.success) throw new StartError(`Invalid run data: ${parsed.error.message.slice(0, 300)}`);
+      await receive({ type: 'snapshot', snapshot: parsed.data });
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Test hooks — only in the test build (dist/webview.test.js, esbuild `define`
+ * __LATENT_LENS_TEST_HOOKS__ = true); the production bundle has no trace of them.
+ *
+ *  - `window.latentLens`: the run data (`data`, alias `state`), the view `store`, the `map`, the
+ *    `decoder`, the charts, `receive(message)` (validate and apply, timed), `estimateZ`, and
+ *    `perf` timings kept in bounded ring buffers — for test/browser and scripts/bench-browser.mjs.
+ *  - In VS Code, a test channel for the integration suite (test/integration/panelState.test.ts):
+ *    a message `{ latentLensTest: { id, op, args } }` posted to the webview is answered with a
+ *    `log` message `latentLensTest {"id":…,"result":…}`. Ops: `view` (the view state, the whole saved
+ *    state, page facts), `set` (store.set(args), as the controls do, then save at once).
+ */
+import { parseToWebviewMessage, type ToWebviewMessage } from '../protocol/panelIpc';
+import type { App } from './app';
+import { estimateZ } from './decode/estimateZ';
+import { toPersisted, type ViewState } from './store/viewState';
+import type { Neighbour } from './views/map/hitTest';
+
+/** The newest `capacity` numbers pushed (an array view, oldest first, via `values()`). */
+export class RingBuffer {
+  private buf: number[] = [];
+  private next = 0;
+  /** How many were ever pushed. */
+  count = 0;
+  constructor(private capacity = 4096) {}
+  push(v: number): void {
+    if (this.buf.length < this.capacity) this.buf.push(v);
+    else this.buf[this.next] = v;
+    this.next = (this.next + 1) % this.capacity;
+    this.count++;
+  }
+  values(): number[] {
+    return this.buf.length < this.capacity ? [...this.buf] : [...this.buf.slice(this.next), ...this.buf.slice(0, this.next)];
+  }
+}
+
+declare global {
+  interface Window {
+    latentLens?: unknown;
+  }
+}
+
+export function installTestHooks(app: App, apply: (msg: ToWebviewMessage) => Promise<void>): void {
+  const decodeMs = new RingBuffer(), decodeComputeMs = new RingBuffer();
+  const receiveMs: Record<string, RingBuffer> = {};
+  app.decodeView.scheduler.observer = (t) => { decodeMs.push(t.totalMs); decodeComputeMs.push(t.computeMs); };
+  const perf = {
+    get decodeMs() { return decodeMs.values(); },
+    get decodeComputeMs() { return decodeComputeMs.values(); },
+    get decodes() { return decodeMs.count; },
+    get receiveMs() { return Object.fromEntries(Object.entries(receiveMs).map(([k, r]) => [k, r.values()])); },
+  };
+  /** Validate and apply one host → webview message, timed (the host's path; the benchmark's feed). */
+  const receive = async (raw: unknown) => {
+    const t0 = performance.now();
+    const msg = parseToWebviewMessage(raw);
+    await apply(msg);
+    (receiveMs[msg.type] ??= new RingBuffer()).push(performance.now() - t0);
+  };
+  const view = () => ({
+    view: toPersisted(app.store.get()),
+    saved: app.host.slot.whole() ?? null,
+    ready: document.body.dataset.ready === 'true',
+    count: app.data.count,
+    mapName: document.getElementById('ll-map')?.getAttribute('aria-label') ?? '',
+    caption: app.ui.decode.decCaption.textContent ?? '',
+  });
+  window.latentLens = {
+    data: app.data, state: app.data, store: app.store, map: app.map, decoder: app.decoder, kl: app.kl, loss: app.loss,
+    perf, receive, view, flushState: app.flushState,
+    estimateZ: (neighbours: Neighbour[]) => estimateZ(app.data.mu, app.data.latentDim, neighbours),
+  };
+
+  if (app.host.kind !== 'panel') return;
+  // Before the host's own listener (capture phase at the window): test messages never reach it.
+  window.addEventListener('message', (e: MessageEvent) => {
+    const t = (e.data as { latentLensTest?: { id: number; op: string; args?: unknown } } | null)?.latentLensTest;
+    if (!t) return;
+    e.stopImmediatePropagation();
+    let result: unknown;
+    if (t.op === 'set') {
+      app.store.set(t.args as Partial<ViewState>);
+      app.flushState();
+      result = view();
+    } else if (t.op === 'view') {
+      app.flushState();
+      result = view();
+    } else {
+      result = { error: `unknown op ${t.op}` };
+    }
+    app.host.post({ type: 'log', level: 'info', message: `latentLensTest ${JSON.stringify({ id: t.id, result })}` });
+  }, true);
+}
