@@ -151,16 +151,4 @@ export class RunData {
   shownLabels(visible: readonly boolean[]): number {
     return visible.filter((v, l) => v && this.labelCounts[l] > 0).length;
   }
-
-  /** Variance over the data of each μ dimension (Burda et al. 2016's activity statistic). */
-  muVariance(): Float64Array | null {
-    if (!this.mu) return null;
-    const D = this.latentDim, n = this.count;
-    const mean = new Float64Array(D), m2 = new Float64Array(D);
-    for (let i = 0; i < n; i++) for (let d = 0; d < D; d++) mean[d] += this.mu[i * D + d];
-    for (let d = 0; d < D; d++) mean[d] /= Math.max(1, n);
-    for (let i = 0; i < n; i++) for (let d = 0; d < D; d++) { const t = this.mu[i * D + d] - mean[d]; m2[d] += t * t; }
-    for (let d = 0; d < D; d++) m2[d] /= Math.max(1, n - 1);
-    return m2;
-  }
 }

@@ -1,21 +1,14 @@
 /**
  * Latent health as the *trainer* measured it: the active-unit count of the last epoch end (in the
- * snapshot and each `epoch` message) and the posterior-collapse rule, so that the panel and the
- * trainer's warning agree. The panel does not recount: it only marks which bars are active.
- *
- * The rule (same as posteriorCollapseWarning in src/analysis/latentStats.ts): collapse when at
- * most a quarter of the dimensions are active, once collapseCheckDue (src/analysis/collapseRule.ts)
- * says the model has trained long enough at full KL weight. latentStats.ts pulls TensorFlow.js
- * model code, so the webview cannot import it; the threshold and the quarter are repeated here
- * until collapseRule.ts exports them.
+ * snapshot and each `epoch` message), the per-dimension variance of μ it counted from, and the one
+ * posterior-collapse rule of src/analysis/collapseRule.ts, so the panel and the trainer's warning
+ * always agree. The panel recounts nothing: it only marks which bars are active, with the same rule.
  */
-import { collapseCheckDue } from '../../analysis/collapseRule';
+import { ACTIVE_UNIT_THRESHOLD, activeDims, isPosteriorCollapse, muVariance } from '../../analysis/collapseRule';
 import type { RunData } from '../data/runData';
 
-/** Var of μ over the data above which a dimension is active (ACTIVE_UNIT_THRESHOLD, Burda et al. 2016 §5.2). */
-export const ACTIVE_VARIANCE = 0.01;
-/** Without μ: a dimension whose KL exceeds this (nats) is drawn as active. */
-export const ACTIVE_KL = 0.01;
+/** Without μ (and before the first epoch line): a dimension whose KL exceeds this (nats) is drawn as active. */
+export const ACTIVE_KL = ACTIVE_UNIT_THRESHOLD;
 
 export interface KlHealth {
   /** Per dimension, for the bars: active (Var of μ > 0.01, else KL > 0.01 nats). */
@@ -31,13 +24,14 @@ export interface KlHealth {
 
 export function klHealth(data: RunData): KlHealth {
   const kl = data.klPerDim, D = kl.length;
-  const variance = data.muVariance();
-  const active = kl.map((v, d) => (variance && variance.length === D ? variance[d] > ACTIVE_VARIANCE : v > ACTIVE_KL));
   const last = data.epochs.length ? data.epochs[data.epochs.length - 1] : null;
+  // The trainer's per-dimension variance of its last epoch end; else the same statistic of the μ at hand.
+  const variance = last?.muVariance?.length === D ? last.muVariance : data.mu ? muVariance(data.mu, data.count, D) : null;
+  const active = variance && variance.length === D ? activeDims(variance) : kl.map((v) => v > ACTIVE_KL);
   const activeUnits = data.activeUnits;
   const step = last?.step ?? null;
   let collapse: string | null = null;
-  if (D && activeUnits !== null && activeUnits <= Math.floor(D / 4) && step !== null && collapseCheckDue(step, data.config?.training.klWarmupSteps ?? 0)) {
+  if (D && activeUnits !== null && step !== null && isPosteriorCollapse({ activeUnits, latentDim: D, step, klWarmupSteps: data.config?.training.klWarmupSteps ?? 0 })) {
     collapse = `Posterior collapse: only ${activeUnits} of ${D} latent dimensions are active after ${step} steps — the others encode nothing about the image. Try KL warm-up, free bits or a smaller β.`;
   }
   return { active, activeUnits, epoch: last?.epoch ?? null, step, collapse };
