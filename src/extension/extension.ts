@@ -81,7 +81,7 @@ export function activate(context: vscode.ExtensionContext): LatentLensApi {
     'latentLens.loadModel': (arg) => loadModel(s, arg),
     'latentLens.showLatentSpace': (arg) => showLatentSpace(s, arg),
     'latentLens.pauseTraining': (arg) => controlTraining(s, 'pause', arg),
-    'latentLens.resumeTraining': (arg) => controlTraining(s, 'continue', arg),
+    'latentLens.continueTraining': (arg) => controlTraining(s, 'continue', arg),
     'latentLens.stopTraining': (arg) => controlTraining(s, 'stop', arg),
     'latentLens.resumeRun': (arg) => resumeRun(s, arg),
     'latentLens.showLog': () => log.show(),

@@ -75,9 +75,11 @@ describe('Latent Lens in VS Code', function () {
 
   it('registers the VAE commands and declares workspace trust', async function () {
     const all = await vscode.commands.getCommands(true);
-    for (const c of ['trainOnFolder', 'openRun', 'loadModel', 'showLatentSpace', 'pauseTraining', 'resumeTraining', 'stopTraining', 'resumeRun', 'showLog']) {
+    for (const c of ['trainOnFolder', 'openRun', 'loadModel', 'showLatentSpace', 'pauseTraining', 'continueTraining', 'stopTraining', 'resumeRun', 'showLog']) {
       assert.ok(all.includes(`latentLens.${c}`), `latentLens.${c} is registered`);
     }
+    // Un-pausing is "Continue"; "Resume" only means restarting from a checkpoint.
+    assert.ok(!all.includes('latentLens.resumeTraining'), 'the old un-pause id is gone');
     const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON;
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
     const titles = pkg.contributes.commands.map((c: { category: string; title: string }) => `${c.category}: ${c.title}`);
@@ -358,7 +360,7 @@ describe('Latent Lens in VS Code', function () {
     assert.equal(ctl.state.status, 'paused');
     assert.match(api.statusBarText(), /debug-pause.*paused/);
     const resumed = nextEvent(ctl, 'step', (e) => e.metrics.step > stepAtPause, 120_000);
-    assert.equal(await vscode.commands.executeCommand('latentLens.resumeTraining'), true);
+    assert.equal(await vscode.commands.executeCommand('latentLens.continueTraining'), true);
     await resumed;
     const checkpoint = nextEvent(ctl, 'checkpoint', () => true, 120_000);
     assert.equal(await vscode.commands.executeCommand('latentLens.stopTraining'), true);
