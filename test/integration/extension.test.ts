@@ -122,8 +122,12 @@ describe('Latent Lens in VS Code', function () {
       }
       lastEvent = e.type;
     });
+    // The panel's header reads the same Run: its live status messages say epoch 1 of 1 and a step, not status.json's "epoch 0 · step 0".
+    const panelStatus: { status: string; epoch: number; epochs?: number; step: number }[] = [];
+    api.panel(firstRun)?.onDidPostMessage((m) => { if (m.type === 'status' && m.status.status === 'training') panelStatus.push(m.status); });
     await waitFor('the status bar to show the run', () => /VAE/.test(api.statusBarText()), 60_000);
     const exit = await ctl.exited;
+    const panelWasReady = (api.panel(firstRun)?.stats.ready ?? 0) > 0;
     h.disable();
     clearInterval(ticker);
     figures.eventLoopStallsOver100Ms = stalls.length ? stalls.join('; ') : 'none';
@@ -146,6 +150,9 @@ describe('Latent Lens in VS Code', function () {
     assert.equal(exit.done?.status, 'completed');
     assert.ok(steps > 0, 'step events were relayed');
     assert.deepEqual(epochShown.slice(0, 3), [], 'the Run and the status bar show the trainer\'s epoch (1 of 1), never one more');
+    figures.panelHeaderWhileTraining = panelStatus.length ? `${panelStatus.length} live status messages, last ${JSON.stringify(panelStatus.at(-1))}` : `none (webview ready: ${panelWasReady})`;
+    if (panelWasReady) assert.ok(panelStatus.some((st) => st.step > 0), 'the panel header got live status while training');
+    assert.deepEqual(panelStatus.filter((st) => st.epoch !== 1 || st.epochs !== 1), [], 'the panel header shows epoch 1 of 1 while training');
     assert.equal(ctl.droppedMessages, 0, 'every trainer message was valid');
 
     // The run folder (docs/run-directory.md).
@@ -337,7 +344,7 @@ describe('Latent Lens in VS Code', function () {
     fs.rmSync(folder, { recursive: true, force: true });
   });
 
-  it('pauses, resumes and stops training (stop writes a final checkpoint)', async function () {
+  it('pauses, continues and stops training (stop writes a final checkpoint)', async function () {
     const runDir = path.join(runsRoot, `it-pause-${Date.now()}`);
     const res = await vscode.commands.executeCommand<{ runDir: string }>('latentLens.trainOnFolder', {
       folder: sample, runDir, epochs: 5, confirm: false, showPanel: false, backend: process.env.LATENT_LENS_BACKEND,
