@@ -16,9 +16,9 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { LatentLensApi } from '../../src/extension/extension';
-import type { RunController } from '../../src/extension/runController';
+import type { Run } from '../../src/extension/runs/run';
 import type { TrainerEvent } from '../../src/protocol/trainerIpc';
-import { VIEW_TYPE } from '../../src/extension/latentPanel';
+import { VIEW_TYPE } from '../../src/extension/panel/latentPanel';
 import { decodeF32, type ToWebviewMessage } from '../../src/protocol/panelIpc';
 import { figures } from './index';
 
@@ -35,17 +35,16 @@ async function waitFor<T>(what: string, probe: () => T | undefined | false | Pro
 }
 
 /** Resolves with the first trainer event that matches. */
-function nextEvent<T extends TrainerEvent['type']>(ctl: RunController, type: T, match: (e: Extract<TrainerEvent, { type: T }>) => boolean = () => true, timeoutMs = 300_000): Promise<Extract<TrainerEvent, { type: T }>> {
+function nextEvent<T extends TrainerEvent['type']>(run: Run, type: T, match: (e: Extract<TrainerEvent, { type: T }>) => boolean = () => true, timeoutMs = 300_000): Promise<Extract<TrainerEvent, { type: T }>> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { ctl.off('event', on); reject(new Error(`timed out waiting for trainer event ${type}`)); }, timeoutMs);
-    const on = (e: TrainerEvent) => {
+    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`timed out waiting for trainer event ${type}`)); }, timeoutMs);
+    const sub = run.onDidReceiveEvent((e) => {
       if (e.type === type && match(e as Extract<TrainerEvent, { type: T }>)) {
         clearTimeout(timer);
-        ctl.off('event', on);
+        sub.dispose();
         resolve(e as Extract<TrainerEvent, { type: T }>);
       }
-    };
-    ctl.on('event', on);
+    });
   });
 }
 
@@ -76,9 +75,11 @@ describe('Latent Lens in VS Code', function () {
 
   it('registers the VAE commands and declares workspace trust', async function () {
     const all = await vscode.commands.getCommands(true);
-    for (const c of ['trainOnFolder', 'openRun', 'loadModel', 'showLatentSpace', 'pauseTraining', 'resumeTraining', 'stopTraining']) {
+    for (const c of ['trainOnFolder', 'openRun', 'loadModel', 'showLatentSpace', 'pauseTraining', 'continueTraining', 'stopTraining', 'resumeRun', 'showLog']) {
       assert.ok(all.includes(`latentLens.${c}`), `latentLens.${c} is registered`);
     }
+    // Un-pausing is "Continue"; "Resume" only means restarting from a checkpoint.
+    assert.ok(!all.includes('latentLens.resumeTraining'), 'the old un-pause id is gone');
     const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON;
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
     const titles = pkg.contributes.commands.map((c: { category: string; title: string }) => `${c.category}: ${c.title}`);
@@ -111,9 +112,22 @@ describe('Latent Lens in VS Code', function () {
     const ctl = api.runs.get(firstRun);
     assert.ok(ctl, 'the run is tracked');
     let steps = 0;
-    ctl.on('event', (e) => { if (e.type === 'step') steps++; lastEvent = e.type; });
+    // One source of progress: the status bar shows the Run's epoch, which is the trainer's own (1-based).
+    const epochShown: string[] = [];
+    ctl.onDidReceiveEvent((e) => {
+      if (e.type === 'step') {
+        steps++;
+        if (e.metrics.epoch !== ctl.state.epoch) epochShown.push(`step event epoch ${e.metrics.epoch}, Run epoch ${ctl.state.epoch}`);
+        if (!/epoch 1\/1 · step/.test(api.statusBarText())) epochShown.push(`status bar "${api.statusBarText()}"`);
+      }
+      lastEvent = e.type;
+    });
+    // The panel's header reads the same Run: its live status messages say epoch 1 of 1 and a step, not status.json's "epoch 0 · step 0".
+    const panelStatus: { status: string; epoch: number; epochs?: number; step: number }[] = [];
+    api.panel(firstRun)?.onDidPostMessage((m) => { if (m.type === 'status' && m.status.status === 'training') panelStatus.push(m.status); });
     await waitFor('the status bar to show the run', () => /VAE/.test(api.statusBarText()), 60_000);
     const exit = await ctl.exited;
+    const panelWasReady = (api.panel(firstRun)?.stats.ready ?? 0) > 0;
     h.disable();
     clearInterval(ticker);
     figures.eventLoopStallsOver100Ms = stalls.length ? stalls.join('; ') : 'none';
@@ -129,12 +143,16 @@ describe('Latent Lens in VS Code', function () {
     const cpu = process.cpuUsage(cpu0);
     figures.extensionHostCpuPercentWhileTraining = Math.round(((cpu.user + cpu.system) / 1000 / trainMs) * 1000) / 10;
     figures.loadAverage1m = os.loadavg()[0].toFixed(2) + ` on ${os.cpus().length} cores`;
-    figures.trainBackend = ctl.progress.backend;
-    console.log(`event-loop delay of the extension host while training: p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms (1 epoch in ${(trainMs / 1000).toFixed(1)} s, backend ${ctl.progress.backend})`);
+    figures.trainBackend = ctl.state.backend;
+    console.log(`event-loop delay of the extension host while training: p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms (1 epoch in ${(trainMs / 1000).toFixed(1)} s, backend ${ctl.state.backend})`);
     assert.equal(exit.unexpected, false, `trainer exit: ${exit.message}\n${exit.stderrTail}`);
     assert.equal(exit.code, 0);
     assert.equal(exit.done?.status, 'completed');
     assert.ok(steps > 0, 'step events were relayed');
+    assert.deepEqual(epochShown.slice(0, 3), [], 'the Run and the status bar show the trainer\'s epoch (1 of 1), never one more');
+    figures.panelHeaderWhileTraining = panelStatus.length ? `${panelStatus.length} live status messages, last ${JSON.stringify(panelStatus.at(-1))}` : `none (webview ready: ${panelWasReady})`;
+    if (panelWasReady) assert.ok(panelStatus.some((st) => st.step > 0), 'the panel header got live status while training');
+    assert.deepEqual(panelStatus.filter((st) => st.epoch !== 1 || st.epochs !== 1), [], 'the panel header shows epoch 1 of 1 while training');
     assert.equal(ctl.droppedMessages, 0, 'every trainer message was valid');
 
     // The run folder (docs/run-directory.md).
@@ -326,7 +344,7 @@ describe('Latent Lens in VS Code', function () {
     fs.rmSync(folder, { recursive: true, force: true });
   });
 
-  it('pauses, resumes and stops training (stop writes a final checkpoint)', async function () {
+  it('pauses, continues and stops training (stop writes a final checkpoint)', async function () {
     const runDir = path.join(runsRoot, `it-pause-${Date.now()}`);
     const res = await vscode.commands.executeCommand<{ runDir: string }>('latentLens.trainOnFolder', {
       folder: sample, runDir, epochs: 5, confirm: false, showPanel: false, backend: process.env.LATENT_LENS_BACKEND,
@@ -339,18 +357,17 @@ describe('Latent Lens in VS Code', function () {
     await paused;
     // A step already running when the command arrived may still finish; none after that.
     await new Promise((r) => setTimeout(r, 1000));
-    const stepAtPause = ctl.progress.step;
+    const stepAtPause = ctl.state.step;
     let stepEventsWhilePaused = 0;
-    const count = (e: TrainerEvent) => { if (e.type === 'step') stepEventsWhilePaused++; };
-    ctl.on('event', count);
+    const count = ctl.onDidReceiveEvent((e) => { if (e.type === 'step') stepEventsWhilePaused++; });
     await new Promise((r) => setTimeout(r, 2500));
-    ctl.off('event', count);
+    count.dispose();
     assert.equal(stepEventsWhilePaused, 0, 'no step events while paused');
-    assert.equal(ctl.progress.step, stepAtPause, 'no steps while paused');
-    assert.equal(ctl.progress.status, 'paused');
-    assert.match(api.statusBarText(), /paused/);
+    assert.equal(ctl.state.step, stepAtPause, 'no steps while paused');
+    assert.equal(ctl.state.status, 'paused');
+    assert.match(api.statusBarText(), /debug-pause.*paused/);
     const resumed = nextEvent(ctl, 'step', (e) => e.metrics.step > stepAtPause, 120_000);
-    assert.equal(await vscode.commands.executeCommand('latentLens.resumeTraining'), true);
+    assert.equal(await vscode.commands.executeCommand('latentLens.continueTraining'), true);
     await resumed;
     const checkpoint = nextEvent(ctl, 'checkpoint', () => true, 120_000);
     assert.equal(await vscode.commands.executeCommand('latentLens.stopTraining'), true);
@@ -362,6 +379,8 @@ describe('Latent Lens in VS Code', function () {
     assert.equal(readJson(path.join(runDir, 'status.json')).status, 'stopped');
     assert.ok(fs.existsSync(path.join(runDir, 'checkpoint.json')), 'final checkpoint');
     assert.equal(api.failures.filter((f) => f.runDir === runDir).length, 0, 'a stop is not reported as a failure');
+    assert.equal(ctl.state.status, 'stopped');
+    assert.match(api.statusBarText(), /debug-stop.*stopped/, 'a stopped run has its own icon and word, not the check mark of a completed one');
   });
 
   it('reports a killed trainer with "Resume from last checkpoint", and the run resumes to completion', async function () {
@@ -378,6 +397,8 @@ describe('Latent Lens in VS Code', function () {
     const failure = await reported;
     assert.match(failure.message, /SIGKILL/);
     assert.equal(failure.offeredResume, true, 'a checkpoint exists, so resuming is offered');
+    assert.equal(ctl.state.status, 'failed');
+    assert.match(api.statusBarText(), /\$\(error\).*failed/);
     // What the "Resume from last checkpoint" action runs.
     const resumedRun = await vscode.commands.executeCommand<{ runDir: string }>('latentLens.resumeRun', runDir);
     assert.equal(resumedRun?.runDir, runDir);

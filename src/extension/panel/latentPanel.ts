@@ -12,24 +12,33 @@
  * incremental events relayed from the trainer. A hidden panel's webview is torn down (no
  * `retainContextWhenHidden`) and catches up by pulling again when it is shown. Closing the panel
  * never stops training.
+ *
+ * The panel subscribes to its Run (runs/run.ts) through the registry — the one it finds when it
+ * opens, and any Run later started in its folder (a resume): trainer events become view
+ * messages, and the header's status (status, epoch, step, backend) comes from the Run's state,
+ * the same state the status bar and the progress notification show.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TrainerEvent } from '../protocol/trainerIpc';
+import type { TrainerEvent } from '../../protocol/trainerIpc';
 import {
-  decodeU32, parseFromWebviewMessage, type FromWebviewMessage, type RunSnapshot, type ToWebviewMessage,
-} from '../protocol/panelIpc';
+  decodeU32, parseFromWebviewMessage, type FromWebviewMessage, type RunSnapshot, type ToWebviewMessage, type ViewStatus,
+} from '../../protocol/panelIpc';
 import {
   loadRunSnapshot, readViewDecoder, readViewLatents, readViewProjection, readViewStatus,
-} from '../run/runSnapshot';
-import { makeNonce, renderWebviewHtml } from '../webview/html';
+} from '../../run/runSnapshot';
+import { makeNonce, renderWebviewHtml } from '../../webview/html';
+import type { Run, RunExit } from '../runs/run';
+import type { RunRegistry } from '../runs/registry';
+import { displayEpoch } from '../runs/runText';
+import { disposeAll } from '../runs/emitter';
 
 export const VIEW_TYPE = 'latentLens.latentSpace';
 
 /** What the host lets the rest of the extension (and the tests) see of a panel. */
 export interface PanelHooks {
-  /** The trainer to relay `requestProjection` to, if the run is live. */
-  requestProjection(runDir: string): boolean;
+  /** The runs of this session: the panel follows the latest Run of its folder. */
+  runs: RunRegistry;
   log(message: string): void;
   maxPoints(): number;
   openFile(runDir: string, index: number): void;
@@ -43,8 +52,11 @@ export interface PanelState {
 export class LatentPanel {
   private static readonly panels = new Map<string, LatentPanel>();
   private static readonly created = new vscode.EventEmitter<LatentPanel>();
+  private static readonly closed = new vscode.EventEmitter<LatentPanel>();
   /** Fires when a panel is created or revived. */
   static readonly onDidCreate = LatentPanel.created.event;
+  /** Fires when a panel is closed. */
+  static readonly onDidDispose = LatentPanel.closed.event;
 
   readonly runDir: string;
   private readonly panel: vscode.WebviewPanel;
@@ -64,6 +76,10 @@ export class LatentPanel {
   private pendingSteps: Extract<ToWebviewMessage, { type: 'metrics' }>['steps'] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private disposed = false;
+  /** The Run this panel follows, and its subscriptions. */
+  private run: Run | undefined;
+  private runSubscriptions: vscode.Disposable[] = [];
+  private statusTimer: NodeJS.Timeout | undefined;
   /** Counters (for tests and the output channel). */
   readonly stats = { ready: 0, snapshots: 0, posted: 0, received: 0, invalid: 0, lastSnapshotCount: -1 };
 
@@ -129,7 +145,39 @@ export class LatentPanel {
       if (!e.webviewPanel.visible) this.webviewReady = false;
     }, null, this.disposables);
     this.disposables.push(this.received, this.sent);
+    this.disposables.push(hooks.runs.onDidAdd((run) => { if (path.resolve(run.runDir) === this.runDir) this.follow(run); }));
+    const live = hooks.runs.get(runDir);
+    if (live) this.follow(live);
     LatentPanel.created.fire(this);
+  }
+
+  /** Subscribe to a Run of this folder (replacing the previous one). */
+  private follow(run: Run): void {
+    for (const d of this.runSubscriptions) d.dispose();
+    this.run = run;
+    this.runSubscriptions = [
+      run.onDidReceiveEvent((e) => void this.onTrainerEvent(e)),
+      run.onDidChange(() => this.scheduleStatus()),
+      run.onDidExit((exit) => void this.onTrainerExit(exit)),
+    ];
+  }
+
+  /** The header's status from the Run (undefined when no Run of this session wrote the folder). */
+  private liveStatus(): ViewStatus | undefined {
+    const run = this.run;
+    if (!run || run.state.status === 'starting') return undefined;
+    const s = run.state;
+    return { status: s.status, epoch: displayEpoch(s), epochs: s.epochs || undefined, step: s.step, backend: s.backend, message: s.failure?.message };
+  }
+
+  /** At most 5 status messages a second while training. */
+  private scheduleStatus(): void {
+    if (this.statusTimer || !this.webviewReady) return;
+    this.statusTimer = setTimeout(() => {
+      this.statusTimer = undefined;
+      const status = this.liveStatus();
+      if (status && this.webviewReady) void this.post({ type: 'status', status });
+    }, 200);
   }
 
   get visible(): boolean {
@@ -182,11 +230,8 @@ export class LatentPanel {
         case 'done':
         case 'checkpoint': {
           this.flushSteps();
-          const status = await readViewStatus(this.runDir);
-          if (status) {
-            if (e.type === 'status' || e.type === 'done') status.status = e.status;
-            await this.post({ type: 'status', status });
-          }
+          const status = this.liveStatus();
+          if (status) await this.post({ type: 'status', status });
           break;
         }
         default:
@@ -197,11 +242,13 @@ export class LatentPanel {
     }
   }
 
-  /** Tell the webview the trainer process ended (status from the run directory). */
-  async onTrainerExit(status: 'completed' | 'stopped' | 'failed', message: string): Promise<void> {
+  /** Tell the webview the trainer process ended. */
+  async onTrainerExit(exit: RunExit): Promise<void> {
     if (this.disposed || !this.webviewReady) return;
-    const s = (await readViewStatus(this.runDir)) ?? { status, step: 0, epoch: 0 };
-    await this.post({ type: 'status', status: { ...s, status, message } });
+    this.flushSteps();
+    const fromFolder = await readViewStatus(this.runDir);
+    const status = this.liveStatus() ?? fromFolder ?? { status: 'failed', step: 0, epoch: 0 };
+    await this.post({ type: 'status', status: { ...status, message: exit.message } });
   }
 
   /** Send the whole state again (e.g. a different run was resumed into this folder). */
@@ -221,6 +268,9 @@ export class LatentPanel {
     this.stats.snapshots++;
     this.stats.lastSnapshotCount = snapshot.count;
     await this.post({ type: 'snapshot', inReplyTo, snapshot });
+    // status.json is written at status changes only: the live Run knows the current step.
+    const live = this.liveStatus();
+    if (live) await this.post({ type: 'status', status: live });
     return snapshot;
   }
 
@@ -257,7 +307,7 @@ export class LatentPanel {
         await this.sendSnapshot(m.messageId);
         break;
       case 'requestProjection':
-        if (!this.hooks.requestProjection(this.runDir)) {
+        if (!this.run?.requestProjection()) {
           await this.post({ type: 'error', inReplyTo: m.messageId, message: 'The trainer is not running: the projection is recomputed while training runs.' });
         }
         break;
@@ -306,10 +356,11 @@ export class LatentPanel {
     if (this.disposed) return;
     this.disposed = true;
     if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.statusTimer) clearTimeout(this.statusTimer);
     if (LatentPanel.panels.get(this.runDir) === this) LatentPanel.panels.delete(this.runDir);
     this.panel.dispose();
-    while (this.disposables.length) {
-      try { this.disposables.pop()?.dispose(); } catch { /* already gone */ }
-    }
+    disposeAll(this.runSubscriptions);
+    disposeAll(this.disposables);
+    LatentPanel.closed.fire(this);
   }
 }

@@ -1,0 +1,40 @@
+/** "VAE: Train on Folder": a folder (argument, explorer, or picker), the wizard, then the launcher. */
+import * as vscode from 'vscode';
+import { readSettings } from '../settings';
+import { requireTrust } from '../ui/trust';
+import { pickFolder } from './args';
+import type { TrainCommandArgs } from './launcher';
+import type { Services } from './services';
+import { confirmTrainSettings } from './trainWizard';
+
+export async function trainOnFolder(s: Services, arg: unknown): Promise<{ runDir: string } | undefined> {
+  try {
+    let folder: string | undefined;
+    let args: TrainCommandArgs | undefined;
+    if (arg instanceof vscode.Uri) folder = arg.fsPath;
+    else if (arg && typeof arg === 'object' && typeof (arg as TrainCommandArgs).folder === 'string') {
+      args = arg as TrainCommandArgs;
+      folder = args.folder;
+    }
+    if (!requireTrust('train a model')) return undefined;
+    folder ??= await pickFolder({
+      openLabel: 'Train on this folder',
+      title: 'VAE: Train on Folder — a folder of images (labels = subfolder names)',
+      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    });
+    if (!folder) return undefined;
+    args = { ...(args ?? {}), folder };
+    const settings = readSettings();
+    const confirm = args.confirm ?? (arg === undefined || arg instanceof vscode.Uri ? settings.confirmBeforeTraining : false);
+    if (confirm) {
+      const confirmed = await confirmTrainSettings(folder, settings, args);
+      if (!confirmed) return undefined;
+      args = confirmed;
+    }
+    const run = await s.launcher.train(args);
+    return { runDir: run.runDir };
+  } catch (e) {
+    void vscode.window.showErrorMessage((e as Error).message);
+    return undefined;
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * TrainerProcess: one forked trainer (dist/cli.js) and its IPC channel — nothing more.
+ *
+ * The extension host never does tensor math (DESIGN.md, "Three processes"): the trainer runs in a
+ * child process with an IPC channel, sends TrainerEvents with process.send and obeys
+ * TrainerCommands. Every message that arrives is validated with `parseTrainerEvent` before it is
+ * used; an invalid one is reported as `invalid` and dropped. stdout/stderr are human log lines.
+ *
+ * What the events *mean* (status, epoch, failure) is the Run model's job (run.ts), which talks to
+ * any `TrainerChannel`: this process, or a fake one in the unit tests.
+ *
+ * No `vscode` here, so plain Node tests can exercise it.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import * as os from 'node:os';
+import { parseTrainerEvent, type TrainerCommand, type TrainerEvent } from '../../protocol/trainerIpc';
+/** Options of a new training run; mapped one-to-one onto `latent-lens train` flags. */
+export interface TrainOptions {
+  folder: string;
+  runDir: string;
+  epochs?: number;
+  latentDim?: number;
+  /** N or HxW. */
+  imageSize?: number | string;
+  beta?: number;
+  batchSize?: number;
+  learningRate?: number;
+  klWarmupSteps?: number;
+  freeBits?: number;
+  backend?: string;
+  maxImages?: number;
+  seed?: number;
+  logEvery?: number;
+  /** Any further CLI flags, passed through verbatim. */
+  extraArgs?: string[];
+}
+
+/** The command line for `latent-lens train`. */
+export function trainArgs(o: TrainOptions): string[] {
+  const a = ['train', o.folder, '--out', o.runDir];
+  const flag = (name: string, v: number | string | undefined) => { if (v !== undefined && v !== '') a.push(`--${name}`, String(v)); };
+  flag('epochs', o.epochs);
+  flag('latent-dim', o.latentDim);
+  flag('image-size', o.imageSize);
+  flag('beta', o.beta);
+  flag('batch-size', o.batchSize);
+  flag('lr', o.learningRate);
+  flag('kl-warmup', o.klWarmupSteps);
+  flag('free-bits', o.freeBits);
+  flag('backend', o.backend);
+  flag('max-images', o.maxImages);
+  flag('seed', o.seed);
+  flag('log-every', o.logEvery);
+  if (o.extraArgs) a.push(...o.extraArgs);
+  return a;
+}
+
+/** The command line for `latent-lens resume`. */
+export function resumeArgs(runDir: string, opts: { epochs?: number; backend?: string } = {}): string[] {
+  const a = ['resume', runDir];
+  if (opts.epochs !== undefined) a.push('--epochs', String(opts.epochs));
+  if (opts.backend) a.push('--backend', opts.backend);
+  return a;
+}
+
+/** The command line for `latent-lens encode` (Load Model…). */
+export function encodeArgs(modelDir: string, folder: string, runDir: string, backend?: string): string[] {
+  const a = ['encode', modelDir, folder, '--out', runDir];
+  if (backend) a.push('--backend', backend);
+  return a;
+}
+
+/** What a trainer process tells its owner. */
+export interface TrainerChannelEvents {
+  /** A validated TrainerEvent. */
+  event: [TrainerEvent];
+  /** A message that failed validation (it was dropped); the reason. */
+  invalid: [string];
+  /** One line of stdout (isErr false) or stderr (isErr true). */
+  log: [line: string, isErr: boolean];
+  /** The process ended: its exit code, or the signal that ended it. Emitted once. */
+  exit: [code: number | null, signal: NodeJS.Signals | null];
+}
+
+/** The trainer as the Run model sees it: TrainerProcess, or a fake in the tests. */
+export interface TrainerChannel {
+  on<K extends keyof TrainerChannelEvents>(name: K, listener: (...args: TrainerChannelEvents[K]) => void): unknown;
+  /** Send a command; false if the channel is closed. */
+  send(cmd: TrainerCommand): boolean;
+  /** Send a signal to the process; false if it has already ended. */
+  kill(signal?: NodeJS.Signals): boolean;
+}
+
+export interface SpawnOptions {
+  /** Path of dist/cli.js. */
+  cliPath: string;
+  args: string[];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Node executable to run the trainer with; default: this process's (fork's default). */
+  execPath?: string;
+  execArgv?: string[];
+  /** Scheduling priority of the trainer (nice value, 0 = normal, 19 = lowest). Default 10. */
+  niceness?: number;
+}
+
+export class TrainerProcess extends EventEmitter<TrainerChannelEvents> implements TrainerChannel {
+  readonly child: ChildProcess;
+  private ended = false;
+
+  constructor(opts: SpawnOptions) {
+    super();
+    opts = { niceness: 10, ...opts };
+    this.child = fork(opts.cliPath, opts.args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      execPath: opts.execPath,
+      execArgv: opts.execArgv ?? [],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    // Training saturates every core; the editor must stay the one that answers first. A
+    // lower scheduling priority (nice) for the trainer keeps the extension host's and the
+    // renderer's latency low on a busy machine and costs training little.
+    if (opts.niceness && this.child.pid !== undefined) {
+      try { os.setPriority(this.child.pid, opts.niceness); } catch { /* not permitted here: run at normal priority */ }
+    }
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (this.ended) return;
+      this.ended = true;
+      this.emit('exit', code, signal);
+    };
+    this.child.on('exit', finish);
+    this.child.on('error', (err) => {
+      this.emit('log', `[trainer] could not start: ${err.message}`, true);
+      // 'exit' may never come if the spawn itself failed.
+      if (this.child.pid === undefined) finish(null, null);
+    });
+    this.pipeLines(this.child.stdout, false);
+    this.pipeLines(this.child.stderr, true);
+    this.child.on('message', (raw) => this.onMessage(raw));
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  send(cmd: TrainerCommand): boolean {
+    if (this.ended || !this.child.connected) return false;
+    try {
+      this.child.send(cmd);
+      return true;
+    } catch (e) {
+      this.emit('log', `[extension] could not send ${cmd.type}: ${(e as Error).message}`, false);
+      return false;
+    }
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGTERM'): boolean {
+    return !this.ended && this.child.kill(signal);
+  }
+
+  private pipeLines(stream: NodeJS.ReadableStream | null, isErr: boolean): void {
+    if (!stream) return;
+    stream.setEncoding?.('utf8');
+    let buf = '';
+    stream.on('data', (chunk: string) => {
+      buf += chunk;
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl).replace(/\r$/, '');
+        buf = buf.slice(nl + 1);
+        this.line(line, isErr);
+      }
+    });
+    stream.on('end', () => { if (buf) this.line(buf, isErr); buf = ''; });
+  }
+
+  private line(line: string, isErr: boolean): void {
+    // Progress bars redraw with \r; keep the last frame of a line.
+    const text = line.includes('\r') ? line.slice(line.lastIndexOf('\r') + 1) : line;
+    if (text.trim()) this.emit('log', text, isErr);
+  }
+
+  private onMessage(raw: unknown): void {
+    let e: TrainerEvent;
+    try {
+      e = parseTrainerEvent(raw);
+    } catch (err) {
+      this.emit('invalid', (err as Error).message.split('\n')[0]);
+      return;
+    }
+    this.emit('event', e);
+  }
+}
