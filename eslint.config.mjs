@@ -10,7 +10,6 @@ import tseslint from 'typescript-eslint';
 // This list must shrink to EMPTY: remove an entry as soon as its file complies (a unit test,
 // test/unit/lintBoundaries.test.ts, fails on an entry whose file no longer needs it); never add one.
 export const PENDING_REFACTOR = [
-  { file: 'src/extension/extension.ts', rule: 'max-lines' }, // 552
 ];
 
 const MAX_LINES = ['error', { max: 400, skipBlankLines: false, skipComments: false }];
@@ -59,6 +58,8 @@ const BOUNDARIES = {
   'src/protocol': { vscode: true, node: true, folders: ['trainer', 'run', 'extension', 'backend', 'model', 'webview'] },
   'src/model': { vscode: true, node: true, folders: ['backend', 'trainer', 'run', 'extension'] },
   'src/analysis': { vscode: true, node: true, folders: ['trainer', 'run', 'extension', 'backend', 'webview'] },
+  // The Run model, registry, trainer process and texts are tested in plain Node (test/unit/run*.test.ts).
+  'src/extension/runs': { vscode: true, folders: ['trainer', 'backend', 'model'] },
   'src/webview': { vscode: true, node: true, folders: ['trainer', 'run', 'extension', 'backend'] },
 };
 
@@ -67,7 +68,9 @@ function boundaryConfigs() {
   const out = [{ files: ['src/**/*.ts'], rules: { 'no-restricted-imports': restrict({ vscode: true }) } }];
   for (const [folder, r] of Object.entries(BOUNDARIES)) {
     for (let depth = 0; depth <= MAX_DEPTH; depth++) {
-      out.push({ files: [`${folder}/${'*/'.repeat(depth)}*.ts`], rules: { 'no-restricted-imports': restrict({ vscode: false, ...r, depth }) } });
+      // `depth` counts folders between src/<top folder> and the file (src/extension/runs/x.ts: 1).
+      const below = folder.split('/').length - 2;
+      out.push({ files: [`${folder}/${'*/'.repeat(depth)}*.ts`], rules: { 'no-restricted-imports': restrict({ vscode: false, ...r, depth: depth + below }) } });
     }
   }
   // zod.ts is where zod is imported (and it keeps src/protocol's other restrictions).

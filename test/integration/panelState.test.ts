@@ -18,7 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LatentLensApi } from '../../src/extension/extension';
-import type { LatentPanel } from '../../src/extension/latentPanel';
+import type { LatentPanel } from '../../src/extension/panel/latentPanel';
 import { makeFakeRun } from '../browser/makeFakeRun';
 
 const EXTENSION_ID = 'latent-lens.latent-lens';

@@ -49,6 +49,9 @@ test('only src/extension imports vscode', async () => {
   }
   await forbidden('src/webview/views/x.ts', VSCODE);
   await forbidden('src/x.ts', VSCODE);
+  // The Run model and its neighbours run in plain Node tests: no vscode there either.
+  await forbidden('src/extension/runs/x.ts', VSCODE, /only src\/extension/);
+  await allowed('src/extension/runs/x.ts', imp('../../protocol/trainerIpc'));
 });
 
 test('src/extension never imports src/trainer, src/backend or src/model (the extension bundle stays free of TensorFlow.js)', async () => {
