@@ -14,6 +14,7 @@ import path from 'node:path';
 import { launchBrowser } from './browser.mjs';
 import { freshDir, results, root, shots } from './common.mjs';
 import { Server } from './server.mjs';
+import { panelState } from './ui/panelState.mjs';
 import { reloadDuringTraining } from './ui/reloadDuringTraining.mjs';
 import { reloadRestoresPanel } from './ui/reloadRestoresPanel.mjs';
 import { restrictedMode } from './ui/restrictedMode.mjs';
@@ -41,7 +42,7 @@ import { trainOnFolder } from './ui/trainOnFolder.mjs';
  */
 
 /** @type {UiTest[]} */
-export const UI_TESTS = [trainOnFolder, reloadRestoresPanel, reloadDuringTraining, restrictedMode];
+export const UI_TESTS = [trainOnFolder, panelState, reloadRestoresPanel, reloadDuringTraining, restrictedMode];
 
 /**
  * @param {string | undefined} vsix

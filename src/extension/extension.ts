@@ -3,7 +3,9 @@
  * the panel serializer, the URI handler. Where each job lives:
  *
  *   runs/      the Run model (state + events) of each trainer process, the registry of runs, the
- *              forked trainer process, reading run folders, the texts users see (no `vscode`)
+ *              forked trainer's command lines, what a run folder (untrusted input) may make the
+ *              extension do, the texts users see (no `vscode`; the run directory is read only
+ *              through src/run)
  *   ui/        status bar, progress notification, end-of-run notifications, output channel,
  *              context keys, workspace trust — each subscribes to the registry or a Run
  *   panel/     the latent-space webview panel (follows its Run), its serializer
@@ -26,13 +28,13 @@ import { openDatasetImage } from './panel/openImage';
 import { LatentPanelSerializer } from './panel/serializer';
 import { RunRegistry } from './runs/registry';
 import type { Run } from './runs/run';
-import { readSettings } from './settings';
+import { readUiSettings } from './settings';
 import { ContextKeys } from './ui/contextKeys';
-import { RunEndNotifier, type RunFailureReport } from './ui/notifications';
+import { RunEndNotifier, type RunEndReport, type RunFailureReport } from './ui/notifications';
 import { RunLog } from './ui/runLog';
 import { RunStatusBar } from './ui/statusBar';
 
-export type { LoadModelCommandArgs, TrainCommandArgs, RunFailureReport };
+export type { LoadModelCommandArgs, TrainCommandArgs, RunEndReport, RunFailureReport };
 
 /** What `activate` returns: the extension's live state, for tests and other extensions. */
 export interface LatentLensApi {
@@ -43,6 +45,9 @@ export interface LatentLensApi {
   /** Runs that ended unexpectedly and were reported to the user. */
   readonly failures: readonly RunFailureReport[];
   readonly onDidReportFailure: vscode.Event<RunFailureReport>;
+  /** Every message shown at the end of a run (completed, stopped, failed), with its actions. */
+  readonly endNotices: readonly RunEndReport[];
+  readonly onDidNotifyEnd: vscode.Event<RunEndReport>;
   readonly onDidStartRun: vscode.Event<Run>;
   readonly onDidCreatePanel: vscode.Event<LatentPanel>;
   panels(): LatentPanel[];
@@ -50,6 +55,8 @@ export interface LatentLensApi {
   statusBarText(): string;
   train(args: TrainCommandArgs): Promise<Run>;
   resume(runDir: string): Promise<Run>;
+  /** The panel's "open this image" for point `index` of a run: the real path opened, or undefined when refused. */
+  openImage(runDir: string, index: number): Promise<string | undefined>;
   /** The WebviewPanelSerializer's restore step (what VS Code calls after a window reload). */
   deserialize(panel: vscode.WebviewPanel, state: PanelState | undefined): Promise<void>;
 }
@@ -66,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): LatentLensApi {
   const hooks: PanelHooks = {
     runs: registry,
     log: (m) => log.appendLine(m),
-    maxPoints: () => readSettings().maxPoints,
+    maxPoints: () => readUiSettings().maxPoints,
     openFile: (runDir, index) => void openDatasetImage(runDir, index, (m) => log.appendLine(m)),
   };
   const showPanel = (runDir: string, preserveFocus = false) => LatentPanel.createOrShow(context.extensionUri, runDir, hooks, preserveFocus);
@@ -102,6 +109,8 @@ export function activate(context: vscode.ExtensionContext): LatentLensApi {
     runs: registry,
     failures: notifier.failures,
     onDidReportFailure: notifier.onDidReportFailure,
+    endNotices: notifier.notices,
+    onDidNotifyEnd: notifier.onDidNotify,
     onDidStartRun: registry.onDidAdd,
     onDidCreatePanel: LatentPanel.onDidCreate,
     panels: () => LatentPanel.all,
@@ -109,6 +118,7 @@ export function activate(context: vscode.ExtensionContext): LatentLensApi {
     statusBarText: () => statusBar.text,
     train: (args) => launcher.train(args),
     resume: (runDir) => launcher.resume(runDir),
+    openImage: (runDir, index) => openDatasetImage(runDir, index, (m) => log.appendLine(m)),
     deserialize: (panel, state) => serializer.deserializeWebviewPanel(panel, state),
   };
 }

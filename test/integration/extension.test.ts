@@ -103,6 +103,12 @@ describe('Latent Lens in VS Code', function () {
       if (drift > 100) stalls.push(`${Math.round(drift)} ms after ${lastEvent}`);
       tick = now;
     }, 50);
+    // The panel opens once the trainer has started (no empty panel for a run that never starts).
+    // Its header reads the same Run: its live status messages say epoch 1 of 1 and a step, not status.json's "epoch 0 · step 0".
+    const panelStatus: { status: string; epoch: number; epochs?: number; step: number }[] = [];
+    const panelCreated = api.onDidCreatePanel((lp) => {
+      if (lp.runDir === firstRun) lp.onDidPostMessage((m) => { if (m.type === 'status' && m.status.status === 'training') panelStatus.push(m.status); });
+    });
     const t0 = Date.now();
     const cpu0 = process.cpuUsage();
     const res = await vscode.commands.executeCommand<{ runDir: string }>('latentLens.trainOnFolder', {
@@ -122,11 +128,10 @@ describe('Latent Lens in VS Code', function () {
       }
       lastEvent = e.type;
     });
-    // The panel's header reads the same Run: its live status messages say epoch 1 of 1 and a step, not status.json's "epoch 0 · step 0".
-    const panelStatus: { status: string; epoch: number; epochs?: number; step: number }[] = [];
-    api.panel(firstRun)?.onDidPostMessage((m) => { if (m.type === 'status' && m.status.status === 'training') panelStatus.push(m.status); });
+    assert.equal(api.panel(firstRun), undefined, 'no panel before the trainer started');
     await waitFor('the status bar to show the run', () => /VAE/.test(api.statusBarText()), 60_000);
     const exit = await ctl.exited;
+    panelCreated.dispose();
     const panelWasReady = (api.panel(firstRun)?.stats.ready ?? 0) > 0;
     h.disable();
     clearInterval(ticker);
@@ -149,6 +154,7 @@ describe('Latent Lens in VS Code', function () {
     assert.equal(exit.code, 0);
     assert.equal(exit.done?.status, 'completed');
     assert.ok(steps > 0, 'step events were relayed');
+    assert.ok(api.panel(firstRun), 'the panel opened once the trainer started');
     assert.deepEqual(epochShown.slice(0, 3), [], 'the Run and the status bar show the trainer\'s epoch (1 of 1), never one more');
     figures.panelHeaderWhileTraining = panelStatus.length ? `${panelStatus.length} live status messages, last ${JSON.stringify(panelStatus.at(-1))}` : `none (webview ready: ${panelWasReady})`;
     if (panelWasReady) assert.ok(panelStatus.some((st) => st.step > 0), 'the panel header got live status while training');
@@ -258,12 +264,7 @@ describe('Latent Lens in VS Code', function () {
     const encodedRun = path.join(runsRoot, `it-encode-${Date.now()}`);
     const posted: ToWebviewMessage[] = [];
     const created = api.onDidCreatePanel((lp) => { if (lp.runDir === encodedRun) lp.onDidPostMessage((m) => posted.push(m)); });
-    let res: { runDir: string } | undefined;
-    try {
-      res = await vscode.commands.executeCommand<{ runDir: string }>('latentLens.loadModel', { modelDir: modelRun, folder, runDir: encodedRun, backend });
-    } finally {
-      created.dispose();
-    }
+    const res = await vscode.commands.executeCommand<{ runDir: string }>('latentLens.loadModel', { modelDir: modelRun, folder, runDir: encodedRun, backend });
     assert.equal(res?.runDir, encodedRun, 'the command answers with the run folder it writes');
     const ctl = api.runs.get(encodedRun);
     assert.ok(ctl, 'the encode process is tracked like a run');
@@ -334,7 +335,8 @@ describe('Latent Lens in VS Code', function () {
     const seen = await waitFor('the panel to show the encoded run', () => {
       const v = view();
       return v.count === n && v.mu && v.x && v.method === projection.method && v.status === 'completed' ? v : undefined;
-    }, 60_000).catch((e) => { throw new Error(`${e.message}; the panel got ${JSON.stringify({ messages: posted.map((m) => m.type), ...view(), mu: undefined, x: undefined })}`); });
+    }, 60_000).catch((e) => { throw new Error(`${e.message}; the panel got ${JSON.stringify({ messages: posted.map((m) => m.type), ...view(), mu: undefined, x: undefined })}`); })
+      .finally(() => created.dispose());
     assert.deepEqual(seen.files!.map((f) => f.split(path.sep).join('/')), dataset.images.map((im: { path: string }) => im.path.split(path.sep).join('/')), 'the panel shows every image, in run order');
     assert.deepEqual([...seen.mu!], [...mu], 'the panel has the encoded μ');
     assert.deepEqual([...seen.x!], projection.x.map((v: number) => Math.fround(v)), 'the panel has the map of the encoded run');
@@ -381,6 +383,11 @@ describe('Latent Lens in VS Code', function () {
     assert.equal(api.failures.filter((f) => f.runDir === runDir).length, 0, 'a stop is not reported as a failure');
     assert.equal(ctl.state.status, 'stopped');
     assert.match(api.statusBarText(), /debug-stop.*stopped/, 'a stopped run has its own icon and word, not the check mark of a completed one');
+    // After Stop, resuming is one click: the stop message offers it.
+    const notice = await waitFor('the stop message', () => api.endNotices.find((n) => n.runDir === runDir), 10_000);
+    assert.equal(notice.severity, 'info');
+    assert.match(notice.text, /stopped at epoch \d+\/5, step \d+, with a checkpoint to resume from\.$/);
+    assert.deepEqual(notice.actions, ['resume', 'show']);
   });
 
   it('reports a killed trainer with "Resume from last checkpoint", and the run resumes to completion', async function () {
@@ -409,5 +416,53 @@ describe('Latent Lens in VS Code', function () {
     const exit = await ctl2.exited;
     assert.equal(exit.done?.status, 'completed', exit.message);
     assert.equal(readJson(path.join(runDir, 'status.json')).status, 'completed');
+  });
+  it('a run that cannot start: one message with the trainer\'s reason, no usage text, no panel; a bad value is refused before any process starts', async function () {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'll-no-images-'));
+    fs.writeFileSync(path.join(empty, 'notes.txt'), 'not an image');
+    const runDir = path.join(runsRoot, `it-cannot-start-${Date.now()}`);
+    const reported = new Promise<{ message: string; offeredResume: boolean; started: boolean }>((resolve) => {
+      const d = api.onDidReportFailure((f) => { if (f.runDir === runDir) { d.dispose(); resolve(f); } });
+    });
+    await vscode.commands.executeCommand('latentLens.trainOnFolder', { folder: empty, runDir, epochs: 1, confirm: false, backend: process.env.LATENT_LENS_BACKEND });
+    const failure = await reported;
+    figures.cannotStartMessage = failure.message;
+    assert.equal(failure.started, false);
+    assert.match(failure.message, /^Latent Lens: training it-cannot-start-\d+ could not start: no usable image in /);
+    assert.doesNotMatch(failure.message, /usage|Last output|ended unexpectedly|\.\.$/);
+    assert.equal(failure.offeredResume, false);
+    assert.equal(api.failures.filter((f) => f.runDir === runDir).length, 1, 'one message');
+    assert.equal(api.panel(runDir), undefined, 'no empty panel for a run that never started');
+    // A value the schema refuses never reaches a trainer.
+    const before = api.runs.size;
+    const bad = path.join(runsRoot, `it-bad-size-${Date.now()}`);
+    const res = await vscode.commands.executeCommand('latentLens.trainOnFolder', { folder: sample, runDir: bad, imageSize: 9, confirm: false });
+    assert.equal(res, undefined);
+    assert.equal(api.runs.size, before, 'no trainer was started');
+    assert.ok(!fs.existsSync(bad), 'no run folder was created');
+    fs.rmSync(empty, { recursive: true, force: true });
+  });
+
+  it('"open this image" opens only image files inside the run\'s data folder, by their real path', async function () {
+    // A run of our own: a data folder with one image and a symbolic link that leads out of it.
+    const data = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'll-open-data-')));
+    const outside = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'll-open-outside-')));
+    const png = fs.readdirSync(path.join(sample, 'bag')).find((f) => f.endsWith('.png'))!;
+    fs.mkdirSync(path.join(data, 'bag'));
+    fs.copyFileSync(path.join(sample, 'bag', png), path.join(data, 'bag', 'a.png'));
+    fs.copyFileSync(path.join(sample, 'bag', png), path.join(outside, 'secret.png'));
+    fs.symlinkSync(path.join(outside, 'secret.png'), path.join(data, 'bag', 'b.png'));
+    const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'll-open-run-'));
+    const images = ['bag/a.png', 'bag/b.png', `../${path.basename(outside)}/secret.png`, 'bag/../../../../../../../etc/passwd'];
+    fs.writeFileSync(path.join(runDir, 'dataset.json'), JSON.stringify({ dataDir: data, labels: ['bag'], images: images.map((p) => ({ path: p, label: 0, split: 'train' })) }));
+    const openUris = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => (t.input as { uri?: vscode.Uri } | undefined)?.uri?.fsPath).filter(Boolean);
+    assert.equal(await api.openImage(runDir, 0), path.join(data, 'bag', 'a.png'));
+    await waitFor('the image tab', () => openUris().includes(path.join(data, 'bag', 'a.png')), 10_000);
+    for (const i of [1, 2, 3]) assert.equal(await api.openImage(runDir, i), undefined, `image ${i} (${images[i]}) is refused`);
+    await new Promise((r) => setTimeout(r, 500));
+    const opened = openUris();
+    assert.ok(!opened.some((u) => u!.startsWith(outside) || u === '/etc/passwd'), `nothing outside the data folder was opened: ${opened.join(', ')}`);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const d of [data, outside, runDir]) fs.rmSync(d, { recursive: true, force: true });
   });
 });

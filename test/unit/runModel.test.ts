@@ -127,7 +127,7 @@ test('killed (out of memory): failed, with the reason, the stderr tail and wheth
   assert.match(exit.message, /killed by SIGKILL \(out of memory/);
   assert.equal(exit.stderrTail, 'allocating 3 GB');
   assert.equal(run.state.status, 'failed');
-  assert.deepEqual(run.state.failure, { message: exit.message, stderrTail: 'allocating 3 GB', resumable: true });
+  assert.deepEqual(run.state.failure, { message: exit.message, stderrTail: 'allocating 3 GB', resumable: true, started: true });
 });
 
 test('a trainer that reports failed and exits 1: "training failed: …", not resumable without a checkpoint', async () => {
@@ -186,4 +186,42 @@ test('an encode run is never offered a resume', async () => {
   trainer.exit(1, null);
   await run.exited;
   assert.equal(run.state.failure?.resumable, false);
+});
+
+test('a trainer that could not start: failed, not started, with its own reason', async () => {
+  const { trainer, run } = newRun();
+  trainer.log('latent-lens: train needs exactly one image folder', true);
+  trainer.event({ type: 'done', status: 'failed', message: 'train needs exactly one image folder' });
+  trainer.exit(2, null);
+  const exit = await run.exited;
+  assert.equal(run.hasStarted, false);
+  assert.equal(run.state.status, 'failed');
+  assert.equal(run.state.failure?.started, false);
+  assert.equal(exit.message, 'training failed: train needs exactly one image folder');
+});
+
+test('an encode run that fails says "encoding failed"', async () => {
+  const { trainer, run } = newRun({ kind: 'encode' });
+  trainer.started({ epochs: 1, stepsPerEpoch: 1 });
+  trainer.event({ type: 'done', status: 'failed', message: 'the model does not fit the images' });
+  trainer.exit(1, null);
+  assert.equal((await run.exited).message, 'encoding failed: the model does not fit the images');
+});
+
+test('whether a checkpoint is left may be read asynchronously; the exit waits for it, and every subscriber sees it', async () => {
+  const trainer = new FakeTrainer();
+  let release!: (v: boolean) => void;
+  const run = new Run(trainer, { runDir: '/runs/r', kind: 'train', hasCheckpoint: () => new Promise<boolean>((r) => { release = r; }) });
+  const seen: (boolean | undefined)[] = [];
+  run.onDidExit(() => seen.push(run.state.failure?.resumable));
+  trainer.started();
+  trainer.exit(null, 'SIGKILL');
+  await Promise.resolve();
+  assert.equal(seen.length, 0, 'not ended before the checkpoint is known');
+  trainer.emit('event', { type: 'status', status: 'paused' });
+  assert.equal(run.state.status, 'training', 'events after the process exit change nothing');
+  release(true);
+  await run.exited;
+  assert.deepEqual(seen, [true]);
+  assert.equal(run.running, false);
 });

@@ -10,10 +10,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Run } from '../../src/extension/runs/run';
 import { TrainerProcess, encodeArgs, resumeArgs, trainArgs } from '../../src/extension/runs/trainerProcess';
+import { parseTrainRequestJson } from '../../src/protocol/trainRequest';
 
-test('command lines of train, resume and encode', () => {
-  assert.deepEqual(trainArgs({ folder: '/d', runDir: '/r', epochs: 2, imageSize: '32x48', beta: 0, learningRate: 0.001, maxImages: undefined, extraArgs: ['--val-split', '0'] }),
-    ['train', '/d', '--out', '/r', '--epochs', '2', '--image-size', '32x48', '--beta', '0', '--lr', '0.001', '--val-split', '0']);
+test('command lines of train, resume and encode: train hands the trainer one validated TrainRequest', () => {
+  const args = trainArgs('/d', '/r', { epochs: 2, imageSize: '32x48', beta: 0, learningRate: 0.001, valSplit: 0 });
+  assert.deepEqual(args.slice(0, 5), ['train', '/d', '--out', '/r', '--request']);
+  assert.equal(args.length, 6, 'no other flags');
+  assert.deepEqual(parseTrainRequestJson(args[5]), { epochs: 2, imageSize: '32x48', beta: 0, learningRate: 0.001, valSplit: 0 });
+  // What the trainer would refuse is refused here, before a process is forked.
+  assert.throws(() => trainArgs('/d', '/r', { imageSize: 9 }), /image size 9 is not usable.*nearest valid sizes: 8, 10/);
+  assert.throws(() => trainArgs('/d', '/r', { epochs: 0 }), /epochs/);
+  assert.throws(() => trainArgs('/d', '/r', { extraArgs: ['--x'] } as never), /extraArgs/);
   assert.deepEqual(resumeArgs('/r', { backend: 'wasm' }), ['resume', '/r', '--backend', 'wasm']);
   assert.deepEqual(resumeArgs('/r', { epochs: 4 }), ['resume', '/r', '--epochs', '4']);
   assert.deepEqual(encodeArgs('/m', '/d', '/r', 'auto'), ['encode', '/m', '/d', '--out', '/r', '--backend', 'auto']);

@@ -5,17 +5,23 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { TrainRequest } from '../../protocol/trainRequest';
+import { isRunFolder } from '../../run/runDir';
+import { requestFromCommandArgs } from '../runs/launchRequest';
 import { Run, type RunKind } from '../runs/run';
 import type { RunRegistry } from '../runs/registry';
-import { isRunFolder } from '../runs/runFolder';
 import { progressTitle } from '../runs/runText';
-import { TrainerProcess, encodeArgs, resumeArgs, trainArgs, type TrainOptions } from '../runs/trainerProcess';
-import { readSettings, newRunName, runsRoot } from '../settings';
+import { TrainerProcess, encodeArgs, resumeArgs, trainArgs } from '../runs/trainerProcess';
+import { newRunName, readTrainSettings, runsRoot } from '../settings';
 import { showRunProgress } from '../ui/progressNotification';
 import { requireTrust, untrustedError } from '../ui/trust';
 
-/** Arguments of `latentLens.trainOnFolder` when called programmatically (tests, other extensions). */
-export interface TrainCommandArgs extends Partial<Omit<TrainOptions, 'folder' | 'runDir'>> {
+/**
+ * Arguments of `latentLens.trainOnFolder` when called programmatically (tests, other extensions):
+ * the folder, where to write, and any training parameter of the schema (a TrainRequest key:
+ * epochs, imageSize, beta, …) over the settings. An unknown key is an error.
+ */
+export interface TrainCommandArgs extends TrainRequest {
   folder: string;
   /** Default: `<runs directory>/<folder name>-<timestamp>`. */
   runDir?: string;
@@ -59,31 +65,17 @@ export interface LauncherDeps {
 export class RunLauncher {
   constructor(private readonly deps: LauncherDeps) {}
 
-  /** Train a new run (settings fill what `args` leaves out). Throws on a bad folder or an untrusted workspace. */
+  /** Train a new run (settings fill what `args` leaves out). Throws on a bad folder, a bad value or an untrusted workspace. */
   async train(args: TrainCommandArgs): Promise<Run> {
     if (!requireTrust('train a model')) throw untrustedError();
-    const settings = readSettings();
+    const request = requestFromCommandArgs(args, readTrainSettings());
     const folder = path.resolve(args.folder);
     if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new Error(`Latent Lens: ${folder} is not a folder`);
-    const runDir = path.resolve(args.runDir ?? path.join(runsRoot(settings, folder), newRunName(folder)));
+    const runDir = path.resolve(args.runDir ?? path.join(runsRoot(undefined, folder), newRunName(folder)));
     if (this.deps.runs.get(runDir)?.running) throw new Error(`Latent Lens: a run is already training into ${runDir}`);
     fs.mkdirSync(path.dirname(runDir), { recursive: true });
-    const opts: TrainOptions = {
-      folder, runDir,
-      epochs: args.epochs ?? settings.epochs,
-      latentDim: args.latentDim ?? settings.latentDim,
-      imageSize: args.imageSize ?? settings.imageSize,
-      beta: args.beta ?? settings.beta,
-      batchSize: args.batchSize ?? settings.batchSize,
-      learningRate: args.learningRate ?? settings.learningRate,
-      klWarmupSteps: args.klWarmupSteps ?? settings.klWarmupSteps,
-      freeBits: args.freeBits ?? settings.freeBits,
-      backend: args.backend ?? settings.backend,
-      maxImages: args.maxImages ?? (settings.maxImages || undefined),
-      seed: args.seed, logEvery: args.logEvery, extraArgs: args.extraArgs,
-    };
-    this.deps.log(`▶ Training on ${folder}\n  run folder: ${runDir}`);
-    return this.start('train', runDir, trainArgs(opts), progressTitle('train', path.basename(folder)), args);
+    this.deps.log(`▶ Training on ${folder}\n  run folder: ${runDir}\n  request: ${JSON.stringify(request)}`);
+    return this.start('train', runDir, trainArgs(folder, runDir, request), progressTitle('train', path.basename(folder)), args);
   }
 
   /** Resume a run folder from its last checkpoint (the live Run if it is still training). */
@@ -92,9 +84,9 @@ export class RunLauncher {
     runDir = path.resolve(runDir);
     const live = this.deps.runs.get(runDir);
     if (live?.running) return live;
-    if (!isRunFolder(runDir)) throw new Error(`Latent Lens: ${runDir} is not a run folder (no config.json)`);
+    if (!isRunFolder(runDir)) throw new Error(`Latent Lens: ${runDir} is not a run folder`);
     this.deps.log(`▶ Resuming ${runDir}`);
-    return this.start('resume', runDir, resumeArgs(runDir, { backend: readSettings().backend }), progressTitle('resume', path.basename(runDir)), opts);
+    return this.start('resume', runDir, resumeArgs(runDir, { backend: readTrainSettings().backend }), progressTitle('resume', path.basename(runDir)), opts);
   }
 
   /** Encode `folder` with the model in `modelDir` into a new run folder. */
@@ -112,8 +104,23 @@ export class RunLauncher {
     });
     const run = new Run(trainer, { runDir: path.resolve(runDir), kind });
     this.deps.runs.add(run);
-    if (show.showPanel ?? true) this.deps.showPanel(run.runDir, true);
+    if (show.showPanel ?? true) this.showPanelOnceStarted(run);
     if (show.showProgress ?? true) showRunProgress(run, title, (line) => this.deps.log(line));
     return run;
+  }
+
+  /**
+   * A run's panel opens once the trainer has started (the run folder then holds its config and
+   * dataset): a run that never starts (a bad argument, a folder without images) leaves no empty
+   * panel behind, only its one error message. A resumed run's folder already is a run: at once.
+   */
+  private showPanelOnceStarted(run: Run): void {
+    if (run.kind === 'resume' && isRunFolder(run.runDir)) { this.deps.showPanel(run.runDir, true); return; }
+    const sub = run.onDidReceiveEvent((e) => {
+      if (e.type !== 'started') return;
+      sub.dispose();
+      this.deps.showPanel(run.runDir, true);
+    });
+    void run.exited.then(() => sub.dispose());
   }
 }

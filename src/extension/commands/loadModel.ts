@@ -2,8 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { findModelFolder } from '../runs/runFolder';
-import { newRunName, readSettings, runsRoot } from '../settings';
+import { findModelFolder } from '../../run/runDir';
+import { newRunName, readTrainSettings, runsRoot } from '../settings';
 import { requireTrust } from '../ui/trust';
 import { pickFolder } from './args';
 import type { LoadModelCommandArgs } from './launcher';
@@ -27,7 +27,7 @@ export async function loadModel(s: Services, arg: unknown): Promise<{ runDir: st
     if (!modelDir) return undefined;
     const model = findModelFolder(modelDir);
     if (!model) {
-      void vscode.window.showErrorMessage(`Latent Lens: no encoder/decoder pair in ${modelDir} (expected model/encoder/model.json and model/decoder/model.json, or encoder/ and decoder/).`);
+      void vscode.window.showErrorMessage(`Latent Lens: no saved model in ${modelDir}: choose a run folder, or a folder with encoder/ and decoder/ (TensorFlow.js layers format).`);
       return undefined;
     }
     if (!folder) {
@@ -43,12 +43,11 @@ export async function loadModel(s: Services, arg: unknown): Promise<{ runDir: st
       return undefined;
     }
     if (!requireTrust('encode a folder')) return undefined;
-    const settings = readSettings();
-    const runDir = path.resolve(args.runDir ?? path.join(runsRoot(settings, folder), `${newRunName(folder)}-encoded`));
-    s.launcher.encode(model.dir, folder, runDir, args.backend ?? settings.backend);
+    const runDir = path.resolve(args.runDir ?? path.join(runsRoot(undefined, folder), `${newRunName(folder)}-encoded`));
+    s.launcher.encode(model.modelDir, folder, runDir, args.backend ?? readTrainSettings().backend ?? 'auto');
     return { runDir };
   } catch (e) {
-    void vscode.window.showErrorMessage(`Latent Lens: loading the model failed: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(`Latent Lens: encoding with the model failed: ${(e as Error).message}`);
     return undefined;
   }
 }

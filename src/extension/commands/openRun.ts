@@ -1,14 +1,18 @@
 /**
  * "VAE: Open Run…": show a run folder's panel; if the run was interrupted, offer to resume it from
- * its last checkpoint. Also what the URI handler (vscode://latent-lens.latent-lens/open?run=…) runs.
+ * its last checkpoint — not in Restricted Mode (only viewing), and with a modal question first
+ * when the run lies outside the open workspace. Also what the URI handler
+ * (vscode://latent-lens.latent-lens/open?run=…) runs.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { RUN_FILES, isRunFolder, readRunInfo } from '../../run/runDir';
 import type { LatentPanel } from '../panel/latentPanel';
-import { isRunFolder, resumeInfo } from '../runs/runFolder';
+import { resumeOffer } from '../runs/runPolicy';
 import { resumeQuestion } from '../runs/runText';
-import { readSettings, runsRoot } from '../settings';
+import { runsRoot } from '../settings';
+import { confirmWriteLocation } from '../ui/runLocation';
 import { pickFolder } from './args';
 import type { Services } from './services';
 
@@ -24,28 +28,38 @@ export async function openRun(s: Services, arg: unknown): Promise<LatentPanel | 
     resume = (arg as { resume?: boolean }).resume;
   }
   if (!runDir) {
-    const root = runsRoot(readSettings());
+    const root = runsRoot();
     runDir = await pickFolder({
       openLabel: 'Open run',
-      title: 'VAE: Open Run… — a run folder (with config.json)',
+      title: `VAE: Open Run… — a run folder (with ${RUN_FILES.config})`,
       defaultUri: vscode.Uri.file(fs.existsSync(root) ? root : path.dirname(root)),
     });
     if (!runDir) return undefined;
   }
   runDir = path.resolve(runDir);
   if (!isRunFolder(runDir)) {
-    void vscode.window.showErrorMessage(`Latent Lens: ${runDir} is not a run folder (it has no config.json).`);
+    void vscode.window.showErrorMessage(`Latent Lens: ${runDir} is not a run folder (it has no ${RUN_FILES.config}).`);
     return undefined;
   }
   const panel = s.showPanel(runDir);
   const live = s.runs.get(runDir);
   if (live?.running) { s.runs.setActive(live); return panel; }
-  const info = resumeInfo(runDir);
-  if (info.resumable) {
-    s.contextKeys.update();
-    const go = resume ?? (await vscode.window.showInformationMessage(resumeQuestion(path.basename(runDir), info), RESUME)) === RESUME;
-    if (go) await s.launcher.resume(runDir);
-  }
+  const info = await readRunInfo(runDir);
+  const offer = resumeOffer({ trusted: vscode.workspace.isTrusted, running: false, resumable: info.resumable, requested: resume });
+  if (offer === 'none') return panel;
+  s.contextKeys.update();
+  const dir = runDir;
+  const go = async () => {
+    if (!(await confirmWriteLocation(s.runs, dir, 'resume'))) return;
+    try {
+      await s.launcher.resume(dir);
+    } catch (e) {
+      void vscode.window.showErrorMessage((e as Error).message);
+    }
+  };
+  if (offer === 'resume') await go();
+  // The offer does not hold the command: the panel is there, the question waits for the user.
+  else void vscode.window.showInformationMessage(resumeQuestion(path.basename(runDir), info), RESUME).then((a) => (a === RESUME ? go() : undefined));
   return panel;
 }
 

@@ -5,14 +5,17 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { confirmWriteLocation } from '../ui/runLocation';
+import { requireTrust } from '../ui/trust';
 import { argRunDir } from './args';
 import { openRun } from './openRun';
 import type { Services } from './services';
 
 export async function resumeRun(s: Services, arg: unknown): Promise<{ runDir: string } | undefined> {
+  if (!requireTrust('resume training')) return undefined;
   let runDir = argRunDir(arg);
   if (!runDir) {
-    const candidates = s.contextKeys.resumableRunDirs();
+    const candidates = await s.contextKeys.resumableRunDirs();
     if (candidates.length === 1) runDir = candidates[0];
     else if (candidates.length > 1) {
       const pick = await vscode.window.showQuickPick(candidates.map((d) => ({ label: path.basename(d), description: d, d })), { title: 'VAE: Resume which run from its last checkpoint?' });
@@ -23,6 +26,7 @@ export async function resumeRun(s: Services, arg: unknown): Promise<{ runDir: st
       return panel ? { runDir: panel.runDir } : undefined;
     }
   }
+  if (!(await confirmWriteLocation(s.runs, runDir, 'resume'))) return undefined;
   try {
     const run = await s.launcher.resume(runDir);
     return { runDir: run.runDir };

@@ -1,6 +1,8 @@
 /** "VAE: Train on Folder": a folder (argument, explorer, or picker), the wizard, then the launcher. */
 import * as vscode from 'vscode';
-import { readSettings } from '../settings';
+import * as path from 'node:path';
+import { readTrainSettings, readUiSettings } from '../settings';
+import { confirmWriteLocation } from '../ui/runLocation';
 import { requireTrust } from '../ui/trust';
 import { pickFolder } from './args';
 import type { TrainCommandArgs } from './launcher';
@@ -24,13 +26,14 @@ export async function trainOnFolder(s: Services, arg: unknown): Promise<{ runDir
     });
     if (!folder) return undefined;
     args = { ...(args ?? {}), folder };
-    const settings = readSettings();
-    const confirm = args.confirm ?? (arg === undefined || arg instanceof vscode.Uri ? settings.confirmBeforeTraining : false);
+    const confirm = args.confirm ?? (arg === undefined || arg instanceof vscode.Uri ? readUiSettings().confirmBeforeTraining : false);
     if (confirm) {
-      const confirmed = await confirmTrainSettings(folder, settings, args);
+      const confirmed = await confirmTrainSettings(folder, readTrainSettings(), args);
       if (!confirmed) return undefined;
       args = confirmed;
     }
+    // A run folder given by the caller may lie anywhere: ask before writing outside the workspace.
+    if (args.runDir && !(await confirmWriteLocation(s.runs, path.resolve(args.runDir), 'train'))) return undefined;
     const run = await s.launcher.train(args);
     return { runDir: run.runDir };
   } catch (e) {

@@ -3,7 +3,7 @@
  * the webview saved its run folder in its state (see the shim in LatentPanel's html()).
  */
 import * as vscode from 'vscode';
-import { isRunFolder } from '../runs/runFolder';
+import { isRunFolder } from '../../run/runDir';
 import { LatentPanel, type PanelHooks, type PanelState } from './latentPanel';
 
 export class LatentPanelSerializer implements vscode.WebviewPanelSerializer<PanelState> {

@@ -15,7 +15,7 @@
  */
 import type { EpochMetrics, RunStatus, StepMetrics, TrainerEvent } from '../../protocol/trainerIpc';
 import { Emitter } from './emitter';
-import { readCheckpointInfo } from './runFolder';
+import { readCheckpointInfo } from '../../run/runDir';
 import type { TrainerChannel } from './trainerProcess';
 
 /** What the process does: train from scratch, resume from a checkpoint, or encode a folder with a saved model. */
@@ -28,6 +28,8 @@ export interface RunFailure {
   stderrTail: string;
   /** The run folder has a checkpoint to resume from. */
   resumable: boolean;
+  /** The trainer had started (sent `started`) before it ended; false: it could not start. */
+  started: boolean;
 }
 
 /** The state of a run, as every view shows it. */
@@ -73,8 +75,8 @@ export interface RunExit {
 export interface RunOptions {
   runDir: string;
   kind: RunKind;
-  /** Whether the run folder has a checkpoint to resume from (default: checkpoint.json exists). */
-  hasCheckpoint?: (runDir: string) => boolean;
+  /** Whether the run folder has a checkpoint to resume from (default: src/run's reader finds a usable one). */
+  hasCheckpoint?: (runDir: string) => boolean | Promise<boolean>;
   /** After this long, a stop that the trainer did not obey becomes SIGTERM, then SIGKILL 5 s later. */
   stopGraceMs?: number;
 }
@@ -93,9 +95,11 @@ export class Run {
   private _exit: RunExit | undefined;
   private done: Extract<TrainerEvent, { type: 'done' }> | undefined;
   private stopRequested = false;
+  private started = false;
+  private exiting: Promise<RunExit> | undefined;
   private readonly tail: string[] = [];
   private invalid = 0;
-  private readonly hasCheckpoint: (runDir: string) => boolean;
+  private readonly hasCheckpoint: (runDir: string) => boolean | Promise<boolean>;
   private readonly changeEmitter = new Emitter<RunState>();
   private readonly eventEmitter = new Emitter<TrainerEvent>();
   private readonly logEmitter = new Emitter<string>();
@@ -112,7 +116,8 @@ export class Run {
   constructor(private readonly trainer: TrainerChannel, opts: RunOptions) {
     this.runDir = opts.runDir;
     this.kind = opts.kind;
-    this.hasCheckpoint = opts.hasCheckpoint ?? ((dir) => readCheckpointInfo(dir) !== undefined);
+    // A damaged checkpoint pointer is no checkpoint to resume from.
+    this.hasCheckpoint = opts.hasCheckpoint ?? ((dir) => readCheckpointInfo(dir).then((c) => c !== undefined, () => false));
     this.exited = new Promise<RunExit>((resolve) => {
       trainer.on('exit', (code, signal) => resolve(this.onExit(code, signal)));
     });
@@ -133,6 +138,11 @@ export class Run {
 
   get running(): boolean {
     return this._exit === undefined;
+  }
+
+  /** Whether the trainer got as far as `started` (data loaded, model built). */
+  get hasStarted(): boolean {
+    return this.started;
   }
 
   /** How the process ended; undefined while it runs. */
@@ -162,7 +172,7 @@ export class Run {
    * end it (SIGTERM, then SIGKILL). Resolves with the exit.
    */
   async stop(graceMs = 60_000): Promise<RunExit> {
-    if (this._exit) return this._exit;
+    if (this.exiting) return this.exiting;
     this.stopRequested = true;
     if (!this.trainer.send({ type: 'stop' })) this.trainer.kill('SIGTERM');
     const timer = setTimeout(() => {
@@ -192,11 +202,12 @@ export class Run {
   }
 
   private onEvent(e: TrainerEvent): void {
-    if (!this.running) return;
+    if (!this.running || this.exiting) return;
     const s = this._state;
     let changed = true;
     switch (e.type) {
       case 'started': {
+        this.started = true;
         const epochs = e.config.training.epochs;
         // A resumed run starts inside the epoch its checkpoint was written in.
         const epoch = e.stepsPerEpoch > 0 ? Math.floor(e.step / e.stepsPerEpoch) + 1 : 1;
@@ -235,22 +246,29 @@ export class Run {
     this.eventEmitter.fire(e);
   }
 
-  private onExit(code: number | null, signal: NodeJS.Signals | null): RunExit {
-    if (this._exit) return this._exit;
+  private onExit(code: number | null, signal: NodeJS.Signals | null): Promise<RunExit> {
+    this.exiting ??= this.finish(code, signal);
+    return this.exiting;
+  }
+
+  private async finish(code: number | null, signal: NodeJS.Signals | null): Promise<RunExit> {
     const done = this.done;
     const cleanDone = done !== undefined && done.status !== 'failed';
     const unexpected = !(code === 0 && cleanDone) && !(this.stopRequested && code === 0);
+    const verb = this.kind === 'encode' ? 'encoding' : 'training';
     let message: string;
     if (signal) message = `the trainer was killed by ${signal}${signal === 'SIGKILL' ? ' (out of memory, or killed by hand)' : ''}`;
     else if (done) message = `${done.status}: ${done.message}`;
     else if (code === 0) message = 'the trainer exited without finishing';
     else message = `the trainer exited with code ${code}`;
-    if (unexpected && done?.status === 'failed' && !signal) message = `training failed: ${done.message}`;
+    if (unexpected && done?.status === 'failed' && !signal) message = `${verb} failed: ${done.message}`;
     const stderrTail = this.tail.join('\n');
     const exit: RunExit = { code, signal, done, unexpected, message, stderrTail };
+    // Whether a checkpoint is left is read before the exit is made known, so every subscriber sees the same state.
+    const resumable = unexpected && this.kind !== 'encode' && (await this.hasCheckpoint(this.runDir));
     this._exit = exit;
     if (unexpected) {
-      this.set({ status: 'failed', failure: { message, stderrTail, resumable: this.kind !== 'encode' && this.hasCheckpoint(this.runDir) } });
+      this.set({ status: 'failed', failure: { message, stderrTail, resumable, started: this.started } });
     } else if (done) {
       this.set({ status: done.status });
     } else if (this.stopRequested) {

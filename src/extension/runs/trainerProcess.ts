@@ -15,45 +15,15 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import * as os from 'node:os';
 import { parseTrainerEvent, type TrainerCommand, type TrainerEvent } from '../../protocol/trainerIpc';
-/** Options of a new training run; mapped one-to-one onto `latent-lens train` flags. */
-export interface TrainOptions {
-  folder: string;
-  runDir: string;
-  epochs?: number;
-  latentDim?: number;
-  /** N or HxW. */
-  imageSize?: number | string;
-  beta?: number;
-  batchSize?: number;
-  learningRate?: number;
-  klWarmupSteps?: number;
-  freeBits?: number;
-  backend?: string;
-  maxImages?: number;
-  seed?: number;
-  logEvery?: number;
-  /** Any further CLI flags, passed through verbatim. */
-  extraArgs?: string[];
-}
+import { trainCommandArgs, type TrainRequest } from '../../protocol/trainRequest';
 
-/** The command line for `latent-lens train`. */
-export function trainArgs(o: TrainOptions): string[] {
-  const a = ['train', o.folder, '--out', o.runDir];
-  const flag = (name: string, v: number | string | undefined) => { if (v !== undefined && v !== '') a.push(`--${name}`, String(v)); };
-  flag('epochs', o.epochs);
-  flag('latent-dim', o.latentDim);
-  flag('image-size', o.imageSize);
-  flag('beta', o.beta);
-  flag('batch-size', o.batchSize);
-  flag('lr', o.learningRate);
-  flag('kl-warmup', o.klWarmupSteps);
-  flag('free-bits', o.freeBits);
-  flag('backend', o.backend);
-  flag('max-images', o.maxImages);
-  flag('seed', o.seed);
-  flag('log-every', o.logEvery);
-  if (o.extraArgs) a.push(...o.extraArgs);
-  return a;
+/**
+ * The command line for `latent-lens train`: `train <folder> --out <runDir> --request <json>`, the
+ * one TrainRequest validated by the schema (src/protocol/trainRequest.ts); throws a ConfigError
+ * naming every bad key.
+ */
+export function trainArgs(folder: string, runDir: string, request: TrainRequest): string[] {
+  return trainCommandArgs(folder, runDir, request);
 }
 
 /** The command line for `latent-lens resume`. */

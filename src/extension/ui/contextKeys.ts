@@ -10,12 +10,13 @@ import * as vscode from 'vscode';
 import { disposeAll } from '../runs/emitter';
 import type { RunRegistry } from '../runs/registry';
 import type { Run } from '../runs/run';
-import { resumeInfo } from '../runs/runFolder';
+import { readRunInfo } from '../../run/runDir';
 
 export class ContextKeys implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private activeSubscription: vscode.Disposable | undefined;
   private readonly values = new Map<string, boolean>();
+  private generation = 0;
 
   /** `panelRunDirs`: the run folders that have a panel open now. */
   constructor(private readonly registry: RunRegistry, private readonly panelRunDirs: () => string[]) {
@@ -29,10 +30,12 @@ export class ContextKeys implements vscode.Disposable {
   }
 
   /** The folders "Resume Run from Last Checkpoint" offers when called without one. */
-  resumableRunDirs(): string[] {
+  async resumableRunDirs(): Promise<string[]> {
     const dirs = new Set<string>([...this.registry.values()].map((r) => r.runDir));
     for (const d of this.panelRunDirs()) dirs.add(d);
-    return [...dirs].filter((d) => !this.registry.get(d)?.running && resumeInfo(d).resumable);
+    const idle = [...dirs].filter((d) => !this.registry.get(d)?.running);
+    const infos = await Promise.all(idle.map((d) => readRunInfo(d)));
+    return idle.filter((_, i) => infos[i].resumable);
   }
 
   /** Recompute every key (cheap: a few small files per known run). */
@@ -40,7 +43,9 @@ export class ContextKeys implements vscode.Disposable {
     this.set('latentLens.canTrain', vscode.workspace.isTrusted);
     this.set('latentLens.training', this.registry.running.length > 0);
     this.set('latentLens.paused', this.registry.active?.running === true && this.registry.active.state.status === 'paused');
-    this.set('latentLens.canResume', vscode.workspace.isTrusted && this.resumableRunDirs().length > 0);
+    const generation = ++this.generation;
+    if (!vscode.workspace.isTrusted) { this.set('latentLens.canResume', false); return; }
+    void this.resumableRunDirs().then((dirs) => { if (generation === this.generation) this.set('latentLens.canResume', dirs.length > 0); });
   }
 
   private followActive(run: Run | undefined): void {

@@ -38,7 +38,7 @@ export class RunStatusBar implements vscode.Disposable {
   private render(run: Run): void {
     const s = run.state;
     this.item.text = statusBarText(s, run.kind);
-    this.item.tooltip = new vscode.MarkdownString(statusTooltip(path.basename(run.runDir), s));
+    this.item.tooltip = new vscode.MarkdownString(statusTooltip(path.basename(run.runDir), s, run.kind));
     this.item.backgroundColor = s.status === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();
   }

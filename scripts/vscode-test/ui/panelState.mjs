@@ -1,19 +1,13 @@
 /**
- * UI steps for issue 9: the latent panel's view state survives a tab switch and a real window
- * reload, driven like a person would in the browser workbench (playwright-core). Works with the
- * production webview (no test hooks): everything is read from the page — the map's accessible
- * name (points and labels shown, "zoomed N×"), the decode caption ("Pinned: …"), the smoothing
- * slider, the legend's checkboxes.
- *
- * Call it after a run's "Latent Space" panel shows points (the train-on-folder UI step):
- *   import { panelStateUiTest } from './vscode-test/panelStateUi.mjs';
- *   await step('UI: the panel keeps zoom, pin, hidden labels and smoothing across a tab switch and a window reload',
- *     () => panelStateUiTest(page, { palette, log, screenshot: (n) => page.screenshot({ path: path.join(results, n) }) }));
- * helpers: palette(page, title) runs a command from the command palette; log(...) and
- * screenshot(name) are optional.
+ * UI test (issue 9): the latent panel's view state survives a tab switch and a real window
+ * reload, driven like a person would in the browser workbench. Works with the production webview
+ * (no test hooks): everything is read from the page — the map's accessible name (points and
+ * labels shown, "zoomed N×"), the decode caption ("Pinned: …"), the smoothing slider, the
+ * legend's checkboxes. Needs the trained run of trainOnFolder with its "Latent Space" panel in
+ * the window. Screenshots ui-panel-state-tab-switch.png, ui-panel-state-reload.png.
  */
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+import { log, sleep } from '../common.mjs';
+import { palette } from './workbench.mjs';
 
 /** The frame of the panel's page (its body carries data-run-dir), or null. */
 async function panelFrame(page) {
@@ -52,8 +46,15 @@ async function waitForView(page, want, what, timeoutMs = 120_000) {
   throw new Error(`${what}: the panel shows ${JSON.stringify(last)}, expected ${JSON.stringify(want)}`);
 }
 
-export async function panelStateUiTest(page, helpers) {
-  const log = helpers.log ?? (() => {});
+/** @type {import('../uiTests.mjs').UiTest} */
+export const panelState = {
+  title: 'UI: the panel keeps zoom, pin, hidden labels, point size and smoothing across a tab switch and a window reload',
+  when: (state) => Boolean(state.trained),
+  run: (ui) => panelStateUiTest(ui.page, ui.shot),
+};
+
+/** @param {import('playwright-core').Page} page @param {(name: string) => Promise<unknown>} shot */
+async function panelStateUiTest(page, shot) {
   const tab = page.locator('.tab', { hasText: 'Latent Space' }).first();
   await tab.click();
   let frame = null;
@@ -85,12 +86,12 @@ export async function panelStateUiTest(page, helpers) {
   log(`panel state set: ${JSON.stringify(want)}`);
 
   // Tab switch: a new untitled file in the panel's group hides the panel (its webview is torn down).
-  await helpers.palette(page, 'File: New Untitled Text File');
+  await palette(page, 'File: New Untitled Text File');
   await sleep(2000);
   if (await panelFrame(page)) log('note: the panel page is still loaded after the tab switch');
   await tab.click();
   await waitForView(page, want, 'after a tab switch');
-  await helpers.screenshot?.('ui-panel-state-tab-switch.png');
+  await shot('ui-panel-state-tab-switch.png');
 
   // A real window reload: VS Code restores the panel (serializer) with the state the webview saved.
   await page.reload();
@@ -98,5 +99,5 @@ export async function panelStateUiTest(page, helpers) {
   await page.locator('.tab', { hasText: 'Latent Space' }).first().waitFor({ timeout: 60_000 });
   await page.locator('.tab', { hasText: 'Latent Space' }).first().click();
   await waitForView(page, want, 'after a window reload');
-  await helpers.screenshot?.('ui-panel-state-reload.png');
+  await shot('ui-panel-state-reload.png');
 }
