@@ -10,6 +10,7 @@
  *   writer.ts       the trainer's writes
  *   checkpoint.ts   checkpoints (tensors.bin + state.json, checkpoint.json)
  *   runData.ts      a run's own copy of the data, checked file against file (resume)
+ *   runHealth.ts    every problem of a run, file by file, for display (diagnoseRun)
  *   modelFiles.ts   save / load TensorFlow.js layers models (imports tfjs; not re-exported here)
  *   runSnapshot.ts  the RunSnapshot the panel and the report show
  */
@@ -25,3 +26,4 @@ export {
 export { loadCheckpoint, saveCheckpoint, type CheckpointMeta, type NamedArray } from './checkpoint';
 export { assertNoLinks } from './safePath';
 export { loadRunData, type RunData } from './runData';
+export { diagnoseRun, type RunProblem } from './runHealth';
