@@ -52,11 +52,12 @@ async function resumeRefused(plant: (run: string, outside: string) => Promise<vo
   await plant(runDir, outside);
   const [outsideBefore, runBefore] = [await snapshotFolder(outside), await snapshotFolder(runDir)];
   const r = await run(['resume', runDir, '--epochs', '2']);
+  // First what matters most: nothing outside the run changed.
+  await assertUnchanged(outside, outsideBefore, r.stderr);
   assert.equal(r.code, 1, `exit code ${r.code}\n${r.stderr}\n${r.stdout}`);
   assert.match(r.stderr, message);
   assert.equal(r.stderr.trim().split('\n').length, 1, `one message: ${r.stderr}`);
   assert.doesNotMatch(r.stderr + r.stdout, /NaN|is not a function|TypeError|learning rate/);
-  await assertUnchanged(outside, outsideBefore, r.stderr);
   await assertUnchanged(runDir, runBefore, `${r.stderr} (the run itself)`);
 }
 
