@@ -2,47 +2,35 @@
  * Atomic file writes: write a temporary file in the same folder, fsync it, rename it over
  * the final name, fsync the folder. rename(2) within one file system is atomic, so a reader
  * (or a process restarted after a kill) sees either the old file or the new one, never half.
+ *
+ * Files of a run are written with `writeRunFile` / `writeRunJson` (the run-relative name goes
+ * through the path guard of ./safePath); `writeFileAtomic` is for a file the user named
+ * outside any run (the report's --out). The temporary file is always created exclusively and
+ * never through a link.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { fsyncDir, writeRunFile, writeViaTemp } from './safePath';
 
-export async function fsyncDir(dir: string): Promise<void> {
-  const handle = await fs.open(dir, 'r');
-  try { await handle.sync(); } catch { /* some file systems refuse fsync on folders */ } finally { await handle.close(); }
-}
+export { fsyncDir, writeRunFile };
 
+/** A file the user named (not inside a run): its folder is made if missing. */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const dir = path.dirname(file);
-  await fs.mkdir(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const handle = await fs.open(tmp, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fs.rename(tmp, file);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
-  await fsyncDir(dir);
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await writeViaTemp(file, data);
 }
 
 export function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  return writeFileAtomic(file, JSON.stringify(value, null, 1) + '\n');
+  return writeFileAtomic(file, jsonText(value));
 }
 
-export async function readJson<T = unknown>(file: string): Promise<T> {
-  const text = await fs.readFile(file, 'utf8');
-  try {
-    return JSON.parse(text) as T;
-  } catch (e) {
-    throw new Error(`${file} is not valid JSON: ${(e as Error).message}`);
-  }
+/** A JSON file of a run, by its run-relative name. */
+export function writeRunJson(run: string, rel: string, value: unknown): Promise<void> {
+  return writeRunFile(run, rel, jsonText(value));
+}
+
+function jsonText(value: unknown): string {
+  return JSON.stringify(value, null, 1) + '\n';
 }
 
 /** Bytes of a typed array as a Uint8Array view (no copy). */

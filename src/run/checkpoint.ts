@@ -2,12 +2,11 @@
  * Checkpoints: checkpoints/ckpt-<step>/ (tensors.bin + state.json) and checkpoint.json, which
  * always names a complete folder. No TensorFlow.js: tensors travel as named Float32Arrays.
  */
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import type { CheckpointMeta, CheckpointPointer, CheckpointState, TensorIndexEntry } from '../protocol/runFormat';
-import { bytesOf, writeFileAtomic, writeJsonAtomic } from './atomic';
-import { CHECKPOINT_FILES, checkpointName, checkpointRelDir, runPaths } from './paths';
-import { RunFileError, readBytesIfExists, readCheckpointInfo, readCheckpointState } from './reader';
+import { bytesOf, writeRunFile, writeRunJson } from './atomic';
+import { CHECKPOINT_FILES, RUN_FILES, checkpointName, checkpointRelDir } from './paths';
+import { RunFileError, readCheckpointInfo, readCheckpointState } from './reader';
+import { listRunDir, readRunFile, removeOwnedCheckpoint, shownPath } from './safePath';
 
 // Type only (erased): this module does not load TensorFlow.js.
 import type { NamedArray } from '../model/vaeModel';
@@ -16,12 +15,13 @@ export type { CheckpointMeta, NamedArray };
 
 /**
  * Writes checkpoints/ckpt-<step>/ (tensors.bin + state.json), then points checkpoint.json at
- * it, then deletes older checkpoints. checkpoint.json always names a complete folder.
+ * it, then deletes older checkpoints. checkpoint.json always names a complete folder. Only
+ * what the trainer made is deleted: real ckpt-<digits> folders holding only checkpoint files
+ * (./safePath removeOwnedCheckpoint); anything else in checkpoints/ stays.
  */
 export async function saveCheckpoint(run: string, meta: CheckpointMeta, state: NamedArray[]): Promise<void> {
-  const p = runPaths(run);
   const name = checkpointName(meta.step);
-  const dir = path.join(p.checkpoints, name);
+  const dir = checkpointRelDir(meta.step);
   const total = state.reduce((s, t) => s + t.data.length, 0);
   const all = new Float32Array(total);
   const index: TensorIndexEntry[] = [];
@@ -31,11 +31,11 @@ export async function saveCheckpoint(run: string, meta: CheckpointMeta, state: N
     index.push({ name: t.name, shape: t.shape, offset, length: t.data.length });
     offset += t.data.length;
   }
-  await writeFileAtomic(path.join(dir, CHECKPOINT_FILES.tensors), bytesOf(all));
-  await writeJsonAtomic(path.join(dir, CHECKPOINT_FILES.state), { ...meta, tensors: index } satisfies CheckpointState);
-  await writeJsonAtomic(p.checkpointPointer, { dir: checkpointRelDir(meta.step), ...meta } satisfies CheckpointPointer);
-  for (const old of await fs.readdir(p.checkpoints)) {
-    if (old !== name) await fs.rm(path.join(p.checkpoints, old), { recursive: true, force: true });
+  await writeRunFile(run, `${dir}/${CHECKPOINT_FILES.tensors}`, bytesOf(all));
+  await writeRunJson(run, `${dir}/${CHECKPOINT_FILES.state}`, { ...meta, tensors: index } satisfies CheckpointState);
+  await writeRunJson(run, RUN_FILES.checkpointPointer, { dir, ...meta } satisfies CheckpointPointer);
+  for (const old of await listRunDir(run, RUN_FILES.checkpoints)) {
+    if (old.name !== name && old.isDirectory()) await removeOwnedCheckpoint(run, RUN_FILES.checkpoints, old.name, Object.values(CHECKPOINT_FILES));
   }
 }
 
@@ -44,12 +44,20 @@ export async function loadCheckpoint(run: string): Promise<{ meta: CheckpointMet
   const info = await readCheckpointInfo(run);
   if (!info) return undefined;
   const saved = await readCheckpointState(run, info.dir);
-  const file = path.join(run, ...info.dir.split('/'), CHECKPOINT_FILES.tensors);
-  const buf = await readBytesIfExists(file);
-  if (!buf) throw new RunFileError(file, 'is missing');
-  const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  const rel = `${info.dir}/${CHECKPOINT_FILES.tensors}`;
+  const file = shownPath(run, rel);
+  const buf = await readRunFile(run, rel);
+  if (!buf) throw new RunFileError(file, 'is missing', 'missing');
   const expected = saved.tensors.reduce((s, t) => s + t.length, 0);
-  if (all.length !== expected) throw new RunFileError(file, `is damaged: it holds ${all.length} floats, ${CHECKPOINT_FILES.state} lists ${expected}`);
+  if (buf.byteLength !== expected * 4) {
+    throw new RunFileError(file, `is ${buf.byteLength < expected * 4 ? 'truncated' : 'damaged'}: it holds ${buf.byteLength} bytes, ${CHECKPOINT_FILES.state} lists ${expected} float32 values (${expected * 4} bytes)`);
+  }
+  const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  const stateFile = shownPath(run, `${info.dir}/${CHECKPOINT_FILES.state}`);
+  for (const t of saved.tensors) {
+    if (t.offset + t.length > expected) throw new RunFileError(stateFile, `is damaged: tensor "${t.name}" lies beyond the ${expected} values of ${CHECKPOINT_FILES.tensors}`);
+    if (t.shape.reduce((a, b) => a * b, 1) !== t.length) throw new RunFileError(stateFile, `is damaged: tensor "${t.name}" has shape [${t.shape}] but ${t.length} values`);
+  }
   const state = saved.tensors.map((t) => ({ name: t.name, shape: t.shape, data: all.subarray(t.offset, t.offset + t.length) }));
   return { meta: { step: saved.step, epoch: saved.epoch, stepInEpoch: saved.stepInEpoch }, state };
 }

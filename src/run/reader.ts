@@ -2,13 +2,16 @@
  * The tolerant, typed reader of a run directory. Every file is parsed with its schema of
  * src/protocol/runFormat.ts:
  *  - a file that is absent reads as `undefined` (a run that just started has no latents yet);
- *  - a file that is damaged (not JSON, wrong shape, too short) throws a RunFileError that names
- *    the file and what is wrong;
+ *  - a file that is damaged (not JSON, wrong shape, shorter or longer than the file that
+ *    describes it says) throws a RunFileError that names the file and what is wrong;
  *  - metrics.jsonl is appended to, so a kill during an append can leave a torn last line: it is
- *    skipped, not an error (a bad line before the last one is an error).
+ *    skipped, not an error (a bad line before the last one is an error);
+ *  - every path goes through the path guard (./safePath): a symbolic link inside the run, or a
+ *    name read from a file that leaves the run (checkpoint.json's dir, model.json's weight
+ *    paths), is a RunFileError of kind `unsafe`.
  * No TensorFlow.js here (the extension bundle reads runs with it); model weights: ./modelFiles.
  */
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describeIssues, type z } from '../protocol/zod';
 import {
@@ -16,24 +19,10 @@ import {
   type EpochMetrics, type RunStatus, type StepMetrics,
 } from '../protocol/runFormat';
 import { CHECKPOINT_FILES, MODEL_JSON, MODEL_PARTS, RUN_FILES, runPaths } from './paths';
+import { RunFileError } from './runFileError';
+import { OWNED_CHECKPOINT, readRunFile, relativeNameProblem, resolveInsideRun, shownPath } from './safePath';
 
-/** A run file that exists but cannot be used; the message names the file and the problem. */
-export class RunFileError extends Error {
-  constructor(readonly file: string, readonly problem: string) {
-    super(`${file} ${problem}`);
-    this.name = 'RunFileError';
-  }
-}
-
-/** The bytes of a file, or undefined when it does not exist. */
-export async function readBytesIfExists(file: string): Promise<Buffer | undefined> {
-  try {
-    return await fs.readFile(file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
-    throw new RunFileError(file, `cannot be read: ${(e as Error).message}`);
-  }
-}
+export { RunFileError, type RunFileProblem } from './runFileError';
 
 /** Parse a value with a schema, or throw a RunFileError naming the file and the bad keys. */
 export function parseWith<S extends z.ZodType>(file: string, schema: S, value: unknown, what: string): z.output<S> {
@@ -42,10 +31,11 @@ export function parseWith<S extends z.ZodType>(file: string, schema: S, value: u
   return parsed.data;
 }
 
-/** A JSON file parsed with its schema; undefined when absent. */
-export async function readJsonFile<S extends z.ZodType>(file: string, schema: S, what: string): Promise<z.output<S> | undefined> {
-  const buf = await readBytesIfExists(file);
+/** A JSON file of a run (run-relative name) parsed with its schema; undefined when absent. */
+export async function readJsonFile<S extends z.ZodType>(run: string, rel: string, schema: S, what: string): Promise<z.output<S> | undefined> {
+  const buf = await readRunFile(run, rel);
   if (buf === undefined) return undefined;
+  const file = shownPath(run, rel);
   let value: unknown;
   try {
     value = JSON.parse(buf.toString('utf8'));
@@ -91,14 +81,14 @@ export interface ModelFolder {
 
 /** config.json; throws when the folder is not a run. */
 export async function readConfig(run: string): Promise<RunConfig> {
-  const config = await readJsonFile(runPaths(run).config, RunConfig, 'run configuration');
-  if (!config) throw new RunFileError(run, `is not a Latent Lens run: it has no ${RUN_FILES.config}`);
+  const config = await readJsonFile(run, RUN_FILES.config, RunConfig, 'run configuration');
+  if (!config) throw new RunFileError(run, `is not a Latent Lens run: it has no ${RUN_FILES.config}`, 'missing');
   return config;
 }
 
 /** status.json: what the run is doing or how it ended; undefined before the trainer wrote it. */
 export function readRunStatus(run: string): Promise<StatusFile | undefined> {
-  return readJsonFile(runPaths(run).status, StatusFile, 'run status');
+  return readJsonFile(run, RUN_FILES.status, StatusFile, 'run status');
 }
 
 export interface CheckpointInfo {
@@ -113,17 +103,30 @@ export interface CheckpointInfo {
 /** checkpoint.json, when it names a checkpoint folder that exists: a run can resume from it. */
 export async function readCheckpointInfo(run: string): Promise<CheckpointInfo | undefined> {
   const file = runPaths(run).checkpointPointer;
-  const pointer = await readJsonFile(file, CheckpointPointer, 'checkpoint pointer');
+  const pointer = await readJsonFile(run, RUN_FILES.checkpointPointer, CheckpointPointer, 'checkpoint pointer');
   if (!pointer) return undefined;
-  if (!existsSync(path.join(run, ...pointer.dir.split('/'), CHECKPOINT_FILES.state))) throw new RunFileError(file, `names ${pointer.dir}, which has no ${CHECKPOINT_FILES.state}`);
+  checkCheckpointDir(file, pointer.dir);
+  const state = await resolveInsideRun(run, `${pointer.dir}/${CHECKPOINT_FILES.state}`);
+  if (!state.stat) throw new RunFileError(file, `names ${pointer.dir}, which has no ${CHECKPOINT_FILES.state}`, 'missing');
   return { dir: pointer.dir, step: pointer.step, epoch: pointer.epoch, stepInEpoch: pointer.stepInEpoch };
+}
+
+/** A checkpoint folder named by checkpoint.json must be one the trainer writes: checkpoints/ckpt-<step>. */
+function checkCheckpointDir(pointerFile: string, dir: string): void {
+  const problem = relativeNameProblem(dir);
+  if (problem) throw new RunFileError(pointerFile, `names the checkpoint folder "${dir}", which ${problem}: refused, a checkpoint must be inside the run`, 'unsafe');
+  const [parent, name, ...rest] = dir.split('/');
+  if (parent !== RUN_FILES.checkpoints || !OWNED_CHECKPOINT.test(name ?? '') || rest.length) {
+    throw new RunFileError(pointerFile, `names the checkpoint folder "${dir}", which is not a checkpoint of this run (${RUN_FILES.checkpoints}/ckpt-<step>)`, 'unsafe');
+  }
 }
 
 /** state.json of a checkpoint folder (relative to the run). */
 export async function readCheckpointState(run: string, dir: string): Promise<CheckpointState> {
-  const file = path.join(run, ...dir.split('/'), CHECKPOINT_FILES.state);
-  const state = await readJsonFile(file, CheckpointState, 'checkpoint state');
-  if (!state) throw new RunFileError(file, 'is missing');
+  checkCheckpointDir(runPaths(run).checkpointPointer, dir);
+  const rel = `${dir}/${CHECKPOINT_FILES.state}`;
+  const state = await readJsonFile(run, rel, CheckpointState, 'checkpoint state');
+  if (!state) throw new RunFileError(shownPath(run, rel), 'is missing', 'missing');
   return state;
 }
 
@@ -155,15 +158,16 @@ export async function readRunInfo(run: string): Promise<RunInfo> {
 
 /** dataset.json: labels, every image (path, label, split) in row order, skipped files. */
 export function readDatasetIndex(run: string): Promise<DatasetFile | undefined> {
-  return readJsonFile(runPaths(run).dataset, DatasetFile, 'dataset index');
+  return readJsonFile(run, RUN_FILES.dataset, DatasetFile, 'dataset index');
 }
 
 /** data/pixels.u8; when `expectedBytes` is given, a shorter file is an error (longer: trimmed). */
 export async function readPixels(run: string, expectedBytes?: number): Promise<Uint8Array | undefined> {
-  const file = runPaths(run).pixels;
-  const buf = await readBytesIfExists(file);
+  const buf = await readRunFile(run, RUN_FILES.pixels);
   if (!buf) return undefined;
-  if (expectedBytes !== undefined && buf.byteLength < expectedBytes) throw new RunFileError(file, `holds ${buf.byteLength} bytes, ${expectedBytes} expected`);
+  if (expectedBytes !== undefined && buf.byteLength < expectedBytes) {
+    throw new RunFileError(runPaths(run).pixels, `is truncated: it holds ${buf.byteLength} bytes, ${expectedBytes} expected (the images of ${RUN_FILES.dataset})`);
+  }
   return new Uint8Array(buf.buffer, buf.byteOffset, expectedBytes ?? buf.byteLength);
 }
 
@@ -177,7 +181,7 @@ export interface ReadMetricsOptions {
 /** Every line of metrics.jsonl. A torn last line is skipped; any other bad line throws unless `lenient`. */
 export async function readMetrics(run: string, opts: ReadMetricsOptions = {}): Promise<MetricsLine[]> {
   const file = runPaths(run).metrics;
-  const buf = await readBytesIfExists(file);
+  const buf = await readRunFile(run, RUN_FILES.metrics);
   if (!buf) return [];
   const lines = buf.toString('utf8').split('\n');
   const last = lines.reduce((k, l, i) => (l.trim() ? i : k), -1);
@@ -207,7 +211,7 @@ export async function readMetricsByKind(run: string): Promise<{ steps: StepMetri
 
 /** latents/index.json. */
 export function readLatentsIndex(run: string): Promise<LatentsIndex | undefined> {
-  return readJsonFile(runPaths(run).latentsIndex, LatentsIndex, 'latents index');
+  return readJsonFile(run, RUN_FILES.latentsIndex, LatentsIndex, 'latents index');
 }
 
 function f32(buf: Buffer, values: number): Float32Array {
@@ -218,47 +222,95 @@ function f32(buf: Buffer, values: number): Float32Array {
 
 /**
  * latents/mu.f32 (and logvar.f32 with `withLogVar`) as described by latents/index.json;
- * undefined when either is absent, an error when a file is shorter than the index says.
+ * undefined when either is absent, an error naming the file when its size is not what the
+ * index says (truncated, or from another save).
  */
 export async function readLatents(run: string, opts: { withLogVar?: boolean } = {}): Promise<{ index: LatentsIndex; mu: Float32Array; logVar?: Float32Array } | undefined> {
-  const p = runPaths(run);
   const index = await readLatentsIndex(run);
   if (!index) return undefined;
   const values = index.count * index.latentDim;
-  const read = async (file: string) => {
-    const buf = await readBytesIfExists(file);
-    if (buf && buf.byteLength < values * 4) throw new RunFileError(file, `holds ${buf.byteLength} bytes, ${values * 4} expected (latents/index.json: ${index.count} × ${index.latentDim} float32)`);
+  const read = async (rel: string) => {
+    const buf = await readRunFile(run, rel);
+    if (buf && buf.byteLength !== values * 4) {
+      const what = buf.byteLength < values * 4 ? 'is truncated' : 'is longer than it should be';
+      throw new RunFileError(shownPath(run, rel), `${what}: it holds ${buf.byteLength} bytes, ${values * 4} expected (${RUN_FILES.latentsIndex}: ${index.count} images × ${index.latentDim} dimensions of float32)`);
+    }
     return buf && f32(buf, values);
   };
-  const mu = await read(p.mu);
+  const mu = await read(RUN_FILES.mu);
   if (!mu) return undefined;
-  const logVar = opts.withLogVar ? await read(p.logVar) : undefined;
+  const logVar = opts.withLogVar ? await read(RUN_FILES.logVar) : undefined;
   if (opts.withLogVar && !logVar) return undefined;
   return { index, mu, logVar };
 }
 
 /** latents/projection.json. */
 export function readProjection(run: string): Promise<ProjectionFile | undefined> {
-  return readJsonFile(runPaths(run).projection, ProjectionFile, '2-D projection');
+  return readJsonFile(run, RUN_FILES.projection, ProjectionFile, '2-D projection');
 }
 
 // ───────────────────────────── model folders (no tfjs) ─────────────────────────────
 
-/** <modelDir>/model.json of a layers model. */
-export function readModelJson(modelDir: string): Promise<LayersModelJson | undefined> {
-  return readJsonFile(path.join(modelDir, MODEL_JSON), LayersModelJson, 'TensorFlow.js layers model');
+/**
+ * Where a model folder's files are checked from: a run's model/encoder or model/decoder is
+ * guarded from the run folder (so a linked model/ or model/decoder is refused); any other
+ * model folder (what `encode` is given) from the folder itself.
+ */
+export function modelLocation(modelDir: string): { root: string; rel: string } {
+  const abs = path.resolve(modelDir);
+  const parent = path.dirname(abs);
+  if (path.basename(parent) === RUN_FILES.model && isRunFolder(path.dirname(parent))) return { root: path.dirname(parent), rel: `${RUN_FILES.model}/${path.basename(abs)}` };
+  return { root: abs, rel: '' };
 }
 
-/** model.json and its weight files concatenated in manifest order; undefined when absent. */
+const inModel = (rel: string, name: string) => (rel ? `${rel}/${name}` : name);
+
+/** <modelDir>/model.json of a layers model. */
+export function readModelJson(modelDir: string): Promise<LayersModelJson | undefined> {
+  const at = modelLocation(modelDir);
+  return readJsonFile(at.root, inModel(at.rel, MODEL_JSON), LayersModelJson, 'TensorFlow.js layers model');
+}
+
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
+
+/** The bytes a weights-manifest group needs, or undefined when it cannot be told (quantized, strings). */
+function groupBytes(weights: LayersModelJson['weightsManifest'][number]['weights']): number | undefined {
+  let total = 0;
+  for (const w of weights) {
+    const size = DTYPE_BYTES[w.dtype];
+    if (size === undefined || (w as { quantization?: unknown }).quantization !== undefined) return undefined;
+    total += w.shape.reduce((a, b) => a * b, 1) * size;
+  }
+  return total;
+}
+
+/**
+ * model.json and its weight files concatenated in manifest order; undefined when absent. A weight
+ * file that is missing, or whose size is not what model.json's weights need (truncated, or from
+ * another save), is a RunFileError naming it.
+ */
 export async function readModelFolder(modelDir: string): Promise<{ modelJson: LayersModelJson; weights: Buffer } | undefined> {
   const modelJson = await readModelJson(modelDir);
   if (!modelJson) return undefined;
+  const at = modelLocation(modelDir);
+  const jsonFile = path.join(modelDir, MODEL_JSON);
   const parts: Buffer[] = [];
-  for (const name of modelJson.weightsManifest.flatMap((g) => g.paths)) {
-    const file = path.join(modelDir, name);
-    const buf = await readBytesIfExists(file);
-    if (!buf) throw new RunFileError(path.join(modelDir, MODEL_JSON), `names the weights file ${name}, which is missing`);
-    parts.push(buf);
+  for (const group of modelJson.weightsManifest) {
+    const bufs: Buffer[] = [];
+    for (const name of group.paths) {
+      const problem = relativeNameProblem(name);
+      if (problem || name.includes('/')) throw new RunFileError(jsonFile, `names the weights file "${name}", which ${problem ?? 'is not a file of the model folder'}: refused`, 'unsafe');
+      const buf = await readRunFile(at.root, inModel(at.rel, name));
+      if (!buf) throw new RunFileError(jsonFile, `names the weights file ${name}, which is missing`, 'missing');
+      bufs.push(buf);
+    }
+    const need = groupBytes(group.weights);
+    const have = bufs.reduce((s, b) => s + b.byteLength, 0);
+    if (need !== undefined && have !== need) {
+      const files = group.paths.map((n) => path.join(modelDir, n)).join(', ');
+      throw new RunFileError(files, `${have < need ? 'is truncated' : 'is longer than it should be'}: it holds ${have} bytes, ${MODEL_JSON} lists ${group.weights.length} weights of ${need} bytes`);
+    }
+    parts.push(...bufs);
   }
   return { modelJson, weights: Buffer.concat(parts) };
 }

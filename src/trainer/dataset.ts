@@ -146,7 +146,32 @@ export interface Dataset {
   pixels: Uint8Array;
 }
 
-/** Scan, decode and split a folder. Throws a clear Error when no image is usable. */
+/**
+ * No image of the folder can be used. `undecodable` image files were found but none decoded
+ * (the reasons are in `skipped`); with none found, the folder holds no image files at all.
+ */
+export class NoUsableImageError extends Error {
+  readonly skipped: SkippedFile[];
+  constructor(readonly dataDir: string, readonly undecodable: number, skipped: SkippedFile[], readonly shape: ImageShape) {
+    super('');
+    this.name = 'NoUsableImageError';
+    this.skipped = [...skipped].sort((a, b) => (a.path < b.path ? -1 : 1));
+    this.message = this.describe();
+  }
+
+  /** The message; `reasonsIn` names the file that lists every skipped file with its reason (a run's dataset.json). */
+  describe(reasonsIn?: string): string {
+    const first = this.skipped.find((f) => IMAGE_EXTENSIONS.has(path.extname(f.path).toLowerCase())) ?? this.skipped[0];
+    const example = first ? `, e.g. ${first.path}: ${first.reason}` : '';
+    if (this.undecodable > 0) {
+      return `no usable image in "${this.dataDir}": ${this.undecodable} files could not be decoded${reasonsIn ? ` (reasons in ${reasonsIn})` : ''}${example}`;
+    }
+    const skipped = this.skipped.length ? `; ${this.skipped.length} other files skipped${example}` : '';
+    return `no usable image in "${this.dataDir}": no image files (${[...IMAGE_EXTENSIONS].join(' ')}) were found${skipped}. Put images in one subfolder per label.`;
+  }
+}
+
+/** Scan, decode and split a folder. Throws a NoUsableImageError when no image is usable. */
 export async function loadDataset(dataDir: string, opts: DatasetOptions): Promise<Dataset> {
   const scan = await scanFolder(dataDir, opts.exclude);
   const files = scan.files;
@@ -173,10 +198,7 @@ export async function loadDataset(dataDir: string, opts: DatasetOptions): Promis
 
   // Scan order; with maxImages, one worker may overshoot by a file or two: trim to the target.
   const usable = files.map((f, i) => ({ f, px: decoded[i] })).filter((e) => e.px !== undefined).slice(0, target);
-  if (usable.length === 0) {
-    const why = files.length === 0 ? `no image files (${[...IMAGE_EXTENSIONS].join(' ')}) were found` : `none of the ${files.length} image files could be decoded`;
-    throw new Error(`no usable image in "${dataDir}": ${why}${skipped.length ? `; ${skipped.length} files skipped, e.g. ${skipped[0].path}: ${skipped[0].reason}` : ''}. Put images in one subfolder per label.`);
-  }
+  if (usable.length === 0) throw new NoUsableImageError(dataDir, files.length, skipped, shape);
   const labels = [...new Set(usable.map((e) => e.f.label))].sort();
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
   const pixels = new Uint8Array(usable.length * size);

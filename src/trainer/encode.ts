@@ -13,10 +13,11 @@ import { elboSums } from './evaluate';
 import { encodeAll } from '../analysis/latentStats';
 import { isPosteriorCollapse, latentStatistics } from '../analysis/collapseRule';
 import type { Projector } from './train';
+import { cannotStart } from './cannotStart';
 import {
-  appendMetrics, findModelFolder, readConfig, runPaths, writeConfig, writeDataset, writeLatents, writeProjection, writeStatus,
+  appendMetrics, assertNoLinks, findModelFolder, readConfig, writeConfig, writeDataset, writeLatents, writeProjection, writeStatus,
 } from '../run/runDir';
-import { loadLayersModelFromDir, saveLayersModel } from '../run/modelFiles';
+import { loadLayersModelFromDir, saveRunModel } from '../run/modelFiles';
 
 export async function encodeFolder(opts: { modelDir: string; dataDir: string; runDir: string; backend: string; emit: (e: TrainerEvent) => void; project: Projector }): Promise<string> {
   const { emit, runDir } = opts;
@@ -47,13 +48,14 @@ export async function encodeFolder(opts: { modelDir: string; dataDir: string; ru
   const data = await loadDataset(opts.dataDir, {
     height, width, channels: config.model.channels, maxImages: 0, valSplit: 0, seed: 0, exclude: [runDir],
     onProgress: (done, total) => log(`decoded ${done}/${total} images`),
-  });
+  }).catch(async (e: unknown) => { throw await cannotStart(runDir, config, e, opts.backend); });
+  await assertNoLinks(runDir);
   await writeConfig(runDir, config);
   await writeDataset(runDir, data);
   emit({ type: 'started', runDir, backend: opts.backend, config, step: 0, stepsPerEpoch: 1, dataset: { images: data.images.length, trainImages: data.images.length, valImages: 0, labels: data.labels, skipped: data.skipped.length } });
   await writeStatus(runDir, { status: 'training', step: 0, epoch: 0, backend: opts.backend, message: 'encoding' });
-  await saveLayersModel(encoder, runPaths(runDir).encoder);
-  await saveLayersModel(decoder, runPaths(runDir).decoder);
+  await saveRunModel(runDir, 'encoder', encoder);
+  await saveRunModel(runDir, 'decoder', decoder);
   const n = data.images.length;
   const { mu, logVar } = encodeAll(encoder, data.pixels, n, data.shape, latentDim);
   const { klPerDim, muVariance, activeUnits } = latentStatistics(mu, logVar, n, latentDim);

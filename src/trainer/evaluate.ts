@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset, type ImageShape } from './dataset';
 import type { Likelihood } from '../protocol/runFormat';
-import { readConfig, runPaths } from '../run/runDir';
+import { RunFileError, readConfig, runPaths } from '../run/runDir';
 import { loadLayersModelFromDir } from '../run/modelFiles';
 import { reparameterize, splitMuLogVar } from '../model/vae';
 import { klPerImageAndDim, reconstructionPerImage } from '../model/loss';
@@ -17,6 +17,8 @@ export async function evaluateRun(runDir: string, dataDir: string, log: (m: stri
   const config = await readConfig(runDir);
   const p = runPaths(runDir);
   const [encoder, decoder] = await Promise.all([loadLayersModelFromDir(p.encoder), loadLayersModelFromDir(p.decoder)]).catch((e: Error) => {
+    // A damaged or refused file is named as it is; only a model that is not there yet gets the hint.
+    if (e instanceof RunFileError && e.kind !== 'missing') throw e;
     throw new Error(`cannot load the model of ${runDir} (model/encoder, model/decoder): ${e.message}. Has the run finished an epoch?`);
   });
   const m = config.model;

@@ -3,20 +3,20 @@
  * models, checkpoint). It reports everything as TrainerEvents through `emit`, which the
  * CLI prints and the forked trainer sends to the extension host over IPC.
  */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { EpochMetrics, RunConfig, RunStatus, StepMetrics, TrainerEvent } from '../protocol/trainerIpc';
 import { VaeModel } from '../model/vaeModel';
 import { createAdam } from '../backend/fusedAdam';
 import { shuffledIndices } from '../model/random';
 import { loadDataset, type Dataset } from './dataset';
+import { cannotStart } from './cannotStart';
 import { batchTensor, encodeAll } from '../analysis/latentStats';
 import { isPosteriorCollapse, latentStatistics, posteriorCollapseWarning } from '../analysis/collapseRule';
 import {
-  RunFileError, appendMetrics, loadCheckpoint, readConfig, readDatasetIndex, readLatents, readPixels, runPaths, saveCheckpoint,
+  RunFileError, appendMetrics, assertNoLinks, loadCheckpoint, loadRunData, readConfig, readLatents, readMetrics, runPaths, saveCheckpoint,
   truncateMetrics, writeConfig, writeDataset, writeLatents, writeProjection, writeStatus,
 } from '../run/runDir';
-import { saveLayersModel } from '../run/modelFiles';
+import { saveRunModel } from '../run/modelFiles';
 
 /** The decoder is saved for live decoding in the panel at most this often. */
 const DECODER_SAVE_MS = 5_000;
@@ -56,43 +56,44 @@ export interface TrainOptions {
 
 export interface TrainOutcome { status: RunStatus; message: string }
 
-/** The run's own copy of the data (dataset.json + data/pixels.u8), for a resumed run. */
-async function loadRunDataset(runDir: string, config: RunConfig): Promise<Dataset> {
-  const saved = await readDatasetIndex(runDir);
-  if (!saved) throw new RunFileError(runPaths(runDir).dataset, 'is missing: the run cannot be resumed without its copy of the data');
-  const m = config.model;
-  const shape = saved.shape ?? { height: m.imageHeight, width: m.imageWidth, channels: m.channels };
-  const size = shape.height * shape.width * shape.channels;
-  const pixels = await readPixels(runDir, saved.images.length * size);
-  if (!pixels) throw new RunFileError(runPaths(runDir).pixels, 'is missing: the run cannot be resumed without its copy of the data');
-  return { ...saved, shape, pixels };
+/** The run's own copy of the data for a resumed run, checked file against file (src/run/runData.ts). */
+async function loadResumeData(runDir: string, config: RunConfig, log: (m: string, level: 'warn') => void): Promise<Dataset> {
+  const { warnings, ...data } = await loadRunData(runDir, config);
+  for (const w of warnings) log(w, 'warn');
+  return data;
 }
 
 export async function train(opts: TrainOptions): Promise<TrainOutcome> {
   const { runDir, emit, control } = opts;
   const log = (message: string, level: 'info' | 'warn' | 'error' = 'info') => emit({ type: 'log', level, message });
-  await fs.mkdir(runDir, { recursive: true });
 
   // ── configuration and data ──
   let config: RunConfig;
   let data: Dataset;
+  let restored: Awaited<ReturnType<typeof loadCheckpoint>>;
   if (opts.resume) {
+    // Everything is checked before anything is written: a run that cannot resume is left as it was.
     config = await readConfig(runDir);
+    await assertNoLinks(runDir);
     if (opts.resume.epochs) config = { ...config, training: { ...config.training, epochs: opts.resume.epochs } };
+    data = await loadResumeData(runDir, config, log);
+    restored = await loadCheckpoint(runDir);
+    await readMetrics(runDir);
     await writeConfig(runDir, config);
-    data = await loadRunDataset(runDir, config);
     log(`resuming ${runDir}: ${data.images.length} images from the run's own copy of the data`);
   } else {
     if (!opts.config) throw new Error('train() needs a config for a new run');
     config = opts.config;
     const m = config.model;
     log(`scanning ${config.dataDir}`);
+    // The data first: a folder without usable images leaves no half-written run behind.
     data = await loadDataset(config.dataDir, {
       height: m.imageHeight, width: m.imageWidth, channels: opts.channels ?? m.channels,
       maxImages: config.training.maxImages, valSplit: config.training.valSplit, seed: config.training.seed,
       exclude: [runDir],
       onProgress: (done, total) => log(`decoded ${done}/${total} images`),
-    });
+    }).catch(async (e: unknown) => { throw await cannotStart(runDir, config, e, opts.backend); });
+    await assertNoLinks(runDir);
     config = { ...config, model: { ...m, channels: data.shape.channels } };
     await writeConfig(runDir, config);
     await writeDataset(runDir, data);
@@ -109,9 +110,12 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
   const model = new VaeModel(config.model, t, { createAdam });
   let epoch = 0, stepInEpoch = 0;
   if (opts.resume) {
-    const ckpt = await loadCheckpoint(runDir);
+    const ckpt = restored;
     if (ckpt) {
-      await model.setState(ckpt.state);
+      await model.setState(ckpt.state).catch((e: Error) => {
+        model.dispose();
+        throw new RunFileError(path.join(runPaths(runDir).checkpoints, `ckpt-${ckpt.meta.step}`), `does not fit the model of config.json: ${e.message}`);
+      });
       model.step = ckpt.meta.step;
       epoch = ckpt.meta.epoch;
       stepInEpoch = ckpt.meta.stepInEpoch;
@@ -191,8 +195,8 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
     // Only once KL warm-up is over and the model has trained enough to judge (see posteriorCollapseWarning).
     const collapse = posteriorCollapseWarning(verdict);
     if (collapse) log(collapse, 'warn');
-    await saveLayersModel(model.encoder, runPaths(runDir).encoder);
-    await saveLayersModel(model.decoder, runPaths(runDir).decoder);
+    await saveRunModel(runDir, 'encoder', model.encoder);
+    await saveRunModel(runDir, 'decoder', model.decoder);
     emit({ type: 'decoderSaved', step: model.step });
     startProjection(mu, epoch + 1);
   };
@@ -244,7 +248,7 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
         }
         if (pending.length >= 10) await appendMetrics(runDir, pending.splice(0));
         if (Date.now() - lastDecoderSave > DECODER_SAVE_MS) {
-          await saveLayersModel(model.decoder, runPaths(runDir).decoder);
+          await saveRunModel(runDir, 'decoder', model.decoder);
           emit({ type: 'decoderSaved', step: model.step });
           lastDecoderSave = Date.now();
         }
@@ -264,6 +268,12 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
     await writeStatus(runDir, { status: 'completed', step: model.step, epoch, backend: opts.backend, message: '' });
     emit({ type: 'status', status: 'completed' });
     return { status: 'completed', message: `trained ${t.epochs} epochs (${model.step} steps); run directory ${path.resolve(runDir)}` };
+  } catch (e) {
+    // A run that stops on an error says so in status.json (when status.json itself can be written).
+    const message = `training stopped at step ${model.step}: ${(e as Error).message}`;
+    await writeStatus(runDir, { status: 'failed', step: model.step, epoch, backend: opts.backend, message }).catch(() => undefined);
+    emit({ type: 'status', status: 'failed' });
+    throw e;
   } finally {
     model.dispose();
   }

@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { loadDataset, scanFolder, MAX_PIXELS } from '../../src/trainer/dataset';
+import { NoUsableImageError, loadDataset, scanFolder, MAX_PIXELS } from '../../src/trainer/dataset';
 
 let root: string;
 const base = { height: 16, width: 16, channels: 'auto' as const, maxImages: 0, valSplit: 0.25, seed: 1, exclude: [] as string[] };
@@ -92,4 +92,21 @@ test('a folder with no usable image fails with a message naming the folder', asy
   await assert.rejects(loadDataset(empty, base), (e: Error) => e.message.includes(empty) && /no usable image/.test(e.message));
   await assert.rejects(loadDataset(path.join(empty, 'missing'), base), /does not exist/);
   await fs.rm(empty, { recursive: true });
+});
+
+test('a folder whose images all fail to decode says how many, and why, not "one subfolder per label"', async () => {
+  const bad = await fs.mkdtemp(path.join(os.tmpdir(), 'll-undecodable-'));
+  await fs.mkdir(path.join(bad, 'cats'));
+  for (const name of ['a.png', 'b.jpg', 'c.webp']) await fs.writeFile(path.join(bad, 'cats', name), 'not an image');
+  await fs.writeFile(path.join(bad, 'notes.txt'), 'hello');
+  await assert.rejects(loadDataset(bad, base), (e: Error) => {
+    assert.ok(e instanceof NoUsableImageError);
+    assert.equal(e.undecodable, 3);
+    assert.equal(e.skipped.length, 4);
+    assert.match(e.message, /^no usable image in ".*": 3 files could not be decoded, e\.g\. cats\/a\.png: not a readable image/);
+    assert.doesNotMatch(e.message, /subfolder per label/);
+    assert.match(e.describe('/runs/x/dataset.json'), /3 files could not be decoded \(reasons in \/runs\/x\/dataset\.json\)/);
+    return true;
+  });
+  await fs.rm(bad, { recursive: true });
 });

@@ -62,7 +62,7 @@ test('a damaged file gives an error that names the file and what is wrong', with
   mkdirSync(p.latents, { recursive: true });
   writeFileSync(p.latentsIndex, JSON.stringify({ epoch: 1, step: 1, count: 10, latentDim: 4 }));
   writeFileSync(p.mu, Buffer.alloc(12));
-  await assert.rejects(readLatents(run), /mu.f32 holds 12 bytes, 160 expected/);
+  await assert.rejects(readLatents(run), /mu.f32 is truncated: it holds 12 bytes, 160 expected/);
   writeFileSync(p.projection, JSON.stringify({ epoch: 1, method: 'umap', x: [1, 2], y: [1] }));
   await assert.rejects(readProjection(run), /projection.json is not a valid 2-D projection: .*x and y have different lengths/);
   // The snapshot (for display) shows damaged files as absent rather than failing.
