@@ -45,17 +45,26 @@ export function requireSlurmCommand(name: 'sbatch' | 'squeue' | 'scancel'): stri
  */
 export function parseSlurmArgs(text: string | undefined): string[] {
   if (!text?.trim()) return [];
+  // Words split at unquoted white space; '…' and "…" group and lose their quotes.
   const tokens: string[] = [];
-  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
-  let cur = '';
-  let pos = 0;
-  for (const m of text.matchAll(re)) {
-    const gap = text.slice(pos, m.index);
-    if (/\s/.test(gap) && cur) { tokens.push(cur); cur = ''; }
-    cur += m[1] ?? m[2] ?? m[3];
-    pos = m.index! + m[0].length;
+  let cur: string | undefined;
+  let quote: string | undefined;
+  for (const ch of text) {
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else cur += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      cur ??= '';
+    } else if (/\s/.test(ch)) {
+      if (cur !== undefined) tokens.push(cur);
+      cur = undefined;
+    } else {
+      cur = (cur ?? '') + ch;
+    }
   }
-  if (cur) tokens.push(cur);
+  if (quote) throw new ConfigError(`--slurm-args: a ${quote} quote is not closed`);
+  if (cur !== undefined) tokens.push(cur);
   const lines: string[] = [];
   for (const t of tokens) {
     if (/\s/.test(t)) throw new ConfigError(`--slurm-args: ${JSON.stringify(t)} holds a space; an #SBATCH line cannot carry it`);
