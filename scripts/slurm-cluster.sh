@@ -25,8 +25,14 @@ export SLURM_CONF=$CONF
 
 die() { echo "slurm-cluster: $*" >&2; exit 1; }
 
-# A daemon of ours is alive when its pid file names a live process.
-alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A daemon of ours is alive when its pid file (<dir>/<daemon>.pid) names a live process of that
+# daemon (a stale file after a reboot may name a pid that some other program now has).
+alive() {
+  local pid
+  [ -s "$1" ] || return 1
+  pid=$(cat "$1")
+  kill -0 "$pid" 2>/dev/null && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$(basename "$1" .pid)" ]
+}
 
 node_state() { sinfo -h -N -o '%T' 2>/dev/null | head -1; }
 
@@ -76,7 +82,7 @@ EOF
 start_munge() {
   if alive "$DIR/munged.pid"; then return; fi
   mkdir -p "$DIR/munge"
-  chmod 0700 "$DIR/munge"
+  chmod 0755 "$DIR/munge"  # the socket must be reachable by every user who submits; the key stays 0400
   if [ ! -s "$DIR/munge/munge.key" ]; then
     if command -v mungekey >/dev/null 2>&1; then mungekey --create --keyfile="$DIR/munge/munge.key" --force
     else dd if=/dev/urandom bs=1 count=1024 of="$DIR/munge/munge.key" status=none; fi
