@@ -11,9 +11,10 @@ npm run lint || { echo "lint failed"; exit 1; }
 
 log=$(mktemp)
 passed=0; failed=0
-# Unit tests, then browser tests (which train a real run on the sample). One file at a time:
-# the machine has 2 cores and the training tests want both.
-node --import tsx --test --test-concurrency=1 test/unit/*.test.ts $(ls test/browser/*.test.ts 2>/dev/null) 2>&1 | tee "$log"
+# Unit tests, browser tests (which train a real run on the sample), then the Slurm sweep test
+# (a one-node cluster on this machine: scripts/slurm-cluster.sh; it skips, saying why, where it
+# cannot run). One file at a time: the machine has 2 cores and the training tests want both.
+node --import tsx --test --test-concurrency=1 test/unit/*.test.ts $(ls test/browser/*.test.ts test/slurm/*.test.ts 2>/dev/null) 2>&1 | tee "$log"
 passed=$((passed + $(grep -E '^# pass [0-9]+' "$log" | tail -1 | awk '{print $3}')))
 failed=$((failed + $(grep -E '^# fail [0-9]+' "$log" | tail -1 | awk '{print $3}')))
 

@@ -30,6 +30,13 @@ export interface BackendOptions {
   inputGradient: 'phase' | 'col2im';
   /** Chunk of the reduction dimension of the im2col path's matMuls. Env: LATENT_LENS_WASM_KCHUNK. */
   im2colChunk: number;
+  /**
+   * Folders to load @tensorflow/tfjs-node(-gpu) from before node_modules: an npm `--prefix`, a
+   * node_modules folder or the package folder (the extension passes its setting
+   * latentLens.nativeBackendPath and what "VAE: Install Native Backend…" installed).
+   * Env: LATENT_LENS_NATIVE_BACKEND_PATH, folders separated by the path delimiter (`:`, `;` on Windows).
+   */
+  nativePaths: string[];
 }
 
 export const DEFAULT_BACKEND_OPTIONS: Readonly<BackendOptions> = {
@@ -38,6 +45,7 @@ export const DEFAULT_BACKEND_OPTIONS: Readonly<BackendOptions> = {
   filterGradient: 'conv',
   inputGradient: 'phase',
   im2colChunk: 2048,
+  nativePaths: [],
 };
 
 const isOff = (v: string) => v === 'off' || v === 'false' || v === 'no';
@@ -63,6 +71,9 @@ export function backendOptionsFromEnv(env: NodeJS.ProcessEnv): Partial<BackendOp
   if (dx === 'phase' || dx === 'col2im') out.inputGradient = dx;
   const chunk = Math.floor(Number(get('LATENT_LENS_WASM_KCHUNK')));
   if (chunk >= 1) out.im2colChunk = chunk;
+  // Paths keep their case (not `get`); `path.delimiter` without importing node:path here.
+  const native = env.LATENT_LENS_NATIVE_BACKEND_PATH?.split(process.platform === 'win32' ? ';' : ':').map((p) => p.trim()).filter(Boolean);
+  if (native?.length) out.nativePaths = native;
   return out;
 }
 

@@ -15,6 +15,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { installNativeBackendCommand } from './commands/installNativeBackend';
 import { RunLauncher, type LoadModelCommandArgs, type TrainCommandArgs } from './commands/launcher';
 import { loadModel } from './commands/loadModel';
 import { openRun, openRunFromUri } from './commands/openRun';
@@ -92,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): LatentLensApi {
     'latentLens.stopTraining': (arg) => controlTraining(s, 'stop', arg),
     'latentLens.resumeRun': (arg) => resumeRun(s, arg),
     'latentLens.showLog': () => log.show(),
+    'latentLens.installNativeBackend': installNativeBackendCommand(s, context.globalStorageUri.fsPath),
   };
   for (const [id, fn] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, fn));
   context.subscriptions.push(

@@ -94,6 +94,14 @@ export const PARAMS = {
   },
   maxPoints: { kind: 'int', group: 'ui', default: 20000, min: 100, setting: 'maxPoints', description: 'Most points drawn in the latent-space map (an even sample of the dataset beyond that).' },
   confirmBeforeTraining: { kind: 'boolean', group: 'ui', default: true, setting: 'confirmBeforeTraining', description: 'Show a quick confirmation of image size, latent dimensions, epochs and β before training starts.' },
+  nativeBackendPath: {
+    kind: 'string', group: 'ui', default: '', setting: 'nativeBackendPath',
+    description: 'A folder holding @tensorflow/tfjs-node or @tensorflow/tfjs-node-gpu (4.22, installed by you) for the trainer to load; empty = the one "VAE: Install Native Backend…" installed, if any.',
+    settingExtra: {
+      scope: 'machine',
+      markdownDescription: 'A folder where you installed `@tensorflow/tfjs-node` or `@tensorflow/tfjs-node-gpu` 4.22 (the `--prefix` of `npm install`, its `node_modules`, or the package folder itself) for the trainer to load when `latentLens.backend` is `auto`, `tfjs-node` or `tfjs-node-gpu`. Empty: the one **VAE: Install Native Backend…** installed, if any. A machine setting: on a remote, the path on the remote machine.',
+    },
+  },
 } as const satisfies Record<string, ParamSpec>;
 
 export type ParamName = keyof typeof PARAMS;

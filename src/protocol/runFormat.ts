@@ -218,3 +218,38 @@ export const LayersModelJson = z.looseObject({
   })),
 });
 export type LayersModelJson = z.infer<typeof LayersModelJson>;
+
+// ───────────────────────────── sweep.json (a sweep folder: one run folder per combination) ─────────────────────────────
+
+export const SweepExecutor = z.enum(['local', 'slurm']);
+export type SweepExecutor = z.infer<typeof SweepExecutor>;
+
+/** One run of a sweep: its folder (relative to the sweep folder) and its grid values, by flag. */
+export const SweepRun = z.object({
+  index: z.number().int().min(0),
+  name: z.string().regex(/^[^/\\]+$/, 'must be a folder name inside the sweep folder'),
+  /** `{ "beta": "0.5", "latent-dim": "8" }`: flag name → value as given on the command line. */
+  params: z.record(z.string(), z.string()),
+});
+export type SweepRun = z.infer<typeof SweepRun>;
+
+/** sweep.json, written by `latent-lens sweep` (src/trainer/sweep); combination i is run i. */
+export const SweepFile = z.object({
+  version: z.literal(1),
+  /** The image folder every run trains on (absolute). */
+  dataDir: z.string(),
+  created: z.string(),
+  /** The grid in the order given: the first key varies slowest. */
+  grid: z.array(z.object({ flag: z.string(), values: z.array(z.string()).min(1) })),
+  /** `latent-lens train` flags common to every run (e.g. ["--epochs", "1"]). */
+  trainArgs: z.array(z.string()),
+  executor: SweepExecutor,
+  /** At most this many runs at once (local processes, or the array's `%N` throttle). */
+  maxParallel: z.number().int().min(1).optional(),
+  runs: z.array(SweepRun),
+  /** The Slurm submission: the array job's id (absent until sbatch answered), the script, the extra sbatch options. */
+  slurm: z.object({ jobId: z.string().optional(), script: z.string(), args: z.array(z.string()) }).optional(),
+  /** The local executor's process (what `sweep cancel` signals). */
+  local: z.object({ pid: z.number().int(), host: z.string() }).optional(),
+});
+export type SweepFile = z.infer<typeof SweepFile>;

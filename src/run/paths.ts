@@ -23,6 +23,9 @@ export const RUN_FILES = {
   projection: 'latents/projection.json',
 } as const;
 
+/** Names inside a sweep folder (`latent-lens sweep`; sweep.json: SweepFile of src/protocol/runFormat.ts). */
+export const SWEEP_FILES = { sweep: 'sweep.json', script: 'sweep.sbatch', logs: 'logs' } as const;
+
 /** Inside a checkpoint folder (checkpoints/ckpt-<step>/). */
 export const CHECKPOINT_FILES = { state: 'state.json', tensors: 'tensors.bin' } as const;
 /** The two layers models of a model folder (a run's model/, or any folder `encode` is given). */

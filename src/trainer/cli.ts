@@ -8,6 +8,7 @@
  *   latent-lens bench [--json]                             training throughput of the canonical model
  *   latent-lens report <runDir> --out <file.html>          a self-contained HTML view of a run
  *   latent-lens encode <modelDir> <folder> --out <runDir>  a saved encoder/decoder applied to a folder, as a run
+ *   latent-lens sweep <folder> --out <sweepDir> --grid …   a grid of runs, locally or on Slurm (./sweep/command.ts)
  *
  * Forked by the VS Code extension with an IPC channel, it sends every TrainerEvent with
  * process.send and obeys TrainerCommands (pause, resume, stop, project); the same events
@@ -21,6 +22,7 @@ import {
   ConfigError, configFromRequest, parseFlag, parseTrainRequestJson, requestFromFlags, trainFlagHelp, trainFlagOptions, trainUsage,
 } from '../protocol/trainRequest';
 import { ProgressPrinter } from './progress';
+import { SWEEP_USAGE, sweepMain } from './sweep/command';
 import { TrainControl, train, type Projector } from './train';
 
 // Every parameter flag, its bounds and its help come from the table of src/protocol/config.ts.
@@ -32,6 +34,7 @@ ${trainUsage()}
   latent-lens bench [--json] [--backend B] [--batch-size N] [--steps N]
   latent-lens report <runDir> --out <file.html>
   latent-lens encode <modelDir> <folder> --out <runDir> [--backend B]
+${SWEEP_USAGE}
 
 train options (--request <json>: a TrainRequest object with these keys in camelCase; flags override it):
 ${trainFlagHelp()}`;
@@ -118,6 +121,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
+  if (command === 'sweep') return sweepMain(rest);
   const { values: v, positionals } = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
   /** A parameter flag's text (the parameter flags are derived, so parseArgs cannot type them). */
   const flag = (name: string) => (v as Record<string, string | boolean | undefined>)[name] as string | undefined;

@@ -75,13 +75,16 @@ describe('Latent Lens in VS Code', function () {
 
   it('registers the VAE commands and declares workspace trust', async function () {
     const all = await vscode.commands.getCommands(true);
-    for (const c of ['trainOnFolder', 'openRun', 'loadModel', 'showLatentSpace', 'pauseTraining', 'continueTraining', 'stopTraining', 'resumeRun', 'showLog']) {
+    for (const c of ['trainOnFolder', 'openRun', 'loadModel', 'showLatentSpace', 'pauseTraining', 'continueTraining', 'stopTraining', 'resumeRun', 'showLog', 'installNativeBackend']) {
       assert.ok(all.includes(`latentLens.${c}`), `latentLens.${c} is registered`);
     }
     // Un-pausing is "Continue"; "Resume" only means restarting from a checkpoint.
     assert.ok(!all.includes('latentLens.resumeTraining'), 'the old un-pause id is gone');
     const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON;
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+    // The trainer runs where the data is: in this harness (and under Remote-SSH, Dev Containers,
+    // Codespaces) the extension host is the server's, the UI the browser's (docs/remote.md).
+    assert.deepEqual(pkg.extensionKind, ['workspace']);
     const titles = pkg.contributes.commands.map((c: { category: string; title: string }) => `${c.category}: ${c.title}`);
     assert.ok(titles.includes('VAE: Train on Folder'));
     assert.ok(vscode.workspace.isTrusted, 'the test workspace is trusted');

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../../src/backend/ladder';
+import * as os from 'node:os';
+import { findNativePackage, selectBackend } from '../../src/backend/ladder';
 import { DEFAULT_BACKEND_OPTIONS, backendOptionsFromEnv, resolveBackendOptions } from '../../src/backend/options';
 import { lensKernelsFor } from '../../src/backend/wasm/companion';
 import { wasmBinaryDir } from '../../src/backend/wasm/setup';
@@ -27,7 +28,8 @@ describe('selectBackend', () => {
   test('auto falls through the absent native packages and returns the backend in use', async () => {
     const logs: string[] = [];
     const name = await selectBackend('auto', (m) => logs.push(m));
-    assert.equal(name, tf.getBackend());
+    // Native TensorFlow ('tensorflow' to tfjs) is recorded as the package that ran it.
+    assert.equal(name, tf.getBackend() === 'tensorflow' ? name.match(/^tfjs-node(-gpu)?$/)?.[0] : tf.getBackend());
     if (!nativeInstalled('@tensorflow/tfjs-node') && !nativeInstalled('@tensorflow/tfjs-node-gpu')) {
       assert.equal(name, 'wasm');
       assert.match(logs.join('\n'), /skipped tfjs-node-gpu: .*tfjs-node: /);
@@ -94,5 +96,48 @@ describe('backend options (src/backend/options.ts)', () => {
     assert.equal(lensKernelsFor(tf.backend()), null, 'companion kernels off');
     await selectBackend('wasm', undefined, { lensKernels: true });
     assert.ok(lensKernelsFor(tf.backend()), 'companion kernels on again');
+  });
+});
+
+describe('native TensorFlow from a folder (LATENT_LENS_NATIVE_BACKEND_PATH, "VAE: Install Native Backend…")', () => {
+  /** A fake @tensorflow/tfjs-node whose loading fails with a known message. */
+  function fakeNative(): string {
+    const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'll-fake-native-'));
+    const pkg = path.join(prefix, 'node_modules', '@tensorflow', 'tfjs-node');
+    fs.mkdirSync(pkg, { recursive: true });
+    fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs-node', version: '4.22.0', main: 'index.js' }));
+    fs.writeFileSync(path.join(pkg, 'index.js'), "throw new Error('fake tfjs-node loaded from the native path');\n");
+    return prefix;
+  }
+
+  test('the paths come from the environment, split at the path delimiter', () => {
+    const sep = process.platform === 'win32' ? ';' : ':';
+    assert.deepEqual(backendOptionsFromEnv({ LATENT_LENS_NATIVE_BACKEND_PATH: `/a/B${sep}${sep} /c ` }), { nativePaths: ['/a/B', '/c'] });
+    assert.deepEqual(backendOptionsFromEnv({ LATENT_LENS_NATIVE_BACKEND_PATH: '' }), {});
+    assert.deepEqual(DEFAULT_BACKEND_OPTIONS.nativePaths, []);
+  });
+
+  test('the package is found in an npm prefix, a node_modules folder or its own folder', () => {
+    const prefix = fakeNative();
+    const pkg = path.join(prefix, 'node_modules', '@tensorflow', 'tfjs-node');
+    assert.equal(findNativePackage('@tensorflow/tfjs-node', [prefix]), pkg);
+    assert.equal(findNativePackage('@tensorflow/tfjs-node', [path.join(prefix, 'node_modules')]), pkg);
+    assert.equal(findNativePackage('@tensorflow/tfjs-node', ['/nonexistent', pkg]), pkg);
+    assert.equal(findNativePackage('@tensorflow/tfjs-node-gpu', [prefix]), undefined);
+    fs.rmSync(prefix, { recursive: true, force: true });
+  });
+
+  test('a forced native backend is loaded from the folder; auto falls through it to wasm', async () => {
+    const prefix = fakeNative();
+    const logs: string[] = [];
+    await assert.rejects(selectBackend('tfjs-node', (m) => logs.push(m), { nativePaths: [prefix] }),
+      /Backend "tfjs-node" could not be loaded: fake tfjs-node loaded from the native path\. To fix: install it \("VAE: Install Native Backend…"/);
+    assert.match(logs.join('\n'), /loading @tensorflow\/tfjs-node from .*ll-fake-native-/);
+    const name = await selectBackend('auto', (m) => logs.push(m), { nativePaths: [prefix] });
+    if (!nativeInstalled('@tensorflow/tfjs-node-gpu')) {
+      assert.equal(name, 'wasm');
+      assert.match(logs.join('\n'), /skipped .*tfjs-node: fake tfjs-node loaded from the native path/);
+    }
+    fs.rmSync(prefix, { recursive: true, force: true });
   });
 });

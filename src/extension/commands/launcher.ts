@@ -13,6 +13,7 @@ import type { RunRegistry } from '../runs/registry';
 import { progressTitle } from '../runs/runText';
 import { TrainerProcess, encodeArgs, resumeArgs, trainArgs } from '../runs/trainerProcess';
 import { newRunName, readTrainSettings, runsRoot } from '../settings';
+import { nativeBackendEnv } from './installNativeBackend';
 import { showRunProgress } from '../ui/progressNotification';
 import { requireTrust, untrustedError } from '../ui/trust';
 
@@ -100,7 +101,7 @@ export class RunLauncher {
       cliPath: this.deps.cliPath, args,
       cwd: this.deps.extensionPath,
       // Inside the Electron build of VS Code, process.execPath is Electron: run it as Node.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...nativeBackendEnv() },
     });
     const run = new Run(trainer, { runDir: path.resolve(runDir), kind });
     this.deps.runs.add(run);
