@@ -16,5 +16,7 @@ export {
   readCheckpointState, readMetrics, readMetricsByKind, readModelFolder, readModelJson, readPixels, readProjection, readRunInfo, readRunStatus,
   type CheckpointInfo, type ModelFolder, type ReadMetricsOptions, type RunInfo,
 } from './reader';
+export { readPerImage, type PerImage } from './reader';
+export { type PerImageValues } from './writer';
 export { appendMetrics, truncateMetrics, writeConfig, writeDataset, writeLatents, writeProjection, writeStatus } from './writer';
 export { loadCheckpoint, saveCheckpoint, type CheckpointMeta, type NamedArray } from './checkpoint';

@@ -5,9 +5,13 @@
  */
 import { promises as fs } from 'node:fs';
 import type { DatasetFile, MetricsLine, ProjectionMethod, RunConfig, StatusFile } from '../protocol/runFormat';
+import { PER_IMAGE_QUANTITIES, type LatentsIndex, type PerImageQuantity } from '../protocol/runFormat';
 import { bytesOf, writeFileAtomic, writeJsonAtomic } from './atomic';
 import { runPaths } from './paths';
 import { readMetrics } from './reader';
+
+/** One float32 per image (dataset.json order) for each per-image quantity. */
+export type PerImageValues = Record<PerImageQuantity, Float32Array>;
 
 export async function writeConfig(run: string, config: RunConfig): Promise<void> {
   await writeJsonAtomic(runPaths(run).config, config);
@@ -37,12 +41,24 @@ export async function truncateMetrics(run: string, step: number): Promise<void> 
   await writeFileAtomic(runPaths(run).metrics, kept.map((l) => JSON.stringify(l)).join('\n') + (kept.length ? '\n' : ''));
 }
 
-/** latents/mu.f32, latents/logvar.f32 (float32 LE, count × latentDim), then latents/index.json. */
-export async function writeLatents(run: string, epoch: number, step: number, latentDim: number, mu: Float32Array, logVar: Float32Array): Promise<void> {
+/**
+ * latents/mu.f32, latents/logvar.f32 (float32 LE, count × latentDim), with `perImage` the
+ * per-image quantities (latents/recon.f32, kl.f32, meanvar.f32: one float32 per image), then
+ * latents/index.json last, so that the index never describes files not yet written.
+ */
+export async function writeLatents(run: string, epoch: number, step: number, latentDim: number, mu: Float32Array, logVar: Float32Array, perImage?: PerImageValues): Promise<void> {
   const p = runPaths(run);
+  const count = mu.length / latentDim;
   await writeFileAtomic(p.mu, bytesOf(mu));
   await writeFileAtomic(p.logVar, bytesOf(logVar));
-  await writeJsonAtomic(p.latentsIndex, { epoch, step, count: mu.length / latentDim, latentDim });
+  if (perImage) {
+    for (const q of PER_IMAGE_QUANTITIES) {
+      if (perImage[q].length !== count) throw new Error(`per-image ${q} has ${perImage[q].length} values for ${count} images`);
+      await writeFileAtomic(p[q], bytesOf(perImage[q]));
+    }
+  }
+  const index: LatentsIndex = { epoch, step, count, latentDim, ...(perImage ? { perImage: [...PER_IMAGE_QUANTITIES] } : {}) };
+  await writeJsonAtomic(p.latentsIndex, index);
 }
 
 /** latents/projection.json (coordinates rounded to 4 decimals). */
