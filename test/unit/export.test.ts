@@ -136,7 +136,7 @@ test('export --format tsv: the TensorBoard projector files, with relative paths 
   assert.deepEqual([...config.matchAll(/single_image_dim: (\d+)/g)].map((m) => Number(m[1])), [SIDE, SIDE]);
   const grid = Math.ceil(Math.sqrt(IMAGES));
   const meta = await sharp(path.join(dir, 'sprite.png')).metadata();
-  assert.deepEqual([meta.width, meta.height], [grid * SIDE, grid * SIDE]);
+  assert.deepEqual([meta.width, meta.height, meta.channels], [grid * SIDE, grid * SIDE, 1], 'a grey sprite of ⌈√n⌉ × ⌈√n⌉ images');
 });
 
 test('encode writes the per-image quantities too, and its run exports', async () => {

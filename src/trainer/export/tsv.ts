@@ -60,7 +60,9 @@ export async function writeProjectorFiles(table: ExportTable, dir: string): Prom
   const { height, width } = table.shape;
   const sprite = composeSprite(await readTablePixels(table), table.count, table.shape);
   if (sprite) {
-    const png = await sharp(sprite.data, { raw: { width: sprite.width, height: sprite.height, channels: sprite.channels } }).png().toBuffer();
+    const image = sharp(sprite.data, { raw: { width: sprite.width, height: sprite.height, channels: sprite.channels }, limitInputPixels: false });
+    // One channel stays a grey PNG (sharp would write RGB): a third of the size.
+    const png = await (sprite.channels === 1 ? image.toColourspace('b-w') : image).png().toBuffer();
     await writeFileAtomic(at(PROJECTOR_FILES.sprite), png);
     files.push(at(PROJECTOR_FILES.sprite));
     if (sprite.shrunk) notes.push(`${table.count} images of ${width}×${height} do not fit TensorBoard's 8192×8192 sprite: thumbnails shrunk to ${sprite.cellWidth}×${sprite.cellHeight}`);
