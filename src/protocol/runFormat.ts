@@ -184,12 +184,29 @@ export type CheckpointState = z.infer<typeof CheckpointState>;
 
 // ───────────────────────────── latents/ ─────────────────────────────
 
+/**
+ * The per-image quantities of latents/ (one float32 per image, dataset.json order), all in the
+ * model's own terms and measured with the model of the same epoch end as μ:
+ *  - recon:   −log p(x | z = μ) summed over pixels (nats): the likelihood term of src/model/loss.ts
+ *             with the encoder mean instead of a sample, so it does not depend on a random draw;
+ *  - kl:      KL(q(z|x) ‖ N(0, I)) summed over dimensions (nats, analytic: loss.ts's formula);
+ *  - meanVar: the mean of σ² = exp(log σ²) over the dimensions (how uncertain the encoder is).
+ */
+export const PER_IMAGE_QUANTITIES = ['recon', 'kl', 'meanVar'] as const;
+export const PerImageQuantity = z.enum(PER_IMAGE_QUANTITIES);
+export type PerImageQuantity = z.infer<typeof PerImageQuantity>;
+
 /** latents/index.json: describes latents/mu.f32 and latents/logvar.f32 (float32 LE, count × latentDim). */
 export const LatentsIndex = z.object({
   epoch: z.number().int().min(0),
   step: z.number().int().min(0),
   count: z.number().int().min(0),
   latentDim: z.number().int().min(1),
+  /**
+   * The per-image quantities written with these latents (latents/recon.f32, kl.f32, meanvar.f32:
+   * float32 LE, `count` values each). Absent in runs written before they existed.
+   */
+  perImage: z.array(PerImageQuantity).optional(),
 });
 export type LatentsIndex = z.infer<typeof LatentsIndex>;
 

@@ -20,6 +20,10 @@ export const RUN_FILES = {
   latentsIndex: 'latents/index.json',
   mu: 'latents/mu.f32',
   logVar: 'latents/logvar.f32',
+  /** The per-image quantities (runFormat.ts PER_IMAGE_QUANTITIES), float32 LE, one per image. */
+  recon: 'latents/recon.f32',
+  kl: 'latents/kl.f32',
+  meanVar: 'latents/meanvar.f32',
   projection: 'latents/projection.json',
 } as const;
 

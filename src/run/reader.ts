@@ -18,6 +18,7 @@ import {
   CheckpointPointer, CheckpointState, DatasetFile, LatentsIndex, LayersModelJson, MetricsLine, ProjectionFile, RunConfig, StatusFile,
   type EpochMetrics, type RunStatus, type StepMetrics,
 } from '../protocol/runFormat';
+import { PER_IMAGE_QUANTITIES, type PerImageQuantity } from '../protocol/runFormat';
 import { CHECKPOINT_FILES, MODEL_JSON, MODEL_PARTS, RUN_FILES, runPaths } from './paths';
 import { RunFileError } from './runFileError';
 import { OWNED_CHECKPOINT, readRunFile, relativeNameProblem, resolveInsideRun, shownPath } from './safePath';
@@ -242,6 +243,39 @@ export async function readLatents(run: string, opts: { withLogVar?: boolean } = 
   const logVar = opts.withLogVar ? await read(RUN_FILES.logVar) : undefined;
   if (opts.withLogVar && !logVar) return undefined;
   return { index, mu, logVar };
+}
+
+/** The per-image quantities of latents/ (runFormat.ts PER_IMAGE_QUANTITIES) and the epoch end they belong to. */
+export interface PerImage {
+  /** −log p(x | z = μ) per image, nats. */
+  recon: Float32Array;
+  /** KL(q(z|x) ‖ N(0, I)) per image, nats. */
+  kl: Float32Array;
+  /** Mean σ² over the latent dimensions, per image. */
+  meanVar: Float32Array;
+  epoch: number;
+  step: number;
+}
+
+/**
+ * latents/recon.f32, kl.f32 and meanvar.f32 as described by latents/index.json: undefined when
+ * the index is absent or does not list them (a run written before they existed) or a file is
+ * absent; a RunFileError naming the file when one is shorter than `count` float32 values.
+ */
+export async function readPerImage(run: string): Promise<PerImage | undefined> {
+  const index = await readLatentsIndex(run);
+  if (!index || !PER_IMAGE_QUANTITIES.every((q) => index.perImage?.includes(q))) return undefined;
+  const out: Partial<Record<PerImageQuantity, Float32Array>> = {};
+  for (const q of PER_IMAGE_QUANTITIES) {
+    const buf = await readRunFile(run, RUN_FILES[q]);
+    if (!buf) return undefined;
+    if (buf.byteLength !== index.count * 4) {
+      const what = buf.byteLength < index.count * 4 ? 'is truncated' : 'is longer than it should be';
+      throw new RunFileError(shownPath(run, RUN_FILES[q]), `${what}: it holds ${buf.byteLength} bytes, ${index.count * 4} expected (${RUN_FILES.latentsIndex}: ${index.count} images × 1 float32)`);
+    }
+    out[q] = f32(buf, index.count);
+  }
+  return { recon: out.recon!, kl: out.kl!, meanVar: out.meanVar!, epoch: index.epoch, step: index.step };
 }
 
 /** latents/projection.json. */

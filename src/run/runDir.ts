@@ -20,8 +20,9 @@ export {
   readCheckpointState, readMetrics, readMetricsByKind, readModelFolder, readModelJson, readPixels, readProjection, readRunInfo, readRunStatus,
   type CheckpointInfo, type ModelFolder, type ReadMetricsOptions, type RunFileProblem, type RunInfo,
 } from './reader';
+export { readPerImage, type PerImage } from './reader';
 export {
-  appendMetrics, truncateMetrics, writeConfig, writeDataset, writeDatasetIndex, writeLatents, writeProjection, writeStatus,
+  appendMetrics, truncateMetrics, writeConfig, writeDataset, writeDatasetIndex, writeLatents, writeProjection, writeStatus, type PerImageValues,
 } from './writer';
 export { loadCheckpoint, saveCheckpoint, type CheckpointMeta, type NamedArray } from './checkpoint';
 export { assertNoLinks } from './safePath';

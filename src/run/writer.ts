@@ -5,10 +5,14 @@
  * Every write goes through the path guard (./safePath): never through a link, never outside the run.
  */
 import type { DatasetFile, MetricsLine, ProjectionMethod, RunConfig, StatusFile } from '../protocol/runFormat';
+import { PER_IMAGE_QUANTITIES, type LatentsIndex, type PerImageQuantity } from '../protocol/runFormat';
 import { bytesOf, writeRunFile, writeRunJson } from './atomic';
 import { RUN_FILES } from './paths';
 import { readMetrics } from './reader';
 import { appendRunFile } from './safePath';
+
+/** One float32 per image (dataset.json order) for each per-image quantity. */
+export type PerImageValues = Record<PerImageQuantity, Float32Array>;
 
 export async function writeConfig(run: string, config: RunConfig): Promise<void> {
   await writeRunJson(run, RUN_FILES.config, config);
@@ -44,11 +48,23 @@ export async function truncateMetrics(run: string, step: number): Promise<void> 
   await writeRunFile(run, RUN_FILES.metrics, kept.map((l) => JSON.stringify(l)).join('\n') + (kept.length ? '\n' : ''));
 }
 
-/** latents/mu.f32, latents/logvar.f32 (float32 LE, count × latentDim), then latents/index.json. */
-export async function writeLatents(run: string, epoch: number, step: number, latentDim: number, mu: Float32Array, logVar: Float32Array): Promise<void> {
+/**
+ * latents/mu.f32, latents/logvar.f32 (float32 LE, count × latentDim), with `perImage` the
+ * per-image quantities (latents/recon.f32, kl.f32, meanvar.f32: one float32 per image), then
+ * latents/index.json last, so that the index never describes files not yet written.
+ */
+export async function writeLatents(run: string, epoch: number, step: number, latentDim: number, mu: Float32Array, logVar: Float32Array, perImage?: PerImageValues): Promise<void> {
+  const count = mu.length / latentDim;
   await writeRunFile(run, RUN_FILES.mu, bytesOf(mu));
   await writeRunFile(run, RUN_FILES.logVar, bytesOf(logVar));
-  await writeRunJson(run, RUN_FILES.latentsIndex, { epoch, step, count: mu.length / latentDim, latentDim });
+  if (perImage) {
+    for (const q of PER_IMAGE_QUANTITIES) {
+      if (perImage[q].length !== count) throw new Error(`per-image ${q} has ${perImage[q].length} values for ${count} images`);
+      await writeRunFile(run, RUN_FILES[q], bytesOf(perImage[q]));
+    }
+  }
+  const index: LatentsIndex = { epoch, step, count, latentDim, ...(perImage ? { perImage: [...PER_IMAGE_QUANTITIES] } : {}) };
+  await writeRunJson(run, RUN_FILES.latentsIndex, index);
 }
 
 /** latents/projection.json (coordinates rounded to 4 decimals). */

@@ -8,7 +8,11 @@
  *   latent-lens bench [--json]                             training throughput of the canonical model
  *   latent-lens report <runDir> --out <file.html>          a self-contained HTML view of a run
  *   latent-lens encode <modelDir> <folder> --out <runDir>  a saved encoder/decoder applied to a folder, as a run
+<<<<<<< HEAD
  *   latent-lens sweep <folder> --out <sweepDir> --grid …   a grid of runs, locally or on Slurm (./sweep/command.ts)
+=======
+ *   latent-lens export <runDir> --format tsv|csv|parquet --out <dir|file>  one row per image, for other tools
+>>>>>>> c-perimage
  *
  * Forked by the VS Code extension with an IPC channel, it sends every TrainerEvent with
  * process.send and obeys TrainerCommands (pause, resume, stop, project); the same events
@@ -34,7 +38,11 @@ ${trainUsage()}
   latent-lens bench [--json] [--backend B] [--batch-size N] [--steps N]
   latent-lens report <runDir> --out <file.html>
   latent-lens encode <modelDir> <folder> --out <runDir> [--backend B]
+<<<<<<< HEAD
 ${SWEEP_USAGE}
+=======
+  latent-lens export <runDir> --format tsv|csv|parquet --out <dir|file>
+>>>>>>> c-perimage
 
 train options (--request <json>: a TrainRequest object with these keys in camelCase; flags override it):
 ${trainFlagHelp()}`;
@@ -53,7 +61,7 @@ const backendOption = (value: string | undefined): BackendName => (value === und
 
 const options = {
   ...trainFlagOptions(),
-  out: { type: 'string' }, request: { type: 'string' }, json: { type: 'boolean' }, data: { type: 'string' }, steps: { type: 'string' }, help: { type: 'boolean' },
+  out: { type: 'string' }, format: { type: 'string' }, request: { type: 'string' }, json: { type: 'boolean' }, data: { type: 'string' }, steps: { type: 'string' }, help: { type: 'boolean' },
 } as const;
 
 /** The run configuration a `train` command line asks for (--request, then flags on top). */
@@ -175,6 +183,8 @@ export async function main(argv: string[]): Promise<number> {
       console.log(`wrote ${path.resolve(v.out)}`);
       return 0;
     }
+    case 'export':
+      return (await import('./export/index')).exportCommand(positionals, { format: v.format, out: v.out });
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -11,6 +11,7 @@ import { DEFAULT_TRAINING } from '../protocol/config';
 import { loadDataset } from './dataset';
 import { elboSums } from './evaluate';
 import { encodeAll } from '../analysis/latentStats';
+import { perImageQuantities } from './perImagePass';
 import { isPosteriorCollapse, latentStatistics } from '../analysis/collapseRule';
 import type { Projector } from './train';
 import { cannotStart } from './cannotStart';
@@ -60,7 +61,8 @@ export async function encodeFolder(opts: { modelDir: string; dataDir: string; ru
   const { mu, logVar } = encodeAll(encoder, data.pixels, n, data.shape, latentDim);
   const { klPerDim, muVariance, activeUnits } = latentStatistics(mu, logVar, n, latentDim);
   const { recon, kl } = elboSums(encoder, decoder, data.pixels, n, data.shape, config.model.likelihood);
-  await writeLatents(runDir, 0, 0, latentDim, mu, logVar);
+  const perImage = perImageQuantities(decoder, { mu, logVar }, data.pixels, n, data.shape, latentDim, config.model.likelihood);
+  await writeLatents(runDir, 0, 0, latentDim, mu, logVar, perImage);
   emit({ type: 'latents', epoch: 0, step: 0, count: n });
   // No training steps: the collapse check is not due (collapseRule.ts), so the verdict is false.
   const collapsed = isPosteriorCollapse({ activeUnits, latentDim, step: 0, klWarmupSteps: 0 });

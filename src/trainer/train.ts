@@ -11,6 +11,7 @@ import { shuffledIndices } from '../model/random';
 import { loadDataset, type Dataset } from './dataset';
 import { cannotStart } from './cannotStart';
 import { batchTensor, encodeAll } from '../analysis/latentStats';
+import { perImageQuantities } from './perImagePass';
 import { isPosteriorCollapse, latentStatistics, posteriorCollapseWarning } from '../analysis/collapseRule';
 import {
   RunFileError, appendMetrics, assertNoLinks, loadCheckpoint, loadRunData, readConfig, readLatents, readMetrics, runPaths, saveCheckpoint,
@@ -187,7 +188,8 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
       kind: 'epoch', epoch: epoch + 1, step: model.step, valNegElbo: (recon + kl) / evalIdx.length, valRecon: recon / evalIdx.length, valKl: kl / evalIdx.length,
       klPerDim, activeUnits, muVariance, collapsed: isPosteriorCollapse(verdict), time: Date.now(),
     };
-    await writeLatents(runDir, epoch + 1, model.step, d, mu, logVar);
+    const perImage = perImageQuantities(model.decoder, { mu, logVar }, data.pixels, n, shape, d, config.model.likelihood);
+    await writeLatents(runDir, epoch + 1, model.step, d, mu, logVar, perImage);
     emit({ type: 'latents', epoch: epoch + 1, step: model.step, count: n });
     await appendMetrics(runDir, [metrics]);
     emit({ type: 'epochEnd', metrics });
