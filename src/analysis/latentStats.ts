@@ -21,7 +21,8 @@ export function encodeAll(encoder: tf.LayersModel, pixels: Uint8Array, count: nu
   for (let s = 0; s < count; s += 256) {
     const idx = Array.from({ length: Math.min(256, count - s) }, (_, i) => s + i);
     const [m, v] = tf.tidy(() => {
-      const out = splitMuLogVar(encoder.predict(batchTensor(pixels, idx, shape)) as tf.Tensor2D);
+      // One call per batch of 256: predict()'s default would split it again into batches of 32.
+      const out = splitMuLogVar(encoder.predict(batchTensor(pixels, idx, shape), { batchSize: idx.length }) as tf.Tensor2D);
       return [out.mu.dataSync(), out.logVar.dataSync()];
     });
     mu.set(m, s * latentDim);
