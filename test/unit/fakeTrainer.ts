@@ -54,9 +54,15 @@ export class FakeTrainer extends EventEmitter<TrainerChannelEvents> implements T
           this.exit(0, null);
         });
       }
+    } else if (cmd.type === 'stop') {
+      // A real trainer that ignores `stop` is a live child process, which keeps the event loop
+      // alive until it ends (Run.stop's grace timer is unref'd and would not).
+      this.alive ??= setTimeout(() => undefined, 60_000);
     }
     return true;
   }
+
+  private alive: ReturnType<typeof setTimeout> | undefined;
 
   kill(signal: NodeJS.Signals = 'SIGTERM'): boolean {
     if (this.ended) return false;
@@ -115,6 +121,7 @@ export class FakeTrainer extends EventEmitter<TrainerChannelEvents> implements T
   exit(code: number | null, signal: NodeJS.Signals | null): void {
     if (this.ended) return;
     this.ended = true;
+    clearTimeout(this.alive);
     this.emit('exit', code, signal);
   }
 }
