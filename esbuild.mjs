@@ -4,9 +4,8 @@
 //   dist/webview.js    – the latent-space panel and standalone report (browser)
 //   dist/webview.test.js – the same with the test hooks (src/webview/testHooks.ts: window.latentLens,
 //                        the integration suite's test channel); pages load it only when asked
-//                        (src/webview/html.ts webviewBundleFile). With LATENT_LENS_TEST_HOOKS=1
-//                        at build time dist/webview.js is the test build too (for hosts that do
-//                        not choose the bundle yet).
+//                        (src/webview/html.ts webviewBundleFile: the panel in ExtensionMode.Test
+//                        or with LATENT_LENS_TEST_HOOKS=1, the report with its `testHooks` option).
 // Usage: node esbuild.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, existsSync, chmodSync } from 'node:fs';
@@ -41,7 +40,7 @@ const builds = [
     entryPoints: ['src/webview/main.ts'],
     outfile: `${out}/${testBuild ? 'webview.test.js' : 'webview.js'}`,
     platform: 'browser', format: 'iife', target: 'chrome114',
-    define: { __LATENT_LENS_TEST_HOOKS__: String(testBuild || process.env.LATENT_LENS_TEST_HOOKS === '1') },
+    define: { __LATENT_LENS_TEST_HOOKS__: String(testBuild) },
   })),
 ].filter((b) => existsSync(b.entryPoints[0]));
 

@@ -14,7 +14,6 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } 
 import os from 'node:os';
 import path from 'node:path';
 import { makeFakeRun } from '../test/browser/makeFakeRun.ts';
-import { testAssetsDir } from '../test/browser/testAssets.ts';
 import { writeReport } from '../src/trainer/report.ts';
 import { projectLatents, closeProjectionWorker } from '../src/trainer/projection.ts';
 import { readViewDecoder } from '../src/run/runSnapshot.ts';
@@ -63,9 +62,11 @@ try {
   log('60k-point run written');
   const report = path.join(tmp, 'report60k.html');
   // The test build of the webview: the benchmark drives it through window.latentLens.
-  await writeReport(big, report, { assetsDir: testAssetsDir(dist, path.join(tmp, 'assets')) });
+  await writeReport(big, report, { testHooks: true });
   log('report written');
-  const decoderMsg = { type: 'decoder', decoder: await readViewDecoder(big, 999) };
+  // playwright carries typed arrays into the page but not a bare ArrayBuffer: the weights go as bytes (see below).
+  const decoder = await readViewDecoder(big, 999);
+  const decoderMsg = { type: 'decoder', decoder: { ...decoder, weights: new Uint8Array(decoder.weights) } };
 
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -135,6 +136,7 @@ try {
     const ll = window.latentLens;
     const ov = document.getElementById('ll-map');
     const r = ov.getBoundingClientRect();
+    decoderMsg.decoder.weights = decoderMsg.decoder.weights.slice().buffer;
     ll.map.resetView();
     await new Promise((res) => requestAnimationFrame(res));
     const lat = [];

@@ -76,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): LatentLensApi {
     log: (m) => log.appendLine(m),
     maxPoints: () => readUiSettings().maxPoints,
     openFile: (runDir, index) => void openDatasetImage(runDir, index, (m) => log.appendLine(m)),
+    extensionMode: context.extensionMode,
   };
   const showPanel = (runDir: string, preserveFocus = false) => LatentPanel.createOrShow(context.extensionUri, runDir, hooks, preserveFocus);
   const cliPath = path.join(context.extensionPath, 'dist', 'cli.js');

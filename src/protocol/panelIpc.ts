@@ -6,12 +6,17 @@
  * `ready` and *pulls* its whole state as one `snapshot` (so a hidden, reloaded or restored panel
  * catches up without `retainContextWhenHidden`), then receives small incremental events.
  *
- * Large numeric arrays travel as base64 of little-endian typed arrays (see `encodeF32` /
- * `decodeF32` …) rather than JSON number arrays: 60,000 × 16 floats are 5 MB as base64
- * against ~20 MB as JSON, and decode with no parsing.
+ * Every message travels in the one envelope of src/protocol/rpc.ts (`Endpoint`): `ready` and
+ * `requestProjection` are requests (answered by `snapshot` and `projected`, or an error reply),
+ * everything else is an event. The messages themselves carry no ids.
  *
- * This file imports neither `vscode` nor Node's `fs`/`Buffer` at module level: it runs in the
- * extension host, the trainer and the browser.
+ * Large numeric arrays are typed arrays (and the decoder weights an ArrayBuffer) inside the
+ * message: VS Code's `webview.postMessage` carries them as binary in both directions, with no
+ * base64 and no JSON number arrays. Only the standalone report, which embeds its snapshot in the
+ * page as text, encodes them (`toJsonSafe` / `fromJsonSafe` of rpc.ts).
+ *
+ * This file imports neither `vscode` nor Node's `fs`/`Buffer`: it runs in the extension host,
+ * the trainer and the browser.
  */
 import { z } from './zod';
 import { EpochMetrics, ProjectionMethod, RunConfig, RunStatus, StepMetrics } from './runFormat';
@@ -22,16 +27,21 @@ export const VIEW_PROTOCOL_VERSION = 1;
 
 // ───────────────────────────── pieces ─────────────────────────────
 
-/** base64 of the bytes of a little-endian typed array. */
-export const Base64 = z.string();
+// Binary payloads: typed arrays of this realm (structured clone makes them so on arrival).
+const typed = <T>(Ctor: abstract new (...args: never[]) => T, name: string) =>
+  z.custom<T>((v) => v instanceof Ctor, { message: `expected a ${name}` });
+export const F32 = typed<Float32Array>(Float32Array, 'Float32Array');
+export const U8 = typed<Uint8Array>(Uint8Array, 'Uint8Array');
+export const U16 = typed<Uint16Array>(Uint16Array, 'Uint16Array');
+export const U32 = typed<Uint32Array>(Uint32Array, 'Uint32Array');
 
 /** A 2-D layout of the snapshot's points, in snapshot point order. */
 export const ViewProjection = z.object({
   epoch: z.number().int(),
   method: ProjectionMethod,
-  /** base64 Float32, `count` values each. */
-  x: Base64,
-  y: Base64,
+  /** `count` values each. */
+  x: F32,
+  y: F32,
 });
 export type ViewProjection = z.infer<typeof ViewProjection>;
 
@@ -40,8 +50,8 @@ export const ViewLatents = z.object({
   epoch: z.number().int(),
   step: z.number().int(),
   latentDim: z.number().int().min(1),
-  /** base64 Float32, count × latentDim, row-major, snapshot point order. */
-  mu: Base64,
+  /** count × latentDim, row-major, snapshot point order. */
+  mu: F32,
 });
 export type ViewLatents = z.infer<typeof ViewLatents>;
 
@@ -53,8 +63,8 @@ export const ViewDecoder = z.object({
   step: z.number().int(),
   /** model/decoder/model.json parsed: `{ modelTopology, weightsManifest, format?, ... }`. */
   modelJson: z.record(z.string(), z.unknown()),
-  /** base64 of the weight files of `weightsManifest`, concatenated in manifest order. */
-  weights: Base64,
+  /** The weight files of `weightsManifest`, concatenated in manifest order. */
+  weights: typed<ArrayBuffer>(ArrayBuffer, 'ArrayBuffer'),
 });
 export type ViewDecoder = z.infer<typeof ViewDecoder>;
 
@@ -63,8 +73,8 @@ export const ViewImages = z.object({
   height: z.number().int().min(1),
   width: z.number().int().min(1),
   channels: z.union([z.literal(1), z.literal(3)]),
-  /** base64 Uint8, count × height × width × channels, snapshot point order. */
-  pixels: Base64,
+  /** count × height × width × channels, snapshot point order. */
+  pixels: U8,
 });
 export type ViewImages = z.infer<typeof ViewImages>;
 
@@ -95,12 +105,12 @@ export const RunSnapshot = z.object({
   totalCount: z.number().int().min(0),
   /** Per point: path relative to the data folder (render as text only). */
   files: z.array(z.string()),
-  /** base64 Uint16, per point: index into `labels`. */
-  labelIndex: Base64,
-  /** base64 Uint32, per point: row in dataset.json / latents (identity when not sampled). */
-  index: Base64,
-  /** base64 Uint8, per point: 0 = train, 1 = val. */
-  split: Base64,
+  /** Per point: index into `labels`. */
+  labelIndex: U16,
+  /** Per point: row in dataset.json / latents (identity when not sampled). */
+  index: U32,
+  /** Per point: 0 = train, 1 = val. */
+  split: U8,
   latents: ViewLatents.nullable(),
   projection: ViewProjection.nullable(),
   /** metrics.jsonl: step lines (klPerDim dropped except on the last one) and epoch lines. */
@@ -121,8 +131,8 @@ export type RunSnapshot = z.infer<typeof RunSnapshot>;
 // ───────────────────────────── host → webview ─────────────────────────────
 
 export const ToWebviewMessage = z.discriminatedUnion('type', [
-  /** The whole state; the answer to `ready` (inReplyTo = its messageId) or sent after a reset. */
-  z.object({ type: z.literal('snapshot'), inReplyTo: z.number().int().optional(), snapshot: RunSnapshot }),
+  /** The whole state: the reply to `ready`, or an event after a reset (a new trainer started). */
+  z.object({ type: z.literal('snapshot'), snapshot: RunSnapshot }),
   /** One or more new step lines of metrics.jsonl. */
   z.object({ type: z.literal('metrics'), steps: z.array(StepMetrics) }),
   /** An epoch ended (validation ELBO, KL per dimension, active units). */
@@ -130,26 +140,33 @@ export const ToWebviewMessage = z.discriminatedUnion('type', [
   /** New μ for the snapshot's points (same order and count). */
   z.object({ type: z.literal('latents'), latents: ViewLatents }),
   /** A new 2-D layout for the snapshot's points (same order and count). */
-  z.object({ type: z.literal('projection'), inReplyTo: z.number().int().optional(), projection: ViewProjection, millis: z.number().optional() }),
+  z.object({ type: z.literal('projection'), projection: ViewProjection, millis: z.number().optional() }),
+  /**
+   * The reply to `requestProjection`: the trainer wrote a new layout (which itself arrives as a
+   * `projection` event, like every layout).
+   */
+  z.object({ type: z.literal('projected'), epoch: z.number().int(), method: ProjectionMethod, millis: z.number() }),
   /** New decoder weights. */
   z.object({ type: z.literal('decoder'), decoder: ViewDecoder }),
   z.object({ type: z.literal('status'), status: ViewStatus }),
-  /** Something the host wants the user to see (e.g. a failed request). */
-  z.object({ type: z.literal('error'), inReplyTo: z.number().int().optional(), message: z.string() }),
+  /** Something the host wants the user to see (a failed request is an error reply instead). */
+  z.object({ type: z.literal('error'), message: z.string() }),
 ]);
 export type ToWebviewMessage = z.infer<typeof ToWebviewMessage>;
 
 // ───────────────────────────── webview → host ─────────────────────────────
 
 export const FromWebviewMessage = z.discriminatedUnion('type', [
-  /** The webview is loaded and wants its snapshot (answered by `snapshot`). */
-  z.object({ type: z.literal('ready'), messageId: z.number().int() }),
-  /** Recompute the 2-D projection now (host relays `{ type: 'project' }` to the trainer). */
-  z.object({ type: z.literal('requestProjection'), messageId: z.number().int() }),
+  /** Request: the webview is loaded and wants its snapshot (the reply is `snapshot`). */
+  z.object({ type: z.literal('ready') }),
+  /** Request: recompute the 2-D projection now (the host asks the trainer with `project`; the reply is `projected`). */
+  z.object({ type: z.literal('requestProjection') }),
   /** Open the image of dataset row `index` (RunSnapshot.index value) in the editor. */
   z.object({ type: z.literal('openFile'), index: z.number().int().min(0) }),
   /** The webview hit an error the host should log. */
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
+  /** Test builds only: the answer on the test channel (src/webview/testHooks.ts), any structured value. */
+  z.object({ type: z.literal('test'), id: z.number().int(), result: z.unknown() }),
 ]);
 export type FromWebviewMessage = z.infer<typeof FromWebviewMessage>;
 
@@ -161,41 +178,3 @@ export function parseToWebviewMessage(value: unknown): ToWebviewMessage {
 export function parseFromWebviewMessage(value: unknown): FromWebviewMessage {
   return FromWebviewMessage.parse(value);
 }
-
-// ───────────────────────────── base64 typed arrays (Node and browser) ─────────────────────────────
-
-type BufferLike = { from(a: ArrayBufferLike | string, o?: number | string, l?: number): { toString(enc: string): string; buffer: ArrayBufferLike; byteOffset: number; byteLength: number } };
-const NodeBuffer: BufferLike | undefined = (globalThis as unknown as { Buffer?: BufferLike }).Buffer;
-
-/** base64 of the bytes of any typed array. */
-export function encodeBytes(view: ArrayBufferView): string {
-  if (NodeBuffer) return NodeBuffer.from(view.buffer, view.byteOffset, view.byteLength).toString('base64');
-  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-  let s = '';
-  const CHUNK = 0x8000;
-  for (let i = 0; i < bytes.length; i += CHUNK) s += String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK) as unknown as number[]);
-  return btoa(s);
-}
-
-/** The bytes of a base64 string, in a fresh (aligned) ArrayBuffer. */
-export function decodeBytes(b64: string): Uint8Array {
-  if (NodeBuffer) {
-    const b = NodeBuffer.from(b64, 'base64');
-    const out = new Uint8Array(b.byteLength);
-    out.set(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
-    return out;
-  }
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
-export const encodeF32 = (a: Float32Array): string => encodeBytes(a);
-export const decodeF32 = (b64: string): Float32Array => { const b = decodeBytes(b64); return new Float32Array(b.buffer, 0, b.byteLength >> 2); };
-export const encodeU16 = (a: Uint16Array): string => encodeBytes(a);
-export const decodeU16 = (b64: string): Uint16Array => { const b = decodeBytes(b64); return new Uint16Array(b.buffer, 0, b.byteLength >> 1); };
-export const encodeU32 = (a: Uint32Array): string => encodeBytes(a);
-export const decodeU32 = (b64: string): Uint32Array => { const b = decodeBytes(b64); return new Uint32Array(b.buffer, 0, b.byteLength >> 2); };
-export const encodeU8 = (a: Uint8Array): string => encodeBytes(a);
-export const decodeU8 = (b64: string): Uint8Array => decodeBytes(b64);

@@ -18,7 +18,7 @@
  *
  * No `node:*`, no `vscode`, no DOM: this file runs in all three processes.
  */
-import { z } from './zod';
+import { describeIssues, z } from './zod';
 
 export const Envelope = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('request'), id: z.number().int().nonnegative(), message: z.unknown() }),
@@ -34,6 +34,18 @@ export interface Wire {
   post(envelope: Envelope, transfer: ArrayBuffer[]): void;
   /** Calls `receive` with every raw envelope that arrives; returns the unsubscribe function. */
   listen(receive: (raw: unknown) => void): () => void;
+}
+
+/**
+ * `EndpointOptions.parse` from a zod schema: the parsed value, or an Error whose message names
+ * every bad field on one line (`metrics.kind: Invalid input; …`).
+ */
+export function parserOf<S extends z.ZodType>(schema: S): (value: unknown) => z.output<S> {
+  return (value) => {
+    const r = schema.safeParse(value);
+    if (!r.success) throw new Error(describeIssues(r.error));
+    return r.data;
+  };
 }
 
 /** Every message on every wire is an object discriminated by `type`. */
@@ -80,7 +92,11 @@ export class Endpoint<Out extends Message, In extends Message> {
         }, this.options.timeoutMs);
       }
       this.pending.set(id, entry);
-      this.wire.post({ kind: 'request', id, message }, transferablesOf(message));
+      try {
+        this.wire.post({ kind: 'request', id, message }, transferablesOf(message));
+      } catch (err) {
+        this.settle(id, (p) => p.reject(err instanceof Error ? err : new RpcError(String(err))));
+      }
     });
   }
 
@@ -180,18 +196,26 @@ export function transferablesOf(value: unknown): ArrayBuffer[] {
 const TYPED = { Float32Array, Uint8Array, Uint16Array, Uint32Array, Int32Array, Float64Array } as const;
 type TypedName = keyof typeof TYPED;
 const TAG = '$typedArray';
+/** The tag of a bare ArrayBuffer (e.g. decoder weights). */
+const BUFFER = 'ArrayBuffer';
+
+function typedName(view: ArrayBufferView): TypedName {
+  // By instanceof, not constructor.name: a Node Buffer is a Uint8Array.
+  for (const name of Object.keys(TYPED) as TypedName[]) if (view instanceof TYPED[name]) return name;
+  throw new Error(`cannot embed a ${view.constructor.name} in the report`);
+}
 
 /**
- * A copy of `value` with every typed array replaced by `{ $typedArray: name, base64 }`, for
- * embedding in a page as JSON (the standalone report). `fromJsonSafe` restores it.
+ * A copy of `value` with every typed array (and ArrayBuffer) replaced by
+ * `{ $typedArray: name, base64 }`, for embedding in a page as JSON (the standalone report).
+ * `fromJsonSafe` restores it.
  */
 export function toJsonSafe(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (ArrayBuffer.isView(value)) {
-    const name = value.constructor.name as TypedName;
-    if (!(name in TYPED)) throw new Error(`cannot embed a ${name} in the report`);
-    return { [TAG]: name, base64: bytesToBase64(new Uint8Array(value.buffer, value.byteOffset, value.byteLength)) };
+    return { [TAG]: typedName(value), base64: bytesToBase64(new Uint8Array(value.buffer, value.byteOffset, value.byteLength)) };
   }
+  if (value instanceof ArrayBuffer) return { [TAG]: BUFFER, base64: bytesToBase64(new Uint8Array(value)) };
   if (Array.isArray(value)) return value.map(toJsonSafe);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = toJsonSafe(v);
@@ -203,8 +227,9 @@ export function fromJsonSafe(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(fromJsonSafe);
   const o = value as Record<string, unknown>;
-  if (typeof o[TAG] === 'string' && typeof o.base64 === 'string' && o[TAG] in TYPED) {
+  if (typeof o[TAG] === 'string' && typeof o.base64 === 'string' && (o[TAG] in TYPED || o[TAG] === BUFFER)) {
     const bytes = base64ToBytes(o.base64);
+    if (o[TAG] === BUFFER) return bytes.buffer;
     const Ctor = TYPED[o[TAG] as TypedName];
     return new Ctor(bytes.buffer as ArrayBuffer, 0, bytes.byteLength / Ctor.BYTES_PER_ELEMENT);
   }
@@ -213,7 +238,8 @@ export function fromJsonSafe(value: unknown): unknown {
   return out;
 }
 
-function bytesToBase64(bytes: Uint8Array): string {
+/** base64 of some bytes (Node and browser). */
+export function bytesToBase64(bytes: Uint8Array): string {
   const NodeBuffer = (globalThis as { Buffer?: { from(b: Uint8Array): { toString(enc: string): string } } }).Buffer;
   if (NodeBuffer) return NodeBuffer.from(bytes).toString('base64');
   let s = '';
@@ -221,7 +247,10 @@ function bytesToBase64(bytes: Uint8Array): string {
   return btoa(s);
 }
 
-function base64ToBytes(b64: string): Uint8Array {
+/** The bytes of a base64 string, in a fresh ArrayBuffer (Node and browser). */
+export function base64ToBytes(b64: string): Uint8Array {
+  const NodeBuffer = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } }).Buffer;
+  if (NodeBuffer) return new Uint8Array(NodeBuffer.from(b64, 'base64')); // a copy in its own buffer
   const s = atob(b64);
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);

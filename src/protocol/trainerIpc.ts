@@ -7,6 +7,11 @@
  * TypeScript type and the runtime validator can never disagree. Every message that
  * arrives from another process goes through `parse*` before it is used.
  *
+ * Every message travels in the one envelope of ./rpc (`Endpoint`), over `process.send` of a
+ * fork with `serialization: 'advanced'` (structured clone): `project` is a request (the reply is
+ * the `projection` event of the layout it caused, see `TrainerReplies`), the other commands and
+ * every trainer message are events.
+ *
  * This file holds the trainer ↔ host messages only; the files of the run directory (config.json,
  * metrics lines …) are described in ./runFormat, the configuration table in ./config, the
  * TrainRequest in ./trainRequest.
@@ -61,10 +66,19 @@ export const TrainerCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resume') }),
   /** Write a final checkpoint, then exit. */
   z.object({ type: z.literal('stop') }),
-  /** Recompute the 2-D projection now. */
+  /** Request: recompute the 2-D projection now (the reply: the `projection` event of the layout written). */
   z.object({ type: z.literal('project') }),
 ]);
 export type TrainerCommand = z.infer<typeof TrainerCommand>;
+
+/** The reply each request expects; a command not named here is an event (fire and forget). */
+export interface TrainerReplies {
+  project: Extract<TrainerEvent, { type: 'projection' }>;
+}
+/** The commands that are requests. */
+export type TrainerRequest = Extract<TrainerCommand, { type: keyof TrainerReplies }>;
+/** The expected reply's `type` of each request (for checking a reply). */
+export const TRAINER_REPLY_TYPE: { [K in keyof TrainerReplies]: TrainerReplies[K]['type'] } = { project: 'projection' };
 
 /** Parse an unknown value; throws an Error naming the offending field. */
 export function parseTrainerEvent(value: unknown): TrainerEvent {

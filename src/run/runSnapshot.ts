@@ -9,13 +9,18 @@
  * absent (`quiet`), a bad metrics line is skipped.
  *
  * The `readView*` helpers build the incremental host → webview events for a snapshot that was
- * sampled (`maxPoints`): pass the snapshot's point index (decodeU32(snapshot.index)).
+ * sampled (`maxPoints`): pass the snapshot's point index (`snapshot.index`).
+ *
+ * Every array is a compact typed array (it owns its whole ArrayBuffer, and is never a Node
+ * Buffer): VS Code's webview.postMessage sends a view's *whole* underlying buffer, and does not
+ * know a Buffer as a typed array. A `SnapshotCache` keeps the pixels and the decoder between
+ * snapshots while their files are unchanged, so a panel shown again re-reads neither.
  */
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { EpochMetrics, RunConfig, StepMetrics } from '../protocol/runFormat';
 import {
   RunSnapshot, VIEW_PROTOCOL_VERSION, ViewDecoder, ViewImages, ViewLatents, ViewProjection, ViewStatus,
-  encodeF32, encodeU16, encodeU32, encodeU8,
 } from '../protocol/panelIpc';
 import {
   readConfig, readDatasetIndex, readLatents, readMetricsByKind, readModelFolder, readPixels, readProjection, readRunStatus,
@@ -34,6 +39,63 @@ export interface LoadRunSnapshotOptions {
   includeDecoder?: boolean;
   /** Keep at most this many step lines of metrics (evenly spaced, always the last). Default 5000. */
   maxSteps?: number;
+  /** Reuse pixels and decoder weights read for an earlier snapshot while their files are unchanged. */
+  cache?: SnapshotCache;
+}
+
+/** A typed array that owns exactly its buffer (a copy when it is a view into a larger one, or a Buffer). */
+export function compact<T extends Float32Array | Uint8Array | Uint16Array | Uint32Array>(a: T): T {
+  const Ctor = a instanceof Float32Array ? Float32Array : a instanceof Uint16Array ? Uint16Array : a instanceof Uint32Array ? Uint32Array : Uint8Array;
+  if (a.constructor === Ctor && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) return a;
+  const out = new Ctor(a.length);
+  out.set(a);
+  return out as T;
+}
+
+/** "mtime:size" of each file (missing: "-"): unchanged files give the same key. */
+async function filesKey(files: string[]): Promise<string> {
+  const parts = await Promise.all(files.map((f) => fsp.stat(f).then((st) => `${st.mtimeMs}:${st.size}`, () => '-')));
+  return parts.join('|');
+}
+
+/**
+ * What does not change between two snapshots of one run while its files stay the same: the
+ * pixels (written once, when the dataset is read) and the decoder weights (rewritten every few
+ * steps while training). Keyed by the files' modification time and size, so a check costs a
+ * `stat`, not a read. One cache per panel (per run folder).
+ */
+export class SnapshotCache {
+  private imagesEntry: { key: string; value: Promise<ViewImages | null> } | undefined;
+  private decoderEntry: { key: string; value: Promise<ViewDecoder | null> } | undefined;
+  /** Reads avoided (for tests and the log). */
+  hits = 0;
+
+  /** data/pixels.u8 for these points (readViewImages), read again only when the file changed. */
+  async images(runDir: string, config: RunConfig | null, total: number, index: Uint32Array | null): Promise<ViewImages | null> {
+    const shape = config ? `${config.model.imageHeight}x${config.model.imageWidth}x${config.model.channels}` : 'none';
+    const key = `${await filesKey([runPaths(runDir).pixels])}#${shape}#${total}#${index ? index.length : 'all'}`;
+    if (this.imagesEntry?.key === key) { this.hits++; return this.imagesEntry.value; }
+    const value = readViewImages(runDir, config, total, index);
+    this.imagesEntry = { key, value };
+    value.catch(() => { if (this.imagesEntry?.value === value) this.imagesEntry = undefined; });
+    return value;
+  }
+
+  /** model/decoder (readViewDecoder), read again only when one of its files changed. */
+  async decoder(runDir: string, step: number): Promise<ViewDecoder | null> {
+    const dir = runPaths(runDir).decoder;
+    const names = await fsp.readdir(dir).catch(() => [] as string[]);
+    const key = await filesKey(names.sort().map((n) => path.join(dir, n)));
+    if (this.decoderEntry?.key === key) {
+      this.hits++;
+      const d = await this.decoderEntry.value;
+      return d && { ...d, step };
+    }
+    const value = readViewDecoder(runDir, step);
+    this.decoderEntry = { key, value };
+    value.catch(() => { if (this.decoderEntry?.value === value) this.decoderEntry = undefined; });
+    return value;
+  }
 }
 
 /** Evenly spaced rows 0..total-1, at most `max` of them. null = all rows (identity). */
@@ -73,7 +135,7 @@ export async function readViewLatents(runDir: string, index: Uint32Array | null)
   const { index: meta, mu } = latents;
   if (index && index.length && index[index.length - 1] >= meta.count) return null;
   const picked = gatherRows(mu, meta.latentDim, index, (n) => new Float32Array(n));
-  return { epoch: meta.epoch, step: meta.step, latentDim: meta.latentDim, mu: encodeF32(picked) };
+  return { epoch: meta.epoch, step: meta.step, latentDim: meta.latentDim, mu: compact(picked) };
 }
 
 /** latents/projection.json for the given points. null if absent. */
@@ -87,7 +149,7 @@ export async function readViewProjection(runDir: string, index: Uint32Array | nu
     return out;
   };
   if (index && index.length && index[index.length - 1] >= raw.x.length) return null;
-  return { epoch: raw.epoch, method: raw.method, x: encodeF32(pick(raw.x)), y: encodeF32(pick(raw.y)) };
+  return { epoch: raw.epoch, method: raw.method, x: pick(raw.x), y: pick(raw.y) };
 }
 
 /** model/decoder (model.json + its weight files concatenated in manifest order). */
@@ -95,7 +157,8 @@ export async function readViewDecoder(runDir: string, step = 0): Promise<ViewDec
   // The schema refuses weight paths that leave the decoder folder.
   const folder = await quiet(readModelFolder(runPaths(runDir).decoder));
   if (!folder) return null;
-  return { step, modelJson: folder.modelJson as Record<string, unknown>, weights: folder.weights.toString('base64') };
+  const w = folder.weights;
+  return { step, modelJson: folder.modelJson as Record<string, unknown>, weights: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer };
 }
 
 /** data/pixels.u8 for the given points, shaped by the model config. */
@@ -106,7 +169,7 @@ export async function readViewImages(runDir: string, config: RunConfig | null, t
   const all = await quiet(readPixels(runDir, total * size));
   if (!all) return null;
   const picked = gatherRows(all, size, index, (n) => new Uint8Array(n));
-  return { height, width, channels, pixels: encodeU8(picked) };
+  return { height, width, channels, pixels: compact(picked) };
 }
 
 /** Parse metrics.jsonl; skips lines that do not validate (e.g. a torn last line). */
@@ -152,12 +215,14 @@ export async function loadRunSnapshot(runDir: string, opts: LoadRunSnapshotOptio
   let latents = await readViewLatents(runDir, index);
   let projection = await readViewProjection(runDir, index);
   // A latents file for a different dataset (count mismatch) is not shown.
-  if (latents && Buffer.from(latents.mu, 'base64').byteLength !== count * latents.latentDim * 4) latents = null;
-  if (projection && Buffer.from(projection.x, 'base64').byteLength !== count * 4) projection = null;
+  if (latents && latents.mu.length !== count * latents.latentDim) latents = null;
+  if (projection && projection.x.length !== count) projection = null;
 
   const status = await readViewStatus(runDir, config?.training.epochs);
-  const decoder = opts.includeDecoder === false ? null : await readViewDecoder(runDir, latents?.step ?? status?.step ?? 0);
-  const pixels = opts.includePixels === false ? null : await readViewImages(runDir, config, total, index);
+  const decoderStep = latents?.step ?? status?.step ?? 0;
+  const cache = opts.cache;
+  const decoder = opts.includeDecoder === false ? null : await (cache ? cache.decoder(runDir, decoderStep) : readViewDecoder(runDir, decoderStep));
+  const pixels = opts.includePixels === false ? null : await (cache ? cache.images(runDir, config, total, index) : readViewImages(runDir, config, total, index));
 
   return {
     version: VIEW_PROTOCOL_VERSION,
@@ -167,9 +232,9 @@ export async function loadRunSnapshot(runDir: string, opts: LoadRunSnapshotOptio
     count,
     totalCount: total,
     files,
-    labelIndex: encodeU16(labelIndex),
-    index: encodeU32(rows),
-    split: encodeU8(split),
+    labelIndex,
+    index: rows,
+    split,
     latents,
     projection,
     steps,

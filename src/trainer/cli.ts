@@ -8,24 +8,20 @@
  *   latent-lens bench [--json]                             training throughput of the canonical model
  *   latent-lens report <runDir> --out <file.html>          a self-contained HTML view of a run
  *   latent-lens encode <modelDir> <folder> --out <runDir>  a saved encoder/decoder applied to a folder, as a run
-<<<<<<< HEAD
  *   latent-lens sweep <folder> --out <sweepDir> --grid …   a grid of runs, locally or on Slurm (./sweep/command.ts)
-=======
  *   latent-lens export <runDir> --format tsv|csv|parquet --out <dir|file>  one row per image, for other tools
->>>>>>> c-perimage
  *
- * Forked by the VS Code extension with an IPC channel, it sends every TrainerEvent with
- * process.send and obeys TrainerCommands (pause, resume, stop, project); the same events
- * drive the terminal output.
+ * Forked by the VS Code extension with an IPC channel, it sends every TrainerEvent and obeys
+ * TrainerCommands (pause, resume, stop; `project` is a request with a reply) in the one message
+ * envelope (./ipc.ts); the same events drive the terminal output.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseTrainerCommand, type TrainerEvent } from '../protocol/trainerIpc';
 import type { BackendName, RunConfig } from '../protocol/runFormat';
 import {
   ConfigError, configFromRequest, parseFlag, parseTrainRequestJson, requestFromFlags, trainFlagHelp, trainFlagOptions, trainUsage,
 } from '../protocol/trainRequest';
-import { ProgressPrinter } from './progress';
+import { disconnectHost, listen, makeEmitter, sendToHost } from './ipc';
 import { SWEEP_USAGE, sweepMain } from './sweep/command';
 import { TrainControl, train, type Projector } from './train';
 
@@ -38,11 +34,8 @@ ${trainUsage()}
   latent-lens bench [--json] [--backend B] [--batch-size N] [--steps N]
   latent-lens report <runDir> --out <file.html>
   latent-lens encode <modelDir> <folder> --out <runDir> [--backend B]
-<<<<<<< HEAD
 ${SWEEP_USAGE}
-=======
   latent-lens export <runDir> --format tsv|csv|parquet --out <dir|file>
->>>>>>> c-perimage
 
 train options (--request <json>: a TrainRequest object with these keys in camelCase; flags override it):
 ${trainFlagHelp()}`;
@@ -68,37 +61,6 @@ const options = {
 export function configFromArgs(folder: string, v: Record<string, string | boolean | undefined>): { config: RunConfig; channels: 1 | 3 | 'auto' } {
   const base = typeof v.request === 'string' ? parseTrainRequestJson(v.request) : {};
   return configFromRequest(path.resolve(folder), requestFromFlags(v, base));
-}
-
-/** Where events go: IPC to the extension host when forked, and the terminal. */
-function makeEmitter(jsonOnly: boolean): (e: TrainerEvent) => void {
-  const printer = new ProgressPrinter(jsonOnly ? process.stderr : process.stdout);
-  return (e) => {
-    if (process.send && process.connected) process.send(e);
-    printer.handle(e);
-  };
-}
-
-/** Wire IPC commands and signals to the training control. */
-function listen(control: TrainControl, log: (m: string) => void): void {
-  process.on('message', (raw) => {
-    let cmd;
-    try { cmd = parseTrainerCommand(raw); } catch (e) { log(`ignored an invalid command: ${(e as Error).message}`); return; }
-    if (cmd.type === 'pause') control.pause();
-    else if (cmd.type === 'resume') control.resume();
-    else if (cmd.type === 'stop') control.stop();
-    else if (cmd.type === 'project') control.projectRequested = true;
-  });
-  // The extension host going away (window reload) must not kill the run mid-write: stop cleanly.
-  process.on('disconnect', () => control.stop());
-  let signals = 0;
-  const onSignal = (sig: string) => {
-    if (++signals > 1) process.exit(130);
-    log(`${sig}: writing a checkpoint, then stopping (press again to quit at once)`);
-    control.stop();
-  };
-  process.on('SIGINT', () => onSignal('SIGINT'));
-  process.on('SIGTERM', () => onSignal('SIGTERM'));
 }
 
 async function projector(): Promise<Projector> {
@@ -197,7 +159,7 @@ export async function main(argv: string[]): Promise<number> {
  */
 function exitSoon(code: number): void {
   process.exitCode = code;
-  if (process.send && process.connected) process.disconnect();
+  disconnectHost();
   setTimeout(() => process.exit(code), 1500).unref();
 }
 
@@ -207,7 +169,7 @@ if (require.main === module) {
     (e: Error) => {
       const usage = e instanceof UsageError || e instanceof ConfigError || (e as NodeJS.ErrnoException).code?.startsWith?.('ERR_PARSE_ARGS');
       process.stderr.write(`latent-lens: ${e.message}\n${usage ? `\n${USAGE}\n` : ''}`);
-      if (process.send && process.connected) process.send({ type: 'done', status: 'failed', message: e.message } satisfies TrainerEvent);
+      sendToHost({ type: 'done', status: 'failed', message: e.message });
       exitSoon(usage ? 2 : 1);
     },
   );

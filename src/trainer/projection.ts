@@ -19,12 +19,16 @@
  *
  * `projectLatents` runs UMAP in a worker thread (worker_threads, dist/projectionWorker.js) so the
  * training loop is never blocked; when no worker script is found it computes in the calling
- * thread. `pca2d`, `umap2d` and `alignTo` are the pure pieces, usable anywhere (also in tests).
+ * thread. The worker speaks the one message envelope (src/protocol/rpc.ts): `umap` is a request
+ * whose reply is the `layout`; μ goes in the transfer list, the layout comes back transferred. `pca2d`, `umap2d` and `alignTo` are the pure pieces, usable anywhere (also in tests).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import { alignTo, pca2d, umap2d, type Layout2D, type UmapOptions } from '../analysis/projectionMath';
+import { F32 } from '../protocol/panelIpc';
+import { Endpoint, parserOf, type Wire } from '../protocol/rpc';
+import { z } from '../protocol/zod';
 
 export { alignTo, pca2d, umap2d, type Layout2D, type UmapOptions };
 
@@ -47,17 +51,36 @@ export interface ProjectionOptions extends UmapOptions {
 
 // ───────────────────────────── worker plumbing ─────────────────────────────
 
-/** Message to the projection worker. */
-export interface ProjectionJob {
-  id: number;
-  mu: Float32Array;
-  count: number;
-  dim: number;
-  previous: Layout2D | null;
-  opts: Omit<ProjectionOptions, 'onPca' | 'worker'>;
+
+/** Trainer → worker: a request. */
+export const ProjectionJob = z.object({
+  type: z.literal('umap'),
+  mu: F32,
+  count: z.number().int().nonnegative(),
+  dim: z.number().int().positive(),
+  previous: z.object({ x: F32, y: F32 }).nullable(),
+  /** UmapOptions. */
+  opts: z.object({
+    sampleSize: z.number().optional(), nNeighbors: z.number().optional(), nEpochs: z.number().optional(),
+    refreshEpochs: z.number().optional(), seed: z.number().optional(),
+  }),
+});
+export type ProjectionJob = z.infer<typeof ProjectionJob>;
+/** Worker → trainer: the reply (a failure is an error reply). */
+export const ProjectionReply = z.object({ type: z.literal('layout'), x: F32, y: F32 });
+export type ProjectionReply = z.infer<typeof ProjectionReply>;
+
+/** One end of a worker_threads channel (the Worker, or the worker's parentPort) as a wire, with transfer. */
+export function portWire(port: Worker | MessagePort): Wire {
+  return {
+    post: (envelope, transfer) => port.postMessage(envelope, transfer),
+    listen(receive) {
+      const onMessage = (m: unknown) => receive(m);
+      port.on('message', onMessage);
+      return () => port.off('message', onMessage);
+    },
+  };
 }
-/** Message from the projection worker. */
-export type ProjectionReply = { id: number; ok: true; x: Float32Array; y: Float32Array } | { id: number; ok: false; error: string };
 
 function workerScript(): { file: string; execArgv?: string[] } | null {
   // __dirname is dist/ in the bundles; under a TS loader it may not be a real path.
@@ -70,51 +93,53 @@ function workerScript(): { file: string; execArgv?: string[] } | null {
   return null;
 }
 
-let worker: Worker | null = null;
-let nextJob = 1;
-const pending = new Map<number, { resolve: (l: Layout2D) => void; reject: (e: Error) => void }>();
+interface ProjectionWorker {
+  worker: Worker;
+  endpoint: Endpoint<ProjectionJob, ProjectionReply>;
+  /** Rejects when the worker fails or exits (then every pending job fails with its reason). */
+  failed: Promise<never>;
+  inFlight: number;
+}
+let current: ProjectionWorker | null = null;
 
-function getWorker(): Worker | null {
-  if (worker) return worker;
+function getWorker(): ProjectionWorker | null {
+  if (current) return current;
   const script = workerScript();
   if (!script) return null;
-  const w = new Worker(script.file, { execArgv: script.execArgv });
-  w.on('message', (m: ProjectionReply) => {
-    const p = pending.get(m.id);
-    if (!p) return;
-    pending.delete(m.id);
-    if (pending.size === 0) w.unref();
-    if (m.ok) p.resolve({ x: m.x, y: m.y });
-    else p.reject(new Error(m.error));
-  });
-  const fail = (err: Error) => {
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
-    worker = null;
+  const worker = new Worker(script.file, { execArgv: script.execArgv });
+  const endpoint = new Endpoint<ProjectionJob, ProjectionReply>(portWire(worker), { parse: parserOf(ProjectionReply) });
+  let fail!: (err: Error) => void;
+  const failed = new Promise<never>((_, reject) => { fail = reject; });
+  failed.catch(() => undefined);
+  const w: ProjectionWorker = { worker, endpoint, failed, inFlight: 0 };
+  const end = (err: Error) => {
+    if (current === w) current = null;
+    fail(err);
+    endpoint.dispose();
   };
-  w.on('error', fail);
-  w.on('exit', (code) => fail(new Error(`projection worker exited with code ${code}`)));
-  w.unref();
-  worker = w;
+  worker.on('error', end);
+  worker.on('exit', (code) => end(new Error(`projection worker exited with code ${code}`)));
+  worker.unref();
+  current = w;
   return w;
 }
 
 /** Stop the projection worker (it is unref'd while idle, so this is only needed for tidiness). */
 export async function closeProjectionWorker(): Promise<void> {
-  const w = worker;
-  worker = null;
-  if (w) await w.terminate();
+  const w = current;
+  current = null;
+  if (w) await w.worker.terminate();
 }
 
-function umapInWorker(job: Omit<ProjectionJob, 'id'>): Promise<Layout2D> | null {
+function umapInWorker(job: ProjectionJob): Promise<Layout2D> | null {
   const w = getWorker();
   if (!w) return null;
-  const id = nextJob++;
-  return new Promise<Layout2D>((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    w.ref();
-    w.postMessage({ ...job, id } satisfies ProjectionJob);
-  });
+  // Keep the process alive while a job runs; idle, the worker must not.
+  if (w.inFlight++ === 0) w.worker.ref();
+  const done = () => { if (--w.inFlight === 0) w.worker.unref(); };
+  const reply = Promise.race([w.endpoint.request(job), w.failed]);
+  reply.then(done, done);
+  return reply.then((r) => ({ x: r.x, y: r.y }));
 }
 
 /**
@@ -140,8 +165,11 @@ export async function projectLatents(
   if (opts.method === 'pca' || count < 4) return pcaResult;
   const { onPca: _onPca, worker: useWorker, ...rest } = opts;
   void _onPca;
-  const mine = mu.slice(0, count * dim); // the worker gets its own copy (transferred)
-  const viaWorker = useWorker === false ? null : umapInWorker({ mu: mine, count, dim, previous: prev, opts: rest });
+  const mine = mu.slice(0, count * dim); // the worker gets its own copy (transferred, not copied again)
+  // The caller keeps `previous` (the next refresh starts from it): the worker gets copies.
+  const viaWorker = useWorker === false ? null : umapInWorker({
+    type: 'umap', mu: mine, count, dim, previous: prev && { x: prev.x.slice(), y: prev.y.slice() }, opts: rest,
+  });
   const layout = viaWorker ? await viaWorker : umap2d(mine, count, dim, prev, rest);
   return { method: 'umap', x: layout.x, y: layout.y, millis: performance.now() - t0 };
 }

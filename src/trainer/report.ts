@@ -1,12 +1,15 @@
 /**
  * `latent-lens report <runDir> --out <file.html>`: one self-contained HTML file showing a run —
  * the latent map, KL bars, loss curves, hover and click decode — with no network and no server.
- * The page is the webview bundle (dist/webview.js) and its CSS inlined, plus the RunSnapshot
- * embedded as a JSON data block, under the same strict CSP with a fresh nonce.
+ * The page is the webview bundle (dist/webview.js, or dist/webview.test.js with `testHooks`) and
+ * its CSS inlined, plus the RunSnapshot embedded as a JSON data block — its typed arrays as
+ * base64 (`toJsonSafe` of src/protocol/rpc.ts; the one place base64 remains) — under the same
+ * strict CSP with a fresh nonce.
  */
 import { existsSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { makeNonce, renderWebviewHtml } from '../webview/html';
+import { toJsonSafe } from '../protocol/rpc';
+import { makeNonce, renderWebviewHtml, testHooksRequested, webviewBundleFile } from '../webview/html';
 import { loadRunSnapshot } from '../run/runSnapshot';
 import { writeFileAtomic } from '../run/atomic';
 
@@ -17,6 +20,11 @@ export interface ReportOptions {
   theme?: 'light' | 'dark' | 'hc';
   /** Folder holding webview.js and media/ (default: found next to this module, or ./dist). */
   assetsDir?: string;
+  /**
+   * Embed the test build of the webview (dist/webview.test.js: window.latentLens, for the browser
+   * tests and the benchmark). Default: LATENT_LENS_TEST_HOOKS=1 in the environment.
+   */
+  testHooks?: boolean;
 }
 
 function findAsset(rel: string[], assetsDir?: string): string {
@@ -34,7 +42,8 @@ function findAsset(rel: string[], assetsDir?: string): string {
 export async function writeReport(runDir: string, outFile: string, opts: ReportOptions = {}): Promise<void> {
   const snapshot = await loadRunSnapshot(runDir, { maxPoints: opts.maxPoints ?? 60000 });
   if (!snapshot.count) throw new Error(`${runDir} has no dataset.json with images: is it a Latent Lens run directory?`);
-  const js = (await fsp.readFile(findAsset(['webview.js'], opts.assetsDir), 'utf8')).replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
+  const bundle = webviewBundleFile(opts.testHooks ?? testHooksRequested(process.env));
+  const js = (await fsp.readFile(findAsset([bundle], opts.assetsDir), 'utf8')).replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
   const css = await Promise.all([['media', 'webview.css'], ['media', 'report-theme.css']].map((p) => fsp.readFile(findAsset(p, opts.assetsDir), 'utf8')));
   // The wasm binaries of TensorFlow.js, inlined: the page decodes on the wasm backend.
   const wasm = await Promise.all(['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm.wasm'].map(async (f) => {
@@ -50,7 +59,7 @@ export async function writeReport(runDir: string, outFile: string, opts: ReportO
     title: `Latent Lens — ${snapshot.title}`,
     styles: css.map((inline) => ({ inline })),
     scripts: [{ inline: js }],
-    snapshotJson: JSON.stringify(snapshot),
+    snapshotJson: JSON.stringify(toJsonSafe(snapshot)),
     bodyClass: opts.theme === 'dark' ? 'vscode-dark' : opts.theme === 'hc' ? 'vscode-high-contrast' : 'vscode-light',
   });
   await writeFileAtomic(path.resolve(outFile), html);

@@ -20,7 +20,16 @@ export function wireControls(app: App): void {
   c.sortSelect.addEventListener('change', () => store.set({ klSort: (c.sortSelect as Valued).value as KlSort }));
   c.resetView.addEventListener('click', () => store.set({ viewport: null }));
   d.unpinBtn.addEventListener('click', () => store.set({ pinnedRow: null, probe: null }));
-  c.reproject.addEventListener('click', () => host.post({ type: 'requestProjection', messageId: host.nextId() }));
+  // A request: the reply says the trainer wrote the new layout (which arrives as a `projection` event).
+  c.reproject.addEventListener('click', () => {
+    app.announce('Recomputing the projection…');
+    host.request({ type: 'requestProjection' }).then((reply) => {
+      if (reply.type === 'projected') app.announce(`Projection recomputed (${reply.method.toUpperCase()}, epoch ${reply.epoch}, ${(reply.millis / 1000).toFixed(1)} s)`);
+    }, (err: Error) => {
+      app.announce(err.message);
+      app.ui.statusLine.textContent = `Error: ${err.message}`;
+    });
+  });
   d.openBtn.addEventListener('click', () => {
     const row = store.get().pinnedRow;
     if (row !== null && app.data.rowToPoint(row) !== null) host.post({ type: 'openFile', index: row });

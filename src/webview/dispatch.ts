@@ -43,6 +43,9 @@ export async function dispatch(app: App, msg: ToWebviewMessage): Promise<void> {
       data.status = msg.status;
       app.renderHeader();
       break;
+    case 'projected':
+      // The reply to `requestProjection` (controls.ts); the layout itself came as `projection`.
+      break;
     case 'error':
       app.announce(msg.message);
       app.ui.statusLine.textContent = `Error: ${msg.message}`;

@@ -6,9 +6,11 @@
  *    `decoder`, the charts, `receive(message)` (validate and apply, timed), `estimateZ`, and
  *    `perf` timings kept in bounded ring buffers — for test/browser and scripts/bench-browser.mjs.
  *  - In VS Code, a test channel for the integration suite (test/integration/panelState.test.ts):
- *    a message `{ latentLensTest: { id, op, args } }` posted to the webview is answered with a
- *    `log` message `latentLensTest {"id":…,"result":…}`. Ops: `view` (the view state, the whole saved
- *    state, page facts), `set` (store.set(args), as the controls do, then save at once).
+ *    a raw message `{ latentLensTest: { id, op, args } }` posted to the webview (outside the
+ *    envelope) is answered with a `test` event `{ id, result }` (src/protocol/panelIpc.ts). Ops:
+ *    `view` (the view state, the whole saved state, page facts, the types the run's arrays arrived
+ *    as), `set` (store.set(args), as the controls do, then save at once), `echo` (`args` sent back
+ *    as they arrived, with their type: binary payloads both ways through VS Code).
  */
 import { parseToWebviewMessage, type ToWebviewMessage } from '../protocol/panelIpc';
 import type { App } from './app';
@@ -33,6 +35,8 @@ export class RingBuffer {
     return this.buf.length < this.capacity ? [...this.buf] : [...this.buf.slice(this.next), ...this.buf.slice(0, this.next)];
   }
 }
+
+const typeName = (v: unknown): string => (v === null || v === undefined ? String(v) : Object.prototype.toString.call(v).slice(8, -1));
 
 declare global {
   interface Window {
@@ -64,6 +68,11 @@ export function installTestHooks(app: App, apply: (msg: ToWebviewMessage) => Pro
     count: app.data.count,
     mapName: document.getElementById('ll-map')?.getAttribute('aria-label') ?? '',
     caption: app.ui.decode.decCaption.textContent ?? '',
+    /** What the run's arrays arrived as (typed arrays through VS Code, not base64 strings). */
+    arrays: {
+      mu: typeName(app.data.mu), x: typeName(app.data.x), index: typeName(app.data.index),
+      pixels: typeName(app.data.images?.pixels), weights: typeName(app.data.decoder?.weights),
+    },
   });
   window.latentLens = {
     data: app.data, state: app.data, store: app.store, map: app.map, decoder: app.decoder, kl: app.kl, loss: app.loss,
@@ -85,9 +94,11 @@ export function installTestHooks(app: App, apply: (msg: ToWebviewMessage) => Pro
     } else if (t.op === 'view') {
       app.flushState();
       result = view();
+    } else if (t.op === 'echo') {
+      result = { type: typeName(t.args), args: t.args };
     } else {
       result = { error: `unknown op ${t.op}` };
     }
-    app.host.post({ type: 'log', level: 'info', message: `latentLensTest ${JSON.stringify({ id: t.id, result })}` });
+    app.host.post({ type: 'test', id: t.id, result });
   }, true);
 }

@@ -17,7 +17,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { writeReport } from '../../src/trainer/report';
-import { testAssetsDir } from './testAssets';
 
 const ROOT = path.resolve(__dirname.startsWith('/') ? path.join(__dirname, '..', '..') : process.cwd());
 /** Where screenshots go: test-results/, or the committed docs/ when asked to update them. */
@@ -75,7 +74,7 @@ before(async () => {
   latentDim = JSON.parse(readFileSync(path.join(runDir, 'config.json'), 'utf8')).model.latentDim;
   reportFile = path.join(tmp, 'report.html');
   // The test build of the webview (window.latentLens): the tests find points through it.
-  await writeReport(runDir, reportFile, { assetsDir: testAssetsDir(dist, path.join(tmp, 'assets')) });
+  await writeReport(runDir, reportFile, { testHooks: true });
   mkdirSync(SHOTS, { recursive: true });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 });

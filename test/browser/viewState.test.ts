@@ -16,7 +16,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { makeFakeRun } from './makeFakeRun';
-import { testAssetsDir } from './testAssets';
 import { loadRunSnapshot } from '../../src/run/runSnapshot';
 import { writeReport } from '../../src/trainer/report';
 import { makeNonce, renderWebviewHtml } from '../../src/webview/html';
@@ -107,7 +106,7 @@ async function assertRestored(p: Page, want: Record<string, unknown>, zoomName: 
 
 test('report: the view state survives a reload of the page (sessionStorage)', async () => {
   const report = path.join(tmp, 'report.html');
-  await writeReport(path.join(tmp, 'run'), report, { assetsDir: testAssetsDir(DIST, path.join(tmp, 'assets')) });
+  await writeReport(path.join(tmp, 'run'), report, { testHooks: true });
   const p = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   const errors: string[] = [];
   p.on('pageerror', (e) => errors.push(e.message));
@@ -138,8 +137,15 @@ window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), 
     writeFileSync(file, renderWebviewHtml({ nonce: makeNonce(), scripts: [{ inline: shim }, { inline: bundle }], styles: [{ inline: css }], bodyClass: 'vscode-dark' }));
     const p = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     await p.goto(`file://${file}`);
-    await p.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
-    await p.evaluate((msg) => window.postMessage(msg, '*'), { type: 'snapshot', snapshot });
+    await p.waitForFunction(() => (window as unknown as { __posted: { message?: { type: string } }[] }).__posted.some((m) => m.message?.type === 'ready'));
+    // A snapshot event (the envelope of src/protocol/rpc.ts), as the host sends one after a reset.
+    // playwright carries typed arrays into the page but not a bare ArrayBuffer: the weights go as bytes.
+    const decoder = snapshot.decoder && { ...snapshot.decoder, weights: new Uint8Array(snapshot.decoder.weights) };
+    await p.evaluate((message) => {
+      const d = message.snapshot.decoder as unknown as { weights: Uint8Array | ArrayBuffer } | null;
+      if (d) d.weights = (d.weights as Uint8Array).slice().buffer;
+      window.postMessage({ kind: 'event', message }, '*');
+    }, { type: 'snapshot', snapshot: { ...snapshot, decoder } });
     await p.waitForFunction(() => /540|600 points/.test(document.getElementById('ll-map')!.getAttribute('aria-label') ?? ''));
     return p;
   };

@@ -19,7 +19,7 @@ import type { LatentLensApi } from '../../src/extension/extension';
 import type { Run } from '../../src/extension/runs/run';
 import type { TrainerEvent } from '../../src/protocol/trainerIpc';
 import { VIEW_TYPE } from '../../src/extension/panel/latentPanel';
-import { decodeF32, type ToWebviewMessage } from '../../src/protocol/panelIpc';
+import type { ToWebviewMessage } from '../../src/protocol/panelIpc';
 import { figures } from './index';
 
 const EXTENSION_ID = 'latent-lens.latent-lens';
@@ -195,17 +195,14 @@ describe('Latent Lens in VS Code', function () {
     await vscode.commands.executeCommand('latentLens.showLatentSpace', firstRun);
     const lp = api.panel(firstRun)!;
     assert.ok(lp, 'a LatentPanel for the run');
-    const replies: { inReplyTo?: number; count: number }[] = [];
-    lp.onDidPostMessage((m) => { if (m.type === 'snapshot') replies.push({ inReplyTo: m.inReplyTo, count: m.snapshot.count }); });
-    const ready = await new Promise<{ messageId: number }>((resolve, reject) => {
+    await new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error('the webview never sent ready')), 60_000);
-      if (lp.stats.ready > 0) { clearTimeout(t); resolve({ messageId: -1 }); return; }
-      lp.onDidReceiveMessage((m) => { if (m.type === 'ready') { clearTimeout(t); resolve(m); } });
+      if (lp.stats.ready > 0) { clearTimeout(t); resolve(); return; }
+      lp.onDidReceiveMessage((m) => { if (m.type === 'ready') { clearTimeout(t); resolve(); } });
     });
     await waitFor('the snapshot reply', () => lp.stats.snapshots > 0 && lp.stats.lastSnapshotCount >= 0, 60_000);
-    if (ready.messageId >= 0) {
-      await waitFor('the snapshot in reply to ready', () => replies.find((r) => r.inReplyTo === ready.messageId), 30_000);
-    }
+    // `ready` is a request (the envelope of src/protocol/rpc.ts): the snapshot is its reply.
+    await waitFor('the snapshot in reply to ready', () => lp.stats.snapshotReplies > 0, 30_000);
     assert.equal(lp.stats.lastSnapshotCount, 2000, 'the snapshot carries every image');
     assert.equal(lp.stats.invalid, 0, 'every webview message was valid');
     // Only one panel per run.
@@ -327,9 +324,9 @@ describe('Latent Lens in VS Code', function () {
       for (const m of posted) {
         if (m.type === 'snapshot') {
           const s = m.snapshot;
-          Object.assign(v, { count: s.count, files: s.files, mu: s.latents ? decodeF32(s.latents.mu) : undefined, method: s.projection?.method, x: s.projection ? decodeF32(s.projection.x) : undefined, status: s.status?.status, epochs: s.epochs.length });
-        } else if (m.type === 'latents') v.mu = decodeF32(m.latents.mu);
-        else if (m.type === 'projection') { v.method = m.projection.method; v.x = decodeF32(m.projection.x); }
+          Object.assign(v, { count: s.count, files: s.files, mu: s.latents?.mu, method: s.projection?.method, x: s.projection?.x, status: s.status?.status, epochs: s.epochs.length });
+        } else if (m.type === 'latents') v.mu = m.latents.mu;
+        else if (m.type === 'projection') { v.method = m.projection.method; v.x = m.projection.x; }
         else if (m.type === 'status') v.status = m.status.status;
         else if (m.type === 'epoch') v.epochs++;
       }

@@ -6,10 +6,11 @@
  * beside the run folder the serializer reopens). The real reload is driven in the UI test
  * (scripts/vscode-test/panelStateUi.mjs).
  *
- * The webview runs its test build (dist/webview.test.js), whose test channel answers
- * `{ latentLensTest: { id, op, args } }` with a `log` message (src/webview/testHooks.ts). Until
- * the extension loads that bundle in test mode by itself, this test points the panel's page at
- * it. Runs on a synthetic run of its own (test/browser/makeFakeRun.ts), so `--grep` works alone.
+ * The extension runs in ExtensionMode.Test here, so the panel loads the test build of the webview
+ * (dist/webview.test.js), whose test channel answers `{ latentLensTest: { id, op, args } }` with a
+ * `test` message (src/webview/testHooks.ts). The same channel checks that binary payloads travel
+ * as typed arrays through VS Code's postMessage in both directions (no base64). Runs on a
+ * synthetic run of its own (test/browser/makeFakeRun.ts), so `--grep` works alone.
  */
 import type {} from 'mocha';
 import * as assert from 'node:assert/strict';
@@ -30,6 +31,7 @@ interface PageView {
   count: number;
   mapName: string;
   caption: string;
+  arrays: Record<string, string>;
 }
 
 async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 200): Promise<T> {
@@ -44,17 +46,15 @@ async function waitFor<T>(what: string, probe: () => T | undefined | false | Pro
 
 let nextId = 1;
 /** One request on the webview's test channel; undefined when no answer came within `timeoutMs`. */
-function ask(lp: LatentPanel, op: 'view' | 'set', args?: unknown, timeoutMs = 2000): Promise<PageView | undefined> {
+function ask<T = PageView>(lp: LatentPanel, op: 'view' | 'set' | 'echo', args?: unknown, timeoutMs = 2000): Promise<T | undefined> {
   const id = nextId++;
   return new Promise((resolve) => {
     const timer = setTimeout(() => { sub.dispose(); resolve(undefined); }, timeoutMs);
     const sub = lp.onDidReceiveMessage((m) => {
-      if (m.type !== 'log' || !m.message.startsWith('latentLensTest ')) return;
-      const reply = JSON.parse(m.message.slice('latentLensTest '.length)) as { id: number; result: PageView };
-      if (reply.id !== id) return;
+      if (m.type !== 'test' || m.id !== id) return;
       clearTimeout(timer);
       sub.dispose();
-      resolve(reply.result);
+      resolve(m.result as T);
     });
     void lp.webviewPanel.webview.postMessage({ latentLensTest: { id, op, args } });
   });
@@ -90,12 +90,18 @@ describe('Latent Lens panel state', function () {
   it('panel state (zoom, pin, hidden labels, smoothing …) survives a tab switch and is kept for a window reload', async function () {
     await vscode.commands.executeCommand('latentLens.showLatentSpace', runDir);
     const lp = await waitFor('the run panel', () => api.panel(runDir));
-    // The test build of the webview (a no-op once the extension loads it in test mode).
-    const webview = lp.webviewPanel.webview;
-    if (!webview.html.includes('webview.test.js')) webview.html = webview.html.replace(/\/webview\.js"/, '/webview.test.js"');
+    // In test mode the panel loads the test build of the webview by itself.
+    assert.match(lp.webviewPanel.webview.html, /\/webview\.test\.js"/);
     const fresh = await settled(lp, false);
     assert.equal(fresh.count, 500);
     assert.equal(fresh.view.viewport, null, 'a new panel fits all points');
+    // Binary payloads: the snapshot's arrays arrived as typed arrays (they are validated as such),
+    // and a Float32Array crosses VS Code's postMessage as one, host → webview and back.
+    assert.deepEqual(fresh.arrays, { mu: 'Float32Array', x: 'Float32Array', index: 'Uint32Array', pixels: 'Uint8Array', weights: 'ArrayBuffer' });
+    const echo = await ask<{ type: string; args: unknown }>(lp, 'echo', new Float32Array([1.5, -2, 3.25]), 10_000);
+    assert.equal(echo?.type, 'Float32Array', 'host → webview: a Float32Array arrives as one');
+    assert.ok(echo.args instanceof Float32Array, `webview → host: a Float32Array arrives as one, not ${Object.prototype.toString.call(echo.args)}`);
+    assert.deepEqual([...echo.args], [1.5, -2, 3.25]);
 
     // What a user sets (the same store actions the controls and the map report).
     const want = {

@@ -1,11 +1,13 @@
 /**
  * A fake trainer process for the extension's unit tests: a TrainerChannel that emits the same
  * TrainerEvents as the real one (each checked with the protocol's own parser), records the
- * commands it is sent, and obeys pause / resume / stop the way src/trainer does.
+ * commands it is sent (events and requests), obeys pause / resume / stop the way src/trainer
+ * does, and answers the `project` request with the `projection` event it then emits.
  */
 import { EventEmitter } from 'node:events';
 import {
   parseTrainerEvent, type EpochMetrics, type RunConfig, type StepMetrics, type TrainerCommand, type TrainerEvent,
+  type TrainerReplies, type TrainerRequest,
 } from '../../src/protocol/trainerIpc';
 import type { TrainerChannel, TrainerChannelEvents } from '../../src/extension/runs/trainerProcess';
 
@@ -28,7 +30,18 @@ export class FakeTrainer extends EventEmitter<TrainerChannelEvents> implements T
   stepsPerEpoch = 50;
   step = 0;
 
-  send(cmd: TrainerCommand): boolean {
+  request<C extends TrainerRequest>(cmd: C): Promise<TrainerReplies[C['type']]> {
+    if (this.ended) return Promise.reject(new Error('the trainer process has ended'));
+    this.sent.push(cmd);
+    if (!this.obey) return new Promise(() => undefined);
+    return new Promise((resolve) => queueMicrotask(() => {
+      const projection = { type: 'projection', epoch: Math.floor(this.step / this.stepsPerEpoch), method: 'umap', millis: 5 } as const;
+      this.event(projection);
+      resolve(projection);
+    }));
+  }
+
+  send(cmd: Exclude<TrainerCommand, TrainerRequest>): boolean {
     if (this.ended) return false;
     this.sent.push(cmd);
     if (this.obey) {
@@ -41,9 +54,15 @@ export class FakeTrainer extends EventEmitter<TrainerChannelEvents> implements T
           this.exit(0, null);
         });
       }
+    } else if (cmd.type === 'stop') {
+      // A real trainer that ignores `stop` is a live child process, which keeps the event loop
+      // alive until it ends (Run.stop's grace timer is unref'd and would not).
+      this.alive ??= setTimeout(() => undefined, 60_000);
     }
     return true;
   }
+
+  private alive: ReturnType<typeof setTimeout> | undefined;
 
   kill(signal: NodeJS.Signals = 'SIGTERM'): boolean {
     if (this.ended) return false;
@@ -102,6 +121,7 @@ export class FakeTrainer extends EventEmitter<TrainerChannelEvents> implements T
   exit(code: number | null, signal: NodeJS.Signals | null): void {
     if (this.ended) return;
     this.ended = true;
+    clearTimeout(this.alive);
     this.emit('exit', code, signal);
   }
 }

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { z } from '../../src/protocol/zod';
-import { Endpoint, RpcError, fromJsonSafe, toJsonSafe, transferablesOf, type Envelope, type Wire } from '../../src/protocol/rpc';
+import { Endpoint, RpcError, fromJsonSafe, parserOf, toJsonSafe, transferablesOf, type Envelope, type Wire } from '../../src/protocol/rpc';
 
 const Msg = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ping'), n: z.number() }),
@@ -111,4 +111,21 @@ test('transferablesOf finds each buffer once; toJsonSafe/fromJsonSafe round-trip
   assert.deepEqual([...back.l], [7, 4e9]);
   assert.equal(back.s, 'ok');
   assert.deepEqual(back.n, [1, 2]);
+});
+
+test('the report\'s encoding keeps a bare ArrayBuffer (decoder weights) and takes a Node Buffer as a Uint8Array', () => {
+  const weights = new Float32Array([0.25, -4]).buffer;
+  const back = fromJsonSafe(JSON.parse(JSON.stringify(toJsonSafe({ weights, b: Buffer.from([1, 2, 3]) })))) as { weights: ArrayBuffer; b: Uint8Array };
+  assert.ok(back.weights instanceof ArrayBuffer);
+  assert.deepEqual([...new Float32Array(back.weights)], [0.25, -4]);
+  assert.equal(back.b.constructor, Uint8Array);
+  assert.deepEqual([...back.b], [1, 2, 3]);
+});
+
+test('parserOf: one line naming every bad field; a request on a closed wire rejects', async () => {
+  const parse = parserOf(Msg);
+  assert.deepEqual(parse({ type: 'ping', n: 1 }), { type: 'ping', n: 1 });
+  assert.throws(() => parse({ type: 'ping', n: 'x' }), (e: Error) => /^n: /.test(e.message) && !e.message.includes('\n'));
+  const closed = new Endpoint<Msg, Msg>({ post() { throw new Error('the channel is closed'); }, listen: () => () => undefined }, { parse });
+  await assert.rejects(closed.request({ type: 'ping', n: 1 }), /the channel is closed/);
 });

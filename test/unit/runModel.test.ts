@@ -171,13 +171,13 @@ test('every event reaches onDidReceiveEvent after the state took it in; logs rea
 test('events after the exit change nothing; requestProjection needs a live trainer', async () => {
   const { trainer, run } = newRun();
   trainer.started();
-  assert.equal(run.requestProjection(), true);
+  assert.equal((await run.requestProjection()).type, 'projection');
   trainer.complete();
   await run.exited;
   const before = run.state;
   trainer.emit('event', { type: 'status', status: 'training' });
   assert.equal(run.state, before);
-  assert.equal(run.requestProjection(), false);
+  await assert.rejects(run.requestProjection(), /not running/);
 });
 
 test('an encode run is never offered a resume', async () => {

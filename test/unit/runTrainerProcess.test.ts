@@ -26,44 +26,66 @@ test('command lines of train, resume and encode: train hands the trainer one val
   assert.deepEqual(encodeArgs('/m', '/d', '/r', 'auto'), ['encode', '/m', '/d', '--out', '/r', '--backend', 'auto']);
 });
 
-// A stand-in for dist/cli.js: one valid event, one invalid message, stdout/stderr lines, then it
-// waits for `stop` and answers like the trainer (checkpoint, done, exit 0).
+// A stand-in for dist/cli.js speaking the envelope (src/protocol/rpc.ts): one valid event, an
+// invalid message, a message outside the envelope, stdout/stderr lines; it answers the first
+// `project` request with a reply (after the event) and the second with an error, then waits for
+// `stop` and answers like the trainer (checkpoint, done, exit 0).
 const STAND_IN = `
-process.send({ type: 'log', level: 'info', message: 'hello' });
-process.send({ type: 'step', metrics: { kind: 'nope' } });
+const event = (message) => process.send({ kind: 'event', message });
+process.send({ kind: 'event', message: { type: 'log', level: 'info', message: 'hello' }, probe: new Float32Array([1.5]) });
+event({ type: 'step', metrics: { kind: 'nope' } });
+process.send({ type: 'status', status: 'training' });
 process.stdout.write('loading 10%\\rloading 100%\\n');
 process.stderr.write('a warning\\n');
-process.on('message', (m) => {
-  if (m.type === 'stop') {
-    process.send({ type: 'checkpoint', step: 0, epoch: 0 });
-    process.send({ type: 'done', status: 'stopped', message: 'stopped at step 0' }, () => process.exit(0));
+let projects = 0;
+process.on('message', (e) => {
+  if (e.kind === 'request' && e.message.type === 'project') {
+    if (++projects === 1) {
+      const done = { type: 'projection', epoch: 1, method: 'umap', millis: 7 };
+      event(done);
+      process.send({ kind: 'reply', inReplyTo: e.id, message: done });
+    } else {
+      process.send({ kind: 'error', inReplyTo: e.id, error: 'no latents yet' });
+    }
+  }
+  if (e.kind === 'event' && e.message.type === 'stop') {
+    event({ type: 'checkpoint', step: 0, epoch: 0 });
+    process.send({ kind: 'event', message: { type: 'done', status: 'stopped', message: 'stopped at step 0' } }, () => process.exit(0));
   }
 });
-process.send({ type: 'status', status: 'training' });
+event({ type: 'status', status: 'training' });
 `;
 
-test('a forked stand-in trainer: validated events, dropped invalid ones, log lines, stop', async () => {
+test('a forked stand-in trainer: the envelope, validated events, dropped invalid ones, a request and its reply, log lines, stop', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'll-trainer-'));
   const cliPath = path.join(dir, 'cli.cjs');
   fs.writeFileSync(cliPath, STAND_IN);
   const proc = new TrainerProcess({ cliPath, args: [], niceness: 0 });
+  const raw: unknown[] = [];
+  proc.child.on('message', (m) => raw.push(m));
   const run = new Run(proc, { runDir: dir, kind: 'train', hasCheckpoint: () => true });
   const events: string[] = [];
   const logs: string[] = [];
   run.onDidReceiveEvent((e) => events.push(e.type));
   run.onDidLog((l) => logs.push(l));
   await new Promise<void>((resolve) => { const d = run.onDidChange((s) => { if (s.status === 'training') { d.dispose(); resolve(); } }); });
+  assert.deepEqual(await run.requestProjection(), { type: 'projection', epoch: 1, method: 'umap', millis: 7 }, 'the reply to project');
+  await assert.rejects(run.requestProjection(), /no latents yet/, 'an error reply rejects the request');
   const exit = await run.stop(10_000);
   assert.equal(exit.code, 0);
   assert.equal(exit.unexpected, false);
   assert.equal(run.state.status, 'stopped');
-  assert.deepEqual(events, ['log', 'status', 'checkpoint', 'done']);
-  assert.equal(run.droppedMessages, 1);
+  assert.deepEqual(events, ['log', 'status', 'projection', 'checkpoint', 'done']);
+  assert.equal(run.droppedMessages, 2, 'an invalid message and one outside the envelope');
+  assert.ok((raw[0] as { probe: unknown }).probe instanceof Float32Array, 'the fork uses structured clone: a Float32Array arrives as one');
   assert.ok(logs.some((l) => l.startsWith('[extension] dropped an invalid trainer message')), logs.join('\n'));
+  assert.ok(logs.some((l) => /not a Latent Lens envelope/.test(l)), logs.join('\n'));
   assert.ok(logs.includes('loading 100%'), 'a \\r-redrawn line keeps its last frame');
   assert.ok(logs.includes('a warning'));
   assert.equal(exit.stderrTail, 'a warning');
   assert.equal(proc.send({ type: 'pause' }), false, 'nothing is sent to an ended process');
+  await assert.rejects(proc.request({ type: 'project' }), /ended/, 'no request to an ended process');
+  await assert.rejects(run.requestProjection(), /not running/);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -7,9 +7,13 @@
  * loaded through `asWebviewUri`. The page itself is built by src/webview/html.ts, the same
  * builder as the standalone report's.
  *
- * The webview is a pure view (src/protocol/panelIpc.ts): it sends `ready` and *pulls* its whole
- * state as one `snapshot` (built by `loadRunSnapshot` from the run directory), then receives small
- * incremental events relayed from the trainer. A hidden panel's webview is torn down (no
+ * The webview is a pure view (src/protocol/panelIpc.ts): it sends the request `ready` and *pulls*
+ * its whole state as one `snapshot` reply (built by `loadRunSnapshot` from the run directory), then
+ * receives small incremental events relayed from the trainer. Both sides speak through one
+ * `Endpoint` (src/protocol/rpc.ts) over the webview's postMessage; typed arrays and the decoder's
+ * ArrayBuffer travel as binary (VS Code serialises them beside the JSON, no base64). The pixels
+ * and decoder weights are cached between snapshots (`SnapshotCache`) while their files are
+ * unchanged, so showing the panel again does not re-read them. A hidden panel's webview is torn down (no
  * `retainContextWhenHidden`) and catches up by pulling again when it is shown. Closing the panel
  * never stops training.
  *
@@ -22,12 +26,14 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TrainerEvent } from '../../protocol/trainerIpc';
 import {
-  decodeU32, parseFromWebviewMessage, type FromWebviewMessage, type RunSnapshot, type ToWebviewMessage, type ViewStatus,
+  FromWebviewMessage, type RunSnapshot, type ToWebviewMessage, type ViewStatus,
 } from '../../protocol/panelIpc';
+import { Endpoint, parserOf, type Wire } from '../../protocol/rpc';
 import {
-  loadRunSnapshot, readViewDecoder, readViewLatents, readViewProjection, readViewStatus,
+  SnapshotCache, loadRunSnapshot, readViewLatents, readViewProjection, readViewStatus,
 } from '../../run/runSnapshot';
-import { makeNonce, renderWebviewHtml } from '../../webview/html';
+import { testHooksRequested } from '../../webview/html';
+import { panelHtml } from './panelHtml';
 import type { Run, RunExit } from '../runs/run';
 import type { RunRegistry } from '../runs/registry';
 import { displayEpoch } from '../runs/runText';
@@ -42,6 +48,8 @@ export interface PanelHooks {
   log(message: string): void;
   maxPoints(): number;
   openFile(runDir: string, index: number): void;
+  /** The extension's mode: in `Test` the page loads the test build of the webview (dist/webview.test.js). */
+  extensionMode: vscode.ExtensionMode;
 }
 
 /** Persisted with the webview (see the state shim in `html()`), read back by the serializer. */
@@ -65,10 +73,13 @@ export class LatentPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly received = new vscode.EventEmitter<FromWebviewMessage>();
   private readonly sent = new vscode.EventEmitter<ToWebviewMessage>();
-  /** Every valid message from the webview. */
+  /** Every valid message from the webview (requests and events). */
   readonly onDidReceiveMessage = this.received.event;
-  /** Every message posted to the webview (type only matters for tests and logging). */
+  /** Every message posted to the webview, events and replies (type only matters for tests and logging). */
   readonly onDidPostMessage = this.sent.event;
+  private readonly endpoint: Endpoint<ToWebviewMessage, FromWebviewMessage>;
+  /** Pixels and decoder weights between snapshots. */
+  private readonly cache = new SnapshotCache();
   private webviewReady = false;
   /** The point index of the last snapshot (null = identity) and its size. */
   private pointIndex: Uint32Array | null = null;
@@ -81,7 +92,7 @@ export class LatentPanel {
   private runSubscriptions: vscode.Disposable[] = [];
   private statusTimer: NodeJS.Timeout | undefined;
   /** Counters (for tests and the output channel). */
-  readonly stats = { ready: 0, snapshots: 0, posted: 0, received: 0, invalid: 0, lastSnapshotCount: -1 };
+  readonly stats = { ready: 0, snapshots: 0, snapshotReplies: 0, posted: 0, received: 0, invalid: 0, lastSnapshotCount: -1 };
 
   static get all(): LatentPanel[] {
     return [...LatentPanel.panels.values()];
@@ -139,7 +150,15 @@ export class LatentPanel {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'dist', 'media', 'icon.svg');
     panel.webview.html = this.html();
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
-    panel.webview.onDidReceiveMessage((m) => this.onMessage(m), null, this.disposables);
+    this.endpoint = new Endpoint(this.wire(), {
+      parse: parserOf(FromWebviewMessage),
+      onInvalid: (error) => {
+        this.stats.invalid++;
+        this.hooks.log(`[panel] dropped an invalid webview message: ${error}`);
+      },
+    });
+    this.endpoint.onRequest((m) => this.onRequest(m));
+    this.endpoint.onEvent((m) => this.onEvent(m));
     panel.onDidChangeViewState((e) => {
       // A hidden webview is torn down; it sends `ready` again when shown.
       if (!e.webviewPanel.visible) this.webviewReady = false;
@@ -176,7 +195,7 @@ export class LatentPanel {
     this.statusTimer = setTimeout(() => {
       this.statusTimer = undefined;
       const status = this.liveStatus();
-      if (status && this.webviewReady) void this.post({ type: 'status', status });
+      if (status && this.webviewReady) this.post({ type: 'status', status });
     }, 200);
   }
 
@@ -207,23 +226,23 @@ export class LatentPanel {
           break;
         case 'epochEnd':
           this.flushSteps();
-          await this.post({ type: 'epoch', metrics: e.metrics });
+          this.post({ type: 'epoch', metrics: e.metrics });
           break;
         case 'latents': {
           if (this.pointCount === 0 || this.pointCount !== e.count && this.pointIndex === null) { await this.sendSnapshot(); break; }
           const latents = await readViewLatents(this.runDir, this.pointIndex);
-          if (latents) await this.post({ type: 'latents', latents });
+          if (latents) this.post({ type: 'latents', latents });
           break;
         }
         case 'projection': {
           if (this.pointCount === 0) { await this.sendSnapshot(); break; }
           const projection = await readViewProjection(this.runDir, this.pointIndex);
-          if (projection) await this.post({ type: 'projection', projection, millis: e.millis });
+          if (projection) this.post({ type: 'projection', projection, millis: e.millis });
           break;
         }
         case 'decoderSaved': {
-          const decoder = await readViewDecoder(this.runDir, e.step);
-          if (decoder) await this.post({ type: 'decoder', decoder });
+          const decoder = await this.cache.decoder(this.runDir, e.step);
+          if (decoder) this.post({ type: 'decoder', decoder });
           break;
         }
         case 'status':
@@ -231,7 +250,7 @@ export class LatentPanel {
         case 'checkpoint': {
           this.flushSteps();
           const status = this.liveStatus();
-          if (status) await this.post({ type: 'status', status });
+          if (status) this.post({ type: 'status', status });
           break;
         }
         default:
@@ -248,30 +267,41 @@ export class LatentPanel {
     this.flushSteps();
     const fromFolder = await readViewStatus(this.runDir);
     const status = this.liveStatus() ?? fromFolder ?? { status: 'failed', step: 0, epoch: 0 };
-    await this.post({ type: 'status', status: { ...status, message: exit.message } });
+    this.post({ type: 'status', status: { ...status, message: exit.message } });
   }
 
-  /** Send the whole state again (e.g. a different run was resumed into this folder). */
-  async sendSnapshot(inReplyTo?: number): Promise<RunSnapshot | undefined> {
+  /** Send the whole state again as an event (e.g. a trainer started in this folder). */
+  async sendSnapshot(): Promise<RunSnapshot | undefined> {
+    try {
+      const snapshot = await this.readSnapshot();
+      this.post({ type: 'snapshot', snapshot });
+      return snapshot;
+    } catch (err) {
+      this.post({ type: 'error', message: (err as Error).message });
+      return undefined;
+    }
+  }
+
+  /**
+   * The run as one snapshot; the header's status from the live Run when there is one (status.json
+   * is written at status changes only). Throws a message for the user when the run cannot be read.
+   */
+  private async readSnapshot(): Promise<RunSnapshot> {
     let snapshot: RunSnapshot;
     try {
-      snapshot = await loadRunSnapshot(this.runDir, { maxPoints: this.hooks.maxPoints() });
+      snapshot = await loadRunSnapshot(this.runDir, { maxPoints: this.hooks.maxPoints(), cache: this.cache });
     } catch (err) {
       const message = `could not read the run ${this.runDir}: ${(err as Error).message}`;
       this.hooks.log(`[panel] ${message}`);
-      await this.post({ type: 'error', inReplyTo, message });
-      return undefined;
+      throw new Error(message);
     }
-    this.pointIndex = snapshot.count === snapshot.totalCount ? null : decodeU32(snapshot.index);
+    this.pointIndex = snapshot.count === snapshot.totalCount ? null : snapshot.index;
     this.pointCount = snapshot.count;
     this.pendingSteps = [];
     this.stats.snapshots++;
     this.stats.lastSnapshotCount = snapshot.count;
-    await this.post({ type: 'snapshot', inReplyTo, snapshot });
-    // status.json is written at status changes only: the live Run knows the current step.
     const live = this.liveStatus();
-    if (live) await this.post({ type: 'status', status: live });
-    return snapshot;
+    return live ? { ...snapshot, status: live } : snapshot;
   }
 
   private flushSteps(): void {
@@ -279,77 +309,73 @@ export class LatentPanel {
     if (!this.pendingSteps.length || !this.webviewReady) { this.pendingSteps = []; return; }
     const steps = this.pendingSteps;
     this.pendingSteps = [];
-    void this.post({ type: 'metrics', steps });
+    this.post({ type: 'metrics', steps });
   }
 
-  private async post(m: ToWebviewMessage): Promise<boolean> {
-    if (this.disposed) return false;
-    const ok = await this.panel.webview.postMessage(m);
-    if (ok) { this.stats.posted++; this.sent.fire(m); }
-    return ok;
+  /** The host's side of the wire: the webview's postMessage out (counted, and told to `onDidPostMessage`), its messages in. */
+  private wire(): Wire {
+    const webview = this.panel.webview;
+    return {
+      post: (envelope) => {
+        if (this.disposed) return;
+        void webview.postMessage(envelope).then((ok) => {
+          if (!ok) return;
+          this.stats.posted++;
+          if (envelope.kind === 'event' || envelope.kind === 'reply') this.sent.fire(envelope.message as ToWebviewMessage);
+        }, () => undefined);
+      },
+      listen: (receive) => {
+        const sub = webview.onDidReceiveMessage(receive);
+        return () => sub.dispose();
+      },
+    };
   }
 
-  private async onMessage(raw: unknown): Promise<void> {
-    let m: FromWebviewMessage;
-    try {
-      m = parseFromWebviewMessage(raw);
-    } catch (err) {
-      this.stats.invalid++;
-      this.hooks.log(`[panel] dropped an invalid webview message: ${(err as Error).message.split('\n')[0]}`);
-      return;
-    }
+  /** An event to the webview. */
+  private post(m: ToWebviewMessage): void {
+    if (!this.disposed) this.endpoint.emit(m);
+  }
+
+  /** The webview's requests: `ready` (the reply is the snapshot), `requestProjection`. */
+  private async onRequest(m: FromWebviewMessage): Promise<ToWebviewMessage> {
     this.stats.received++;
     this.received.fire(m);
     switch (m.type) {
-      case 'ready':
+      case 'ready': {
         this.stats.ready++;
         this.webviewReady = true;
-        await this.sendSnapshot(m.messageId);
-        break;
-      case 'requestProjection':
-        if (!this.run?.requestProjection()) {
-          await this.post({ type: 'error', inReplyTo: m.messageId, message: 'The trainer is not running: the projection is recomputed while training runs.' });
-        }
-        break;
+        const snapshot = await this.readSnapshot();
+        this.stats.snapshotReplies++;
+        return { type: 'snapshot', snapshot };
+      }
+      case 'requestProjection': {
+        if (!this.run?.running) throw new Error('The trainer is not running: the projection is recomputed while training runs.');
+        const done = await this.run.requestProjection();
+        return { type: 'projected', epoch: done.epoch, method: done.method, millis: done.millis };
+      }
+      default:
+        throw new Error(`"${m.type}" is not a request`);
+    }
+  }
+
+  private onEvent(m: FromWebviewMessage): void {
+    this.stats.received++;
+    this.received.fire(m);
+    switch (m.type) {
       case 'openFile':
         this.hooks.openFile(this.runDir, m.index);
         break;
       case 'log':
         this.hooks.log(`[webview ${m.level}] ${m.message}`);
         break;
+      default:
+        break;
     }
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', ...p)).toString();
-    // The run folder must survive a window reload so the serializer can reopen the same run;
-    // VS Code persists only what the webview passes to setState. This shim owns the one
-    // acquireVsCodeApi() call allowed per page, hands the same object to the panel's script and
-    // merges the run folder into every state it saves.
-    const shim = `(() => {
-  const api = acquireVsCodeApi();
-  const runDir = ${JSON.stringify(this.runDir).replace(/</g, '\\u003c')};
-  const setState = api.setState.bind(api);
-  const wrapped = Object.freeze({
-    postMessage: (m) => api.postMessage(m),
-    getState: () => api.getState(),
-    setState: (s) => setState(Object.assign({}, s && typeof s === 'object' ? s : {}, { latentLensRunDir: runDir })),
-  });
-  wrapped.setState(api.getState());
-  window.acquireVsCodeApi = () => wrapped;
-})();`;
-    return renderWebviewHtml({
-      nonce: makeNonce(),
-      cspSource: webview.cspSource,
-      title: LatentPanel.title(this.runDir),
-      // Marks the panel's page (the UI test finds the webview frame by it).
-      bodyData: { 'run-dir': this.runDir },
-      styles: [{ href: asset('media', 'webview.css') }],
-      scripts: [{ inline: shim }, { href: asset('webview.js') }],
-      // The decoder in the webview runs on tfjs's wasm backend; its binaries sit in dist/.
-      wasm: { simd: asset('tfjs-backend-wasm-simd.wasm'), plain: asset('tfjs-backend-wasm.wasm') },
-    });
+    const testHooks = this.hooks.extensionMode === vscode.ExtensionMode.Test || testHooksRequested(process.env);
+    return panelHtml(this.panel.webview, this.extensionUri, this.runDir, LatentPanel.title(this.runDir), testHooks);
   }
 
   dispose(): void {
@@ -358,6 +384,7 @@ export class LatentPanel {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     if (this.statusTimer) clearTimeout(this.statusTimer);
     if (LatentPanel.panels.get(this.runDir) === this) LatentPanel.panels.delete(this.runDir);
+    this.endpoint.dispose();
     this.panel.dispose();
     disposeAll(this.runSubscriptions);
     disposeAll(this.disposables);

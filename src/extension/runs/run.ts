@@ -13,7 +13,7 @@
  * Resuming a run folder starts a new trainer process and so a new Run for the same folder; the
  * registry (registry.ts) keeps the latest Run of each folder.
  */
-import type { EpochMetrics, RunStatus, StepMetrics, TrainerEvent } from '../../protocol/trainerIpc';
+import type { EpochMetrics, RunStatus, StepMetrics, TrainerEvent, TrainerReplies } from '../../protocol/trainerIpc';
 import { Emitter } from './emitter';
 import { readCheckpointInfo } from '../../run/runDir';
 import type { TrainerChannel } from './trainerProcess';
@@ -165,7 +165,7 @@ export class Run {
   pause(): boolean { return this.trainer.send({ type: 'pause' }); }
   /** Continue a paused run (the trainer's `resume` command; not to be confused with resuming from a checkpoint). */
   continue(): boolean { return this.trainer.send({ type: 'resume' }); }
-  requestProjection(): boolean { return this.running && this.trainer.send({ type: 'project' }); }
+  requestProjection(): Promise<TrainerReplies['project']> { return this.running ? this.trainer.request({ type: 'project' }) : Promise.reject(new Error('the trainer is not running')); }
 
   /**
    * Ask the trainer to write a final checkpoint and exit; if it has not exited after `graceMs`,

@@ -2,9 +2,12 @@
  * TrainerProcess: one forked trainer (dist/cli.js) and its IPC channel — nothing more.
  *
  * The extension host never does tensor math (DESIGN.md, "Three processes"): the trainer runs in a
- * child process with an IPC channel, sends TrainerEvents with process.send and obeys
- * TrainerCommands. Every message that arrives is validated with `parseTrainerEvent` before it is
- * used; an invalid one is reported as `invalid` and dropped. stdout/stderr are human log lines.
+ * child process forked with an IPC channel in `serialization: 'advanced'` (structured clone), and
+ * both ends speak the one message envelope of src/protocol/rpc.ts (`Endpoint`): the trainer sends
+ * TrainerEvents as events; `pause`/`resume`/`stop` go as events (`send`), `project` as a request
+ * whose reply is the layout it caused (`request`). Every message that arrives is validated with
+ * the TrainerEvent schema before it is used; an invalid one is reported as `invalid` and dropped.
+ * stdout/stderr are human log lines.
  *
  * What the events *mean* (status, epoch, failure) is the Run model's job (run.ts), which talks to
  * any `TrainerChannel`: this process, or a fake one in the unit tests.
@@ -14,7 +17,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import * as os from 'node:os';
-import { parseTrainerEvent, type TrainerCommand, type TrainerEvent } from '../../protocol/trainerIpc';
+import { Endpoint, parserOf, type Wire } from '../../protocol/rpc';
+import {
+  TRAINER_REPLY_TYPE, TrainerEvent, type TrainerCommand, type TrainerReplies, type TrainerRequest,
+} from '../../protocol/trainerIpc';
 import { trainCommandArgs, type TrainRequest } from '../../protocol/trainRequest';
 
 /**
@@ -56,8 +62,10 @@ export interface TrainerChannelEvents {
 /** The trainer as the Run model sees it: TrainerProcess, or a fake in the tests. */
 export interface TrainerChannel {
   on<K extends keyof TrainerChannelEvents>(name: K, listener: (...args: TrainerChannelEvents[K]) => void): unknown;
-  /** Send a command; false if the channel is closed. */
-  send(cmd: TrainerCommand): boolean;
+  /** Send a command as an event (pause, resume, stop); false if the channel is closed. */
+  send(cmd: Exclude<TrainerCommand, TrainerRequest>): boolean;
+  /** Send a request (project); resolves with the trainer's reply, rejects with its error or when the process ends. */
+  request<C extends TrainerRequest>(cmd: C): Promise<TrainerReplies[C['type']]>;
   /** Send a signal to the process; false if it has already ended. */
   kill(signal?: NodeJS.Signals): boolean;
 }
@@ -78,6 +86,7 @@ export interface SpawnOptions {
 export class TrainerProcess extends EventEmitter<TrainerChannelEvents> implements TrainerChannel {
   readonly child: ChildProcess;
   private ended = false;
+  private readonly endpoint: Endpoint<TrainerCommand, TrainerEvent>;
 
   constructor(opts: SpawnOptions) {
     super();
@@ -88,7 +97,8 @@ export class TrainerProcess extends EventEmitter<TrainerChannelEvents> implement
       execPath: opts.execPath,
       execArgv: opts.execArgv ?? [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'json',
+      // Structured clone: typed arrays and the envelope travel as they are, no JSON text.
+      serialization: 'advanced',
     });
     // Training saturates every core; the editor must stay the one that answers first. A
     // lower scheduling priority (nice) for the trainer keeps the extension host's and the
@@ -96,9 +106,16 @@ export class TrainerProcess extends EventEmitter<TrainerChannelEvents> implement
     if (opts.niceness && this.child.pid !== undefined) {
       try { os.setPriority(this.child.pid, opts.niceness); } catch { /* not permitted here: run at normal priority */ }
     }
+    this.endpoint = new Endpoint<TrainerCommand, TrainerEvent>(this.wire(), {
+      parse: parserOf(TrainerEvent),
+      onInvalid: (error) => this.emit('invalid', error),
+    });
+    this.endpoint.onEvent((e) => this.emit('event', e));
     const finish = (code: number | null, signal: NodeJS.Signals | null) => {
       if (this.ended) return;
       this.ended = true;
+      // Pending requests reject: the trainer cannot answer any more.
+      this.endpoint.dispose();
       this.emit('exit', code, signal);
     };
     this.child.on('exit', finish);
@@ -109,22 +126,43 @@ export class TrainerProcess extends EventEmitter<TrainerChannelEvents> implement
     });
     this.pipeLines(this.child.stdout, false);
     this.pipeLines(this.child.stderr, true);
-    this.child.on('message', (raw) => this.onMessage(raw));
+  }
+
+  /** The host's end of the IPC channel as a wire (no transfer lists across processes). */
+  private wire(): Wire {
+    return {
+      post: (envelope) => {
+        if (this.ended || !this.child.connected) throw new Error('the trainer process has ended');
+        this.child.send(envelope);
+      },
+      listen: (receive) => {
+        this.child.on('message', receive);
+        return () => this.child.off('message', receive);
+      },
+    };
   }
 
   get pid(): number | undefined {
     return this.child.pid;
   }
 
-  send(cmd: TrainerCommand): boolean {
+  send(cmd: Exclude<TrainerCommand, TrainerRequest>): boolean {
     if (this.ended || !this.child.connected) return false;
     try {
-      this.child.send(cmd);
+      this.endpoint.emit(cmd);
       return true;
     } catch (e) {
       this.emit('log', `[extension] could not send ${cmd.type}: ${(e as Error).message}`, false);
       return false;
     }
+  }
+
+  async request<C extends TrainerRequest>(cmd: C): Promise<TrainerReplies[C['type']]> {
+    if (this.ended || !this.child.connected) throw new Error('the trainer process has ended');
+    const reply = await this.endpoint.request(cmd);
+    const want = TRAINER_REPLY_TYPE[cmd.type];
+    if (reply.type !== want) throw new Error(`the trainer answered "${cmd.type}" with "${reply.type}", not "${want}"`);
+    return reply as TrainerReplies[C['type']];
   }
 
   kill(signal: NodeJS.Signals = 'SIGTERM'): boolean {
@@ -151,16 +189,5 @@ export class TrainerProcess extends EventEmitter<TrainerChannelEvents> implement
     // Progress bars redraw with \r; keep the last frame of a line.
     const text = line.includes('\r') ? line.slice(line.lastIndexOf('\r') + 1) : line;
     if (text.trim()) this.emit('log', text, isErr);
-  }
-
-  private onMessage(raw: unknown): void {
-    let e: TrainerEvent;
-    try {
-      e = parseTrainerEvent(raw);
-    } catch (err) {
-      this.emit('invalid', (err as Error).message.split('\n')[0]);
-      return;
-    }
-    this.emit('event', e);
   }
 }

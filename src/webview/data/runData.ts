@@ -1,14 +1,11 @@
 /**
- * The run as the webview holds it: the RunSnapshot decoded into typed arrays, and the
- * incremental events applied to it. Views read from here; what the *user* set (zoom, pins,
+ * The run as the webview holds it: the RunSnapshot (its arrays arrive as typed arrays, used as
+ * they are), and the incremental events applied to it. Views read from here; what the *user* set (zoom, pins,
  * hidden labels …) is not here but in the view store (store/viewState.ts). No DOM.
  */
 import type { EpochMetrics, RunConfig, StepMetrics } from '../../protocol/trainerIpc';
 import { pca2d } from '../../analysis/projectionMath';
-import {
-  decodeF32, decodeU16, decodeU32, decodeU8,
-  type RunSnapshot, type ViewDecoder, type ViewLatents, type ViewProjection, type ViewStatus,
-} from '../../protocol/panelIpc';
+import type { RunSnapshot, ViewDecoder, ViewLatents, ViewProjection, ViewStatus } from '../../protocol/panelIpc';
 
 export interface Images {
   height: number;
@@ -59,9 +56,9 @@ export class RunData {
     this.count = s.count;
     this.totalCount = s.totalCount;
     this.files = s.files;
-    this.labelIndex = decodeU16(s.labelIndex);
-    this.index = decodeU32(s.index);
-    this.split = decodeU8(s.split);
+    this.labelIndex = s.labelIndex;
+    this.index = s.index;
+    this.split = s.split;
     this.rowToPointMap = null;
     if (this.index.some((row, i) => row !== i)) this.rowToPointMap = new Map(Array.from(this.index, (row, i) => [row, i]));
     this.labelCounts = this.labels.map(() => 0);
@@ -72,7 +69,7 @@ export class RunData {
     this.activeUnits = s.activeUnits;
     this.status = s.status;
     this.decoder = s.decoder;
-    this.images = s.images ? { height: s.images.height, width: s.images.width, channels: s.images.channels, pixels: decodeU8(s.images.pixels) } : null;
+    this.images = s.images ? { height: s.images.height, width: s.images.width, channels: s.images.channels, pixels: s.images.pixels } : null;
     this.mu = null;
     this.latentDim = s.config?.model.latentDim ?? s.klPerDim.length;
     if (s.latents) this.applyLatents(s.latents);
@@ -90,7 +87,7 @@ export class RunData {
   }
 
   applyLatents(l: ViewLatents): void {
-    const mu = decodeF32(l.mu);
+    const mu = l.mu;
     if (mu.length !== this.count * l.latentDim) return;
     this.mu = mu;
     this.latentDim = l.latentDim;
@@ -100,7 +97,7 @@ export class RunData {
   }
 
   applyProjection(p: ViewProjection): boolean {
-    const x = decodeF32(p.x), y = decodeF32(p.y);
+    const { x, y } = p;
     if (x.length !== this.count || y.length !== this.count) return false;
     this.x = x;
     this.y = y;

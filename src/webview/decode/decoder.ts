@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { decodeBytes, type ViewDecoder } from '../../protocol/panelIpc';
+import type { ViewDecoder } from '../../protocol/panelIpc';
 
 interface ModelJson {
   modelTopology?: unknown;
@@ -68,7 +68,7 @@ export class BrowserDecoder {
       try {
         const json = d.modelJson as ModelJson;
         const weightSpecs = (json.weightsManifest ?? []).flatMap((g) => g.weights);
-        const bytes = decodeBytes(d.weights);
+        const bytes = d.weights;
         const topology = JSON.stringify(json.modelTopology ?? null);
         if (this.model && topology === this.topology && this.updateWeights(bytes, weightSpecs)) {
           this.step = d.step;
@@ -80,7 +80,7 @@ export class BrowserDecoder {
         const model = await tf.loadLayersModel(tf.io.fromMemory({
           modelTopology: json.modelTopology as tf.io.ModelArtifacts['modelTopology'],
           weightSpecs,
-          weightData: bytes.buffer as ArrayBuffer,
+          weightData: bytes,
         }));
         // Warm up (first predict compiles/allocates).
         const dim = this.inputDim(model);
@@ -101,9 +101,9 @@ export class BrowserDecoder {
   }
 
   /** Write decoded weights into the current model's variables; false if they do not match. */
-  private updateWeights(bytes: Uint8Array, specs: tf.io.WeightsManifestEntry[]): boolean {
+  private updateWeights(bytes: ArrayBuffer, specs: tf.io.WeightsManifestEntry[]): boolean {
     const model = this.model!;
-    const named = tf.io.decodeWeights(bytes.buffer as ArrayBuffer, specs);
+    const named = tf.io.decodeWeights(bytes, specs);
     try {
       const vars = model.weights;
       const pairs = vars.map((v) => [v, named[v.originalName] ?? named[v.name]] as const);

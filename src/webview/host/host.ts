@@ -1,7 +1,7 @@
 /**
- * The two hosts of the one bundle, behind one interface: the VS Code panel (messages to and
- * from the extension, state in VS Code's webview state) and the standalone report (the run
- * embedded in the page, state in sessionStorage).
+ * The two hosts of the one bundle, behind one interface: the VS Code panel (the message envelope
+ * of src/protocol/rpc.ts over VS Code's postMessage, state in VS Code's webview state) and the
+ * standalone report (the run embedded in the page, state in sessionStorage).
  */
 import type { FromWebviewMessage, ToWebviewMessage } from '../../protocol/panelIpc';
 import type { StateSlot } from '../store/persistence';
@@ -12,13 +12,14 @@ export interface Host {
   readonly kind: 'panel' | 'report';
   /** Where the view state is kept between loads. */
   readonly slot: StateSlot;
-  /** To the extension (a no-op in a report). */
+  /** An event to the extension (a no-op in a report). */
   post(msg: FromWebviewMessage): void;
-  /** A fresh message id for a request. */
-  nextId(): number;
+  /** A request to the extension; resolves with its reply, rejects with its error (a report rejects at once). */
+  request(msg: FromWebviewMessage): Promise<ToWebviewMessage>;
   /**
-   * Start delivering validated messages to `receive` (panel: ask for the snapshot; report: the
-   * embedded one). Resolves when the first state is applied, or rejects with a message for the user.
+   * Start delivering validated messages to `receive` (panel: request the snapshot with `ready`,
+   * then every event; report: the embedded snapshot). Resolves when the first state is applied
+   * (or the host's error shown), or rejects with a message for the user.
    */
   start(receive: (msg: ToWebviewMessage) => Promise<void>): Promise<void>;
 }

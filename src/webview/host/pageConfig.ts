@@ -1,5 +1,5 @@
 /** The page settings block (`ll-config`, written by html.ts): where the decoder's wasm binaries are. */
-import { decodeBytes } from '../../protocol/panelIpc';
+import { base64ToBytes } from '../../protocol/rpc';
 import type { WebviewPageConfig } from '../html';
 
 export function readPageConfig(): WebviewPageConfig {
@@ -17,6 +17,6 @@ export function wasmUrls(cfg: WebviewPageConfig): { simd: string; plain: string 
   const w = cfg.wasm;
   if (!w || typeof w.simd !== 'string' || typeof w.plain !== 'string') return undefined;
   if (!w.inline) return { simd: w.simd, plain: w.plain };
-  const url = (b64: string) => URL.createObjectURL(new Blob([decodeBytes(b64).buffer as ArrayBuffer], { type: 'application/wasm' }));
+  const url = (b64: string) => URL.createObjectURL(new Blob([base64ToBytes(b64).buffer as ArrayBuffer], { type: 'application/wasm' }));
   return { simd: url(w.simd), plain: url(w.plain) };
 }

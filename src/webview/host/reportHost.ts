@@ -1,9 +1,11 @@
 /**
  * The standalone report host: the run is embedded in the page (<script type="application/json"
- * id="ll-snapshot">) and validated like a message; nothing is sent anywhere; the view state is
- * kept in sessionStorage for this file (memory where storage is refused).
+ * id="ll-snapshot">, its typed arrays as base64 by `toJsonSafe`: the one place base64 remains),
+ * restored with `fromJsonSafe` and validated like a message; nothing is sent anywhere; the view
+ * state is kept in sessionStorage for this file (memory where storage is refused).
  */
 import { RunSnapshot } from '../../protocol/panelIpc';
+import { fromJsonSafe } from '../../protocol/rpc';
 import { sessionSlot } from '../store/persistence';
 import type { Host } from './host';
 
@@ -15,11 +17,11 @@ export function reportHost(): Host {
     kind: 'report',
     slot: sessionSlot(`latent-lens:view:${location.pathname}`),
     post: () => {},
-    nextId: () => 0,
+    request: (m) => Promise.reject(new Error(`"${m.type}" needs VS Code: this report is a saved page`)),
     async start(receive) {
       const embedded = document.getElementById('ll-snapshot');
       if (!embedded?.textContent) throw new StartError('No run data in this page.');
-      const parsed = RunSnapshot.safeParse(JSON.parse(embedded.textContent));
+      const parsed = RunSnapshot.safeParse(fromJsonSafe(JSON.parse(embedded.textContent)));
       if (!parsed.success) throw new StartError(`Invalid run data: ${parsed.error.message.slice(0, 300)}`);
       await receive({ type: 'snapshot', snapshot: parsed.data });
     },
