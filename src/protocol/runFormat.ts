@@ -222,6 +222,47 @@ export const ProjectionFile = z.object({
 }).refine((p) => p.x.length === p.y.length, { message: 'x and y have different lengths' });
 export type ProjectionFile = z.infer<typeof ProjectionFile>;
 
+// ───────────────────────────── history/ (epoch replay) ─────────────────────────────
+
+/** The fixed grid of z decoded at every epoch end (history/epoch-<n>/samples.u8). */
+export const HistorySamples = z.object({
+  rows: z.number().int().min(1),
+  cols: z.number().int().min(1),
+  height: z.number().int().min(1),
+  width: z.number().int().min(1),
+  channels: z.union([z.literal(1), z.literal(3)]),
+  /** z ~ N(0, I) from this seed (src/shared/random.ts), the same z at every epoch. */
+  seed: z.number().int(),
+});
+export type HistorySamples = z.infer<typeof HistorySamples>;
+
+/** One kept epoch: which of its files exist (each written before this entry names it). */
+export const HistoryEpoch = z.object({
+  epoch: z.number().int().min(1),
+  step: z.number().int().min(0),
+  /** mu.f16: float16 LE, count × latentDim. */
+  mu: z.boolean(),
+  /** map.f32: float32 LE, count x then count y (aligned to the previous map); null until the projection lands. */
+  map: ProjectionMethod.nullable(),
+  /** samples.u8: uint8, rows × cols images of height × width × channels, row-major. */
+  samples: z.boolean(),
+});
+export type HistoryEpoch = z.infer<typeof HistoryEpoch>;
+
+/** history/index.json: the epochs kept, and the sizes every file of history/epoch-<n>/ must have. */
+export const HistoryIndex = z.object({
+  version: z.literal(1),
+  count: z.number().int().min(0),
+  latentDim: z.number().int().min(1),
+  samples: HistorySamples.nullable(),
+  /** The byte budget (src/analysis/historyBudget.ts) and the stride it gave for `totalEpochs`. */
+  budgetBytes: z.number().int().min(0),
+  totalEpochs: z.number().int().min(0),
+  stride: z.number().int().min(1),
+  epochs: z.array(HistoryEpoch),
+});
+export type HistoryIndex = z.infer<typeof HistoryIndex>;
+
 // ───────────────────────────── model/encoder, model/decoder ─────────────────────────────
 
 /** model/{encoder,decoder}/model.json: TensorFlow.js layers format (tf.loadLayersModel reads it). */

@@ -25,7 +25,21 @@ export const RUN_FILES = {
   kl: 'latents/kl.f32',
   meanVar: 'latents/meanvar.f32',
   projection: 'latents/projection.json',
+  /** Epoch replay (runFormat.ts HistoryIndex; files of one epoch: historyEpochFile). */
+  history: 'history',
+  historyIndex: 'history/index.json',
 } as const;
+
+/** The files of one kept epoch of history/ (mu.f16, map.f32, samples.u8). */
+export const HISTORY_PARTS = { mu: 'mu.f16', map: 'map.f32', samples: 'samples.u8' } as const;
+export type HistoryPart = keyof typeof HISTORY_PARTS;
+/** history/epoch-<n> (folder) and history/epoch-<n>/<part>, run-relative. */
+export function historyEpochDir(epoch: number): string {
+  return `${RUN_FILES.history}/epoch-${epoch}`;
+}
+export function historyEpochFile(epoch: number, part: HistoryPart): string {
+  return `${historyEpochDir(epoch)}/${HISTORY_PARTS[part]}`;
+}
 
 /** Names inside a sweep folder (`latent-lens sweep`; sweep.json: SweepFile of src/protocol/runFormat.ts). */
 export const SWEEP_FILES = { sweep: 'sweep.json', script: 'sweep.sbatch', logs: 'logs' } as const;

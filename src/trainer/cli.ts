@@ -10,6 +10,7 @@
  *   latent-lens encode <modelDir> <folder> --out <runDir>  a saved encoder/decoder applied to a folder, as a run
  *   latent-lens sweep <folder> --out <sweepDir> --grid …   a grid of runs, locally or on Slurm (./sweep/command.ts)
  *   latent-lens export <runDir> --format tsv|csv|parquet --out <dir|file>  one row per image, for other tools
+ *   latent-lens replay <runDir> --out map.gif [--samples]  the map (or decoded fixed z) over epochs as a GIF (./replay/command.ts)
  *
  * Forked by the VS Code extension with an IPC channel, it sends every TrainerEvent and obeys
  * TrainerCommands (pause, resume, stop; `project` is a request with a reply) in the one message
@@ -36,6 +37,7 @@ ${trainUsage()}
   latent-lens encode <modelDir> <folder> --out <runDir> [--backend B]
 ${SWEEP_USAGE}
   latent-lens export <runDir> --format tsv|csv|parquet --out <dir|file>
+  latent-lens replay <runDir> --out <map.gif|map.webp> [--samples] [--fps N] [--size PX]
 
 train options (--request <json>: a TrainRequest object with these keys in camelCase; flags override it):
 ${trainFlagHelp()}`;
@@ -92,6 +94,7 @@ export async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   if (command === 'sweep') return sweepMain(rest);
+  if (command === 'replay') { const r = await import('./replay/command'); return r.replayMain(rest).catch((e: Error) => { throw e instanceof r.ReplayUsageError ? new UsageError(e.message) : e; }); }
   const { values: v, positionals } = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
   /** A parameter flag's text (the parameter flags are derived, so parseArgs cannot type them). */
   const flag = (name: string) => (v as Record<string, string | boolean | undefined>)[name] as string | undefined;

@@ -18,6 +18,7 @@ import {
   truncateMetrics, writeConfig, writeDataset, writeLatents, writeProjection, writeStatus,
 } from '../run/runDir';
 import { saveRunModel } from '../run/modelFiles';
+import { openEpochHistory } from './replay/epochHistory';
 
 /** The decoder is saved for live decoding in the panel at most this often. */
 const DECODER_SAVE_MS = 5_000;
@@ -146,6 +147,7 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
     emit({ type: 'checkpoint', step: model.step, epoch });
   };
 
+  const history = await openEpochHistory(runDir, data.images.length, config, shape, log); // epoch replay: history/ (src/run/history.ts)
   let previousLayout: { x: Float32Array; y: Float32Array } | undefined;
   let projecting: Promise<void> | undefined;
   const startProjection = (mu: Float32Array, forEpoch: number) => {
@@ -164,6 +166,7 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
         previousLayout = { x: layout.x, y: layout.y };
         await pcaWritten.catch(() => undefined);
         await writeProjection(runDir, { epoch: forEpoch, method: layout.method, x: layout.x, y: layout.y });
+        await history.map(forEpoch, layout); // epoch replay: this epoch's aligned map
         emit({ type: 'projection', epoch: forEpoch, method: layout.method, millis: Date.now() - started });
       })
       .catch((e) => log(`projection failed: ${(e as Error).message}`, 'warn'))
@@ -190,6 +193,7 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
     };
     const perImage = perImageQuantities(model.decoder, { mu, logVar }, data.pixels, n, shape, d, config.model.likelihood);
     await writeLatents(runDir, epoch + 1, model.step, d, mu, logVar, perImage);
+    await history.epochEnd(epoch + 1, model.step, mu, model.decoder); // epoch replay: μ (float16) + the decoded grid of fixed z
     emit({ type: 'latents', epoch: epoch + 1, step: model.step, count: n });
     await appendMetrics(runDir, [metrics]);
     emit({ type: 'epochEnd', metrics });

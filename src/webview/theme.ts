@@ -40,12 +40,8 @@ export function onThemeChange(fn: () => void): void {
   new MutationObserver(fn).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 }
 
-/** Categorical colours for labels, readable on light and dark backgrounds. */
-export function labelPalette(n: number): string[] {
-  const base = [...d3.schemeTableau10];
-  if (n <= base.length) return base.slice(0, n);
-  return Array.from({ length: n }, (_, i) => d3.interpolateRainbow(i / n));
-}
+/** Categorical colours for labels (src/analysis/palette.ts: the CLI's pictures use the same). */
+export { labelPalette } from '../analysis/palette';
 
 /** '#rrggbb' / 'rgb(r, g, b)' → 0xAABBGGRR for a little-endian Uint32 view of ImageData. */
 export function toAbgr(color: string): number {
