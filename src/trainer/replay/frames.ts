@@ -49,7 +49,7 @@ export async function mapFrame(f: MapFrameInput): Promise<Frame> {
   const width = f.size + LEGEND_WIDTH, height = f.size + TITLE_HEIGHT;
   const r = new Raster(width, height, BACKGROUND);
   const colors = labelPalette(f.labels.length).map(parseColor);
-  const radius = Math.max(1.2, f.size / 300);
+  const radius = Math.max(1.5, f.size / 170);
   const sx = f.size / (f.bounds.x1 - f.bounds.x0), sy = f.size / (f.bounds.y1 - f.bounds.y0);
   for (let i = 0; i < f.x.length; i++) {
     const px = (f.x[i] - f.bounds.x0) * sx, py = TITLE_HEIGHT + f.size - (f.y[i] - f.bounds.y0) * sy;
@@ -89,6 +89,6 @@ export async function writeAnimation(frames: Frame[], file: string, fps: number)
   frames.forEach((f, i) => tall.set(f.rgba, i * width * height * 4));
   const img = sharp(tall, { raw: { width, height: height * frames.length, channels: 4, pageHeight: height } });
   const delay = Array.from({ length: frames.length }, (_, i) => Math.round(1000 / fps) * (i === frames.length - 1 ? 3 : 1));
-  const out = file.toLowerCase().endsWith('.webp') ? img.webp({ loop: 0, delay, lossless: true }) : img.gif({ loop: 0, delay });
+  const out = file.toLowerCase().endsWith('.webp') ? img.webp({ loop: 0, delay, lossless: true }) : img.gif({ loop: 0, delay, dither: 0 });
   await writeFileAtomic(file, await out.toBuffer());
 }
