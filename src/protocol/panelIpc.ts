@@ -90,6 +90,24 @@ export const ViewStatus = z.object({
 export type ViewStatus = z.infer<typeof ViewStatus>;
 
 /**
+ * Epoch replay (history/, docs/run-directory.md): the map of every kept epoch for the snapshot's
+ * points, for the panel's timeline. Sent whole in the snapshot (8 bytes per point per epoch:
+ * 60k points × 50 epochs is 24 MB) up to HISTORY_SNAPSHOT_BYTES (src/run/runSnapshot.ts), beyond
+ * which the epochs are thinned again (first, last, even middle) — one message, and the report
+ * embeds the same. Live runs add epochs from `projection` events.
+ */
+export const ViewHistory = z.object({
+  epochs: z.array(z.number().int()),
+  /** Per epoch: 'umap', 'pca', or 'pca of μ' (its projection never landed). */
+  methods: z.array(z.string()),
+  x: z.array(F32),
+  y: z.array(F32),
+  /** "epochs 1–50, every 3rd kept (18 of 50)". */
+  kept: z.string(),
+});
+export type ViewHistory = z.infer<typeof ViewHistory>;
+
+/**
  * Everything the panel shows, in one message. Points may be a sample of the dataset
  * (`loadRunSnapshot(…, { maxPoints })`); `index` maps each point back to its dataset row.
  */
@@ -125,6 +143,8 @@ export const RunSnapshot = z.object({
   status: ViewStatus.nullable(),
   decoder: ViewDecoder.nullable(),
   images: ViewImages.nullable(),
+  /** Epoch replay: the kept epochs' maps (null or absent: the run kept no history). */
+  history: ViewHistory.nullable().optional(),
 });
 export type RunSnapshot = z.infer<typeof RunSnapshot>;
 

@@ -26,6 +26,7 @@ import {
   readConfig, readDatasetIndex, readLatents, readMetricsByKind, readModelFolder, readPixels, readProjection, readRunStatus,
 } from './reader';
 import { runPaths } from './paths';
+import { readViewHistory } from './snapshotHistory';
 
 /** For display: a damaged file is shown as absent. */
 const quiet = <T>(p: Promise<T | undefined>): Promise<T | undefined> => p.catch(() => undefined);
@@ -245,5 +246,6 @@ export async function loadRunSnapshot(runDir: string, opts: LoadRunSnapshotOptio
     status,
     decoder,
     images: pixels,
+    history: await readViewHistory(runDir, index, count), // epoch replay (./snapshotHistory.ts)
   };
 }

@@ -30,6 +30,7 @@ import { Legend } from './views/legend';
 import { LossChart } from './views/lossChart';
 import { MapAdapter } from './views/map/mapAdapter';
 import { PointMap } from './views/map/pointMap';
+import { mountTimeline } from './views/timeline/timeline';
 
 /** Replaced by esbuild: true in dist/webview.test.js, false (and the hooks dropped) in dist/webview.js. */
 declare const __LATENT_LENS_TEST_HOOKS__: boolean;
@@ -81,6 +82,7 @@ store.watch(['hovered'], (s) => {
   if (s.hovered !== null) app.announce(`${data.files[s.hovered]}, ${data.labels[data.labelIndex[s.hovered]] ?? ''}`);
 });
 wireControls(app);
+mountTimeline(app, document.getElementById('ll-timeline')!); // epoch replay: the timeline under the map
 onThemeChange(() => {
   map.setTheme();
   app.themeStamp++;

@@ -5,7 +5,7 @@
  */
 import type { EpochMetrics, RunConfig, StepMetrics } from '../../protocol/trainerIpc';
 import { pca2d } from '../../analysis/projectionMath';
-import type { RunSnapshot, ViewDecoder, ViewLatents, ViewProjection, ViewStatus } from '../../protocol/panelIpc';
+import type { RunSnapshot, ViewDecoder, ViewHistory, ViewLatents, ViewProjection, ViewStatus } from '../../protocol/panelIpc';
 
 export interface Images {
   height: number;
@@ -46,6 +46,13 @@ export class RunData {
   labelCounts: number[] = [];
   /** Bumped whenever labels, positions or the point set change (the map adapter keys on it). */
   version = 0;
+  // ── epoch replay (views/timeline) ──
+  /** The kept epochs' maps (snapshot + live projections); null: the run kept none. */
+  history: ViewHistory | null = null;
+  /** What the map shows instead of the latest layout while the timeline is away from it (null: the latest). */
+  timelineXY: { x: Float32Array; y: Float32Array } | null = null;
+  /** Told when `history` changed (the timeline redraws its slider). */
+  onHistory: (() => void) | null = null;
   /** Dataset row → point index, when the snapshot is a sample (null: identity). */
   private rowToPointMap: Map<number, number> | null = null;
 
@@ -75,9 +82,11 @@ export class RunData {
     if (s.latents) this.applyLatents(s.latents);
     this.x = this.y = null;
     this.method = 'none';
+    this.history = s.history ?? null; this.timelineXY = null; // epoch replay
     if (s.projection) this.applyProjection(s.projection);
     else this.ensureLayout();
     this.version++;
+    this.onHistory?.();
   }
 
   /** The point showing dataset row `row`, or null when it is not in this snapshot. */
@@ -105,7 +114,20 @@ export class RunData {
     this.projectionEpoch = p.epoch;
     this.localProjection = false;
     this.version++;
+    this.addHistoryEpoch(p); // epoch replay: a live run adds its epochs as they come
     return true;
+  }
+
+  /** A new layout of epoch `p.epoch` joins the history (replacing that epoch's quick PCA); older epochs are left as kept. */
+  private addHistoryEpoch(p: ViewProjection): void {
+    const h = this.history ?? { epochs: [], methods: [], x: [], y: [], kept: '' };
+    const at = h.epochs.indexOf(p.epoch);
+    const last = h.epochs[h.epochs.length - 1];
+    if (at < 0 && last !== undefined && p.epoch < last) return;
+    if (at >= 0) { h.methods[at] = p.method; h.x[at] = p.x; h.y[at] = p.y; }
+    else { h.epochs.push(p.epoch); h.methods.push(p.method); h.x.push(p.x); h.y.push(p.y); }
+    this.history = h;
+    this.onHistory?.();
   }
 
   /** A run without a projection yet: show PCA of μ at once (computed here, milliseconds). */

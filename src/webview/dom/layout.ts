@@ -50,7 +50,7 @@ export function buildLayout(hasHost: boolean) {
     'Hover a point to decode it; click to pin it; click empty space to decode a latent vector estimated there. ' +
     'Scroll to zoom, drag to pan. Keyboard: arrows move the cursor, Shift+arrows pan, + and − zoom, 0 resets, ' +
     'N and P step through points, Enter pins or decodes, Escape unpins.');
-  mapSec.body.append(mapWrap, mapHelp);
+  mapSec.body.append(mapWrap, el('div', { class: 'll-timeline', id: 'll-timeline' }), mapHelp); // epoch replay: views/timeline mounts into #ll-timeline
 
   const side = el('div', { class: 'll-side' });
   const decSec = section('ll-decode-section', 'Decoded image');

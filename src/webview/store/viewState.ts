@@ -34,6 +34,8 @@ export interface ViewState {
   theme: ReportTheme | null;
   /** Point index under the pointer or keyboard cursor. Transient: never persisted. */
   hovered: number | null;
+  // ── epoch replay (views/timeline): the epoch the map shows (null: the latest, following a live run); transient ──
+  timelineEpoch: number | null;
 }
 
 export const DEFAULT_VIEW: ViewState = {
@@ -47,12 +49,13 @@ export const DEFAULT_VIEW: ViewState = {
   klSort: 'dimension',
   theme: null,
   hovered: null,
+  timelineEpoch: null, // epoch replay
 };
 
-export type PersistedView = Omit<ViewState, 'hovered'> & { v: 1 };
+export type PersistedView = Omit<ViewState, 'hovered' | 'timelineEpoch'> & { v: 1 };
 
 export function toPersisted(s: Readonly<ViewState>): PersistedView {
-  const { hovered: _hovered, ...rest } = s;
+  const { hovered: _hovered, timelineEpoch: _timelineEpoch, ...rest } = s;
   return { v: 1, ...rest };
 }
 

@@ -66,9 +66,10 @@ export class MapAdapter {
     const shown = d.shownCount(visible).toLocaleString('en-US');
     const nl = d.shownLabels(visible);
     const method = d.method === 'none' ? 'no projection yet' : `${d.method.toUpperCase()}${d.localProjection ? ', computed here' : ''}, epoch ${d.projectionEpoch}`;
+    const xy = d.timelineXY ?? d; // epoch replay: the timeline's epoch instead of the latest layout (views/timeline)
     this.frame = {
-      x: d.x,
-      y: d.y,
+      x: xy.x,
+      y: xy.y,
       colors,
       palette,
       labelIndex: d.labelIndex,
