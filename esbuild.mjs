@@ -37,7 +37,7 @@ const builds = [
   { ...common, entryPoints: ['src/trainer/projectionWorker.ts'], outfile: `${out}/projectionWorker.js`, platform: 'node', format: 'cjs', target: 'node20' },
   ...[false, true].map((testBuild) => ({
     ...common,
-    entryPoints: ['src/webview/main.ts'],
+    entryPoints: ['src/webview/entry.ts'],
     outfile: `${out}/${testBuild ? 'webview.test.js' : 'webview.js'}`,
     platform: 'browser', format: 'iife', target: 'chrome114',
     define: { __LATENT_LENS_TEST_HOOKS__: String(testBuild) },

@@ -18,6 +18,7 @@ import * as vscode from 'vscode';
 import { installNativeBackendCommand } from './commands/installNativeBackend';
 import { RunLauncher, type LoadModelCommandArgs, type TrainCommandArgs } from './commands/launcher';
 import { loadModel } from './commands/loadModel';
+import { registerCompareRuns } from './commands/compareRuns';
 import { openRun, openRunFromUri } from './commands/openRun';
 import { resumeRun } from './commands/resumeRun';
 import type { Services } from './commands/services';
@@ -97,6 +98,7 @@ export function activate(context: vscode.ExtensionContext): LatentLensApi {
     'latentLens.installNativeBackend': installNativeBackendCommand(s, context.globalStorageUri.fsPath),
   };
   for (const [id, fn] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  context.subscriptions.push(registerCompareRuns(context.extensionUri, s, hooks)); // Compare Runs (issue 10): command, panel serializer
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, serializer),
     vscode.window.registerUriHandler({ handleUri: (uri) => openRunFromUri(s, uri) }),

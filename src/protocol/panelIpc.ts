@@ -148,11 +148,18 @@ export const RunSnapshot = z.object({
 });
 export type RunSnapshot = z.infer<typeof RunSnapshot>;
 
+// ── Compare Runs (issue 10): 2–4 runs in one panel; each RunSnapshot as above (no decoder, a smaller sample). ──
+export const COMPARE_MAX_RUNS = 4;
+export const CompareSnapshot = z.object({ runs: z.array(RunSnapshot).min(1).max(COMPARE_MAX_RUNS) });
+export type CompareSnapshot = z.infer<typeof CompareSnapshot>;
+
 // ───────────────────────────── host → webview ─────────────────────────────
 
 export const ToWebviewMessage = z.discriminatedUnion('type', [
   /** The whole state: the reply to `ready`, or an event after a reset (a new trainer started). */
   z.object({ type: z.literal('snapshot'), snapshot: RunSnapshot }),
+  /** Compare panel: the reply to `ready`, or an event when one of its runs' files changed. */
+  z.object({ type: z.literal('compareSnapshot'), compare: CompareSnapshot }),
   /** One or more new step lines of metrics.jsonl. */
   z.object({ type: z.literal('metrics'), steps: z.array(StepMetrics) }),
   /** An epoch ended (validation ELBO, KL per dimension, active units). */

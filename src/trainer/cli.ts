@@ -7,6 +7,7 @@
  *   latent-lens eval <runDir> --data <folder> [--json]     negative ELBO of a trained model on a folder
  *   latent-lens bench [--json]                             training throughput of the canonical model
  *   latent-lens report <runDir> --out <file.html>          a self-contained HTML view of a run
+ *   latent-lens report <runA> <runB> … --out <file.html>   2–4 runs side by side (Compare Runs)
  *   latent-lens encode <modelDir> <folder> --out <runDir>  a saved encoder/decoder applied to a folder, as a run
  *   latent-lens sweep <folder> --out <sweepDir> --grid …   a grid of runs, locally or on Slurm (./sweep/command.ts)
  *   latent-lens export <runDir> --format tsv|csv|parquet --out <dir|file>  one row per image, for other tools
@@ -34,6 +35,7 @@ ${trainUsage()}
   latent-lens eval <runDir> --data <folder> [--json] [--backend B]
   latent-lens bench [--json] [--backend B] [--batch-size N] [--steps N]
   latent-lens report <runDir> --out <file.html>
+  latent-lens report <runA> <runB> [<runC> <runD>] --out <compare.html>
   latent-lens encode <modelDir> <folder> --out <runDir> [--backend B]
 ${SWEEP_USAGE}
   latent-lens export <runDir> --format tsv|csv|parquet --out <dir|file>
@@ -142,9 +144,9 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'report': {
-      if (positionals.length !== 1 || !v.out) throw new UsageError('report needs a run directory and --out <file.html>');
-      const { writeReport } = await import('./report');
-      await writeReport(positionals[0], v.out);
+      if (positionals.length < 1 || positionals.length > 4 || !v.out) throw new UsageError('report needs a run directory (or 2–4 to compare) and --out <file.html>');
+      const { writeReport, writeCompareReport } = await import('./report');
+      await (positionals.length > 1 ? writeCompareReport(positionals, v.out) : writeReport(positionals[0], v.out));
       console.log(`wrote ${path.resolve(v.out)}`);
       return 0;
     }

@@ -1,5 +1,5 @@
 /**
- * `latent-lens report <runDir> --out <file.html>`: one self-contained HTML file showing a run —
+ * `latent-lens report <runDir> --out <file.html>` (and, for 2–4 runs, the compare page below): one self-contained HTML file showing a run —
  * the latent map, KL bars, loss curves, hover and click decode — with no network and no server.
  * The page is the webview bundle (dist/webview.js, or dist/webview.test.js with `testHooks`) and
  * its CSS inlined, plus the RunSnapshot embedded as a JSON data block — its typed arrays as
@@ -8,6 +8,7 @@
  */
 import { existsSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { COMPARE_MAX_RUNS } from '../protocol/panelIpc';
 import { toJsonSafe } from '../protocol/rpc';
 import { makeNonce, renderWebviewHtml, testHooksRequested, webviewBundleFile } from '../webview/html';
 import { loadRunSnapshot } from '../run/runSnapshot';
@@ -60,6 +61,34 @@ export async function writeReport(runDir: string, outFile: string, opts: ReportO
     styles: css.map((inline) => ({ inline })),
     scripts: [{ inline: js }],
     snapshotJson: JSON.stringify(toJsonSafe(snapshot)),
+    bodyClass: opts.theme === 'dark' ? 'vscode-dark' : opts.theme === 'hc' ? 'vscode-high-contrast' : 'vscode-light',
+  });
+  await writeFileAtomic(path.resolve(outFile), html);
+}
+
+/**
+ * `latent-lens report <runA> <runB> … --out compare.html`: the Compare Runs page (2–4 runs: maps
+ * side by side with linked hover and selection, KL and loss overlaid, the final figures) as one
+ * self-contained file. Each run embeds its map, metrics and labels — no decoder and no pixels
+ * (the compare page does not decode), at most `maxPoints` points each (default 20,000).
+ */
+export async function writeCompareReport(runDirs: string[], outFile: string, opts: ReportOptions = {}): Promise<void> {
+  if (runDirs.length < 2 || runDirs.length > COMPARE_MAX_RUNS) throw new Error(`a comparison shows 2 to ${COMPARE_MAX_RUNS} runs, not ${runDirs.length}`);
+  const runs = await Promise.all(runDirs.map(async (dir) => {
+    const s = await loadRunSnapshot(dir, { maxPoints: opts.maxPoints ?? 20000, includeDecoder: false, includePixels: false });
+    if (!s.count) throw new Error(`${dir} has no dataset.json with images: is it a Latent Lens run directory?`);
+    return s;
+  }));
+  const bundle = webviewBundleFile(opts.testHooks ?? testHooksRequested(process.env));
+  const js = (await fsp.readFile(findAsset([bundle], opts.assetsDir), 'utf8')).replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
+  const css = await Promise.all([['media', 'webview.css'], ['media', 'report-theme.css'], ['media', 'compare.css']].map((p) => fsp.readFile(findAsset(p, opts.assetsDir), 'utf8')));
+  const html = renderWebviewHtml({
+    mode: 'compare',
+    nonce: makeNonce(),
+    title: `Latent Lens — compare ${runs.map((r) => r.title).join(', ')}`,
+    styles: css.map((inline) => ({ inline })),
+    scripts: [{ inline: js }],
+    snapshotJson: JSON.stringify(toJsonSafe({ runs })),
     bodyClass: opts.theme === 'dark' ? 'vscode-dark' : opts.theme === 'hc' ? 'vscode-high-contrast' : 'vscode-light',
   });
   await writeFileAtomic(path.resolve(outFile), html);

@@ -45,6 +45,8 @@ export interface WebviewHtmlOptions {
    * Omitted: the webview decodes on the cpu backend.
    */
   wasm?: { simd: string; plain: string; inline?: boolean };
+  /** Which page the bundle builds: a run's (default) or Compare Runs' (src/webview/compare). */
+  mode?: 'compare';
 }
 
 /**
@@ -65,6 +67,7 @@ export function testHooksRequested(env: Record<string, string | undefined>): boo
 /** Settings the page reads from the `ll-config` data block. */
 export interface WebviewPageConfig {
   wasm?: { simd: string; plain: string; inline?: boolean };
+  mode?: 'compare';
 }
 
 /** 32 random alphanumerics (crypto.getRandomValues: Node ≥ 19 and browsers). */
@@ -116,7 +119,7 @@ export function renderWebviewHtml(o: WebviewHtmlOptions): string {
     `<script nonce="${n}" src="${escapeAttr(s.href)}"></script>` :
     `<script nonce="${n}">${rawTextSafe(s.inline)}</script>`);
   const bodyData = Object.entries(o.bodyData ?? {}).map(([k, v]) => ` data-${k.replace(/[^a-z0-9-]/g, '')}="${escapeAttr(v)}"`).join('');
-  const config: WebviewPageConfig = { wasm: o.wasm };
+  const config: WebviewPageConfig = { wasm: o.wasm, ...(o.mode ? { mode: o.mode } : {}) };
   const data = [
     jsonBlock('ll-config', JSON.stringify(config)),
     ...(o.snapshotJson === undefined ? [] : [jsonBlock('ll-snapshot', o.snapshotJson)]),
