@@ -10,6 +10,7 @@
  *   latent-lens encode <modelDir> <folder> --out <runDir>  a saved encoder/decoder applied to a folder, as a run
  *   latent-lens sweep <folder> --out <sweepDir> --grid …   a grid of runs, locally or on Slurm (./sweep/command.ts)
  *   latent-lens export <runDir> --format tsv|csv|parquet --out <dir|file>  one row per image, for other tools
+ *   latent-lens project <runDir> [--json]                  the 2-D map of μ once more (./projectCommand.ts)
  *
  * Forked by the VS Code extension with an IPC channel, it sends every TrainerEvent and obeys
  * TrainerCommands (pause, resume, stop; `project` is a request with a reply) in the one message
@@ -36,6 +37,7 @@ ${trainUsage()}
   latent-lens encode <modelDir> <folder> --out <runDir> [--backend B]
 ${SWEEP_USAGE}
   latent-lens export <runDir> --format tsv|csv|parquet --out <dir|file>
+  latent-lens project <runDir> [--json]
 
 train options (--request <json>: a TrainRequest object with these keys in camelCase; flags override it):
 ${trainFlagHelp()}`;
@@ -100,6 +102,7 @@ export async function main(argv: string[]): Promise<number> {
       if (positionals.length !== 1) throw new UsageError('train needs exactly one image folder');
       if (!v.out) throw new UsageError('train needs --out <runDir>, the folder the run is written to');
       const { config, channels } = configFromArgs(positionals[0], v);
+      (await import('../run/runDir')).assertNewRunFolder(v.out); // before the backend starts (train() checks again)
       return runTraining({ config, channels, runDir: path.resolve(v.out), backend: config.training.backend, resume: false });
     }
     case 'resume': {
@@ -143,6 +146,12 @@ export async function main(argv: string[]): Promise<number> {
       const { writeReport } = await import('./report');
       await writeReport(positionals[0], v.out);
       console.log(`wrote ${path.resolve(v.out)}`);
+      return 0;
+    }
+    case 'project': {
+      if (positionals.length !== 1) throw new UsageError('project needs exactly one run directory');
+      const r = await (await import('./projectCommand')).projectRun(positionals[0]);
+      console.log(v.json ? JSON.stringify(r) : `wrote the ${r.method.toUpperCase()} map of μ of ${r.count} images (epoch ${r.epoch}) in ${(r.millis / 1000).toFixed(1)} s`);
       return 0;
     }
     case 'export':
