@@ -86,8 +86,23 @@ export const ViewStatus = z.object({
   message: z.string().optional(),
   /** Epochs the run is configured for (for "epoch 3 / 10"). */
   epochs: z.number().int().optional(),
+  /** While the trainer decodes the images (status 'starting'): how many of how many (issue 14). */
+  loading: z.object({ done: z.number().int().min(0), total: z.number().int().min(0) }).optional(),
 });
 export type ViewStatus = z.infer<typeof ViewStatus>;
+
+/** A damaged file of the run (src/run/runHealth.ts diagnoseRun): which file, what is wrong, what it breaks. */
+export const ViewProblem = z.object({
+  /** The file, relative to the run folder (e.g. "latents/mu.f32"). */
+  file: z.string(),
+  /** src/run/runFileError.ts: damaged (unusable), missing (named but absent), unsafe (refused by the path guard). */
+  kind: z.enum(['damaged', 'missing', 'unsafe']),
+  /** The whole message: the file and what is wrong. */
+  message: z.string(),
+  /** What does not work because of it (the rest of the run still does). */
+  affects: z.string(),
+});
+export type ViewProblem = z.infer<typeof ViewProblem>;
 
 /**
  * Epoch replay (history/, docs/run-directory.md): the map of every kept epoch for the snapshot's
@@ -145,6 +160,8 @@ export const RunSnapshot = z.object({
   images: ViewImages.nullable(),
   /** Epoch replay: the kept epochs' maps (null or absent: the run kept no history). */
   history: ViewHistory.nullable().optional(),
+  // ── damaged files (issue 14): what is damaged and what still works; absent or [] for a sound run ──
+  problems: z.array(ViewProblem).optional(),
 });
 export type RunSnapshot = z.infer<typeof RunSnapshot>;
 

@@ -130,7 +130,7 @@ export class Endpoint<Out extends Message, In extends Message> {
   private receive(raw: unknown): void {
     const envelope = Envelope.safeParse(raw);
     if (!envelope.success) {
-      this.options.onInvalid?.(`not a Latent Lens envelope: ${envelope.error.message}`, raw);
+      this.options.onInvalid?.(`not a Latent Lens envelope: ${describeIssues(envelope.error)}`, raw);
       return;
     }
     const e = envelope.data;

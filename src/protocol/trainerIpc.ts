@@ -44,6 +44,8 @@ export type DatasetSummary = z.infer<typeof DatasetSummary>;
 
 export const TrainerEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
+  /** Images decoded so far while the data loads (before `started`; at most about 4 a second). */
+  z.object({ type: z.literal('loading'), done: z.number().int().min(0), total: z.number().int().min(0) }),
   z.object({ type: z.literal('started'), runDir: z.string(), backend: z.string(), config: RunConfig, dataset: DatasetSummary, step: z.number().int(), stepsPerEpoch: z.number().int() }),
   z.object({ type: z.literal('step'), metrics: StepMetrics, stepsPerEpoch: z.number().int() }),
   z.object({ type: z.literal('epochEnd'), metrics: EpochMetrics }),

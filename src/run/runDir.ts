@@ -28,3 +28,4 @@ export { loadCheckpoint, saveCheckpoint, type CheckpointMeta, type NamedArray } 
 export { assertNoLinks } from './safePath';
 export { loadRunData, type RunData } from './runData';
 export { diagnoseRun, type RunProblem } from './runHealth';
+export { assertNewRunFolder, existingRunFiles } from './newRun';

@@ -20,13 +20,25 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { EpochMetrics, RunConfig, StepMetrics } from '../protocol/runFormat';
 import {
-  RunSnapshot, VIEW_PROTOCOL_VERSION, ViewDecoder, ViewImages, ViewLatents, ViewProjection, ViewStatus,
+  RunSnapshot, VIEW_PROTOCOL_VERSION, ViewDecoder, ViewImages, ViewLatents, ViewProblem, ViewProjection, ViewStatus,
 } from '../protocol/panelIpc';
 import {
   readConfig, readDatasetIndex, readLatents, readMetricsByKind, readModelFolder, readPixels, readProjection, readRunStatus,
 } from './reader';
 import { runPaths } from './paths';
 import { readViewHistory } from './snapshotHistory';
+import { diagnoseRun } from './runHealth';
+
+/** The run's damaged files for display, each named relative to the run folder (no absolute path in a report). */
+export async function readViewProblems(runDir: string): Promise<ViewProblem[]> {
+  const problems = await diagnoseRun(runDir);
+  return problems.map((p) => {
+    const rel = path.relative(runDir, p.file);
+    const file = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : path.basename(p.file);
+    const message = p.message.startsWith(p.file) ? file + p.message.slice(p.file.length) : p.message;
+    return { file, kind: p.kind, message, affects: p.affects };
+  });
+}
 
 /** For display: a damaged file is shown as absent. */
 const quiet = <T>(p: Promise<T | undefined>): Promise<T | undefined> => p.catch(() => undefined);
@@ -42,6 +54,8 @@ export interface LoadRunSnapshotOptions {
   maxSteps?: number;
   /** Reuse pixels and decoder weights read for an earlier snapshot while their files are unchanged. */
   cache?: SnapshotCache;
+  /** List the run's damaged files in `problems` (./runHealth.ts; reads every file once more). Default true. */
+  diagnose?: boolean;
 }
 
 /** A typed array that owns exactly its buffer (a copy when it is a view into a larger one, or a Buffer). */
@@ -180,6 +194,8 @@ export function readMetrics(runDir: string): Promise<{ steps: StepMetrics[]; epo
 
 /** Read a run directory into the snapshot the panel and the report show. */
 export async function loadRunSnapshot(runDir: string, opts: LoadRunSnapshotOptions = {}): Promise<RunSnapshot> {
+  // Damaged files are named, not only hidden (issue 14); read alongside the rest.
+  const problems = opts.diagnose === false ? Promise.resolve([]) : readViewProblems(runDir).catch((): ViewProblem[] => []);
   const config = (await quiet(readConfig(runDir))) ?? null;
   const dataset = await quiet(readDatasetIndex(runDir));
   const images = dataset?.images ?? [];
@@ -247,5 +263,6 @@ export async function loadRunSnapshot(runDir: string, opts: LoadRunSnapshotOptio
     decoder,
     images: pixels,
     history: await readViewHistory(runDir, index, count), // epoch replay (./snapshotHistory.ts)
+    problems: await problems,
   };
 }

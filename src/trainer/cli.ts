@@ -12,6 +12,7 @@
  *   latent-lens sweep <folder> --out <sweepDir> --grid …   a grid of runs, locally or on Slurm (./sweep/command.ts)
  *   latent-lens export <runDir> --format tsv|csv|parquet --out <dir|file>  one row per image, for other tools
  *   latent-lens replay <runDir> --out map.gif [--samples]  the map (or decoded fixed z) over epochs as a GIF (./replay/command.ts)
+ *   latent-lens project <runDir> [--json]                  the 2-D map of μ once more (./projectCommand.ts)
  *
  * Forked by the VS Code extension with an IPC channel, it sends every TrainerEvent and obeys
  * TrainerCommands (pause, resume, stop; `project` is a request with a reply) in the one message
@@ -40,6 +41,7 @@ ${trainUsage()}
 ${SWEEP_USAGE}
   latent-lens export <runDir> --format tsv|csv|parquet --out <dir|file>
   latent-lens replay <runDir> --out <map.gif|map.webp> [--samples] [--fps N] [--size PX]
+  latent-lens project <runDir> [--json]
 
 train options (--request <json>: a TrainRequest object with these keys in camelCase; flags override it):
 ${trainFlagHelp()}`;
@@ -105,6 +107,7 @@ export async function main(argv: string[]): Promise<number> {
       if (positionals.length !== 1) throw new UsageError('train needs exactly one image folder');
       if (!v.out) throw new UsageError('train needs --out <runDir>, the folder the run is written to');
       const { config, channels } = configFromArgs(positionals[0], v);
+      (await import('../run/runDir')).assertNewRunFolder(v.out); // before the backend starts (train() checks again)
       return runTraining({ config, channels, runDir: path.resolve(v.out), backend: config.training.backend, resume: false });
     }
     case 'resume': {
@@ -148,6 +151,12 @@ export async function main(argv: string[]): Promise<number> {
       const { writeReport, writeCompareReport } = await import('./report');
       await (positionals.length > 1 ? writeCompareReport(positionals, v.out) : writeReport(positionals[0], v.out));
       console.log(`wrote ${path.resolve(v.out)}`);
+      return 0;
+    }
+    case 'project': {
+      if (positionals.length !== 1) throw new UsageError('project needs exactly one run directory');
+      const r = await (await import('./projectCommand')).projectRun(positionals[0]);
+      console.log(v.json ? JSON.stringify(r) : `wrote the ${r.method.toUpperCase()} map of μ of ${r.count} images (epoch ${r.epoch}) in ${(r.millis / 1000).toFixed(1)} s`);
       return 0;
     }
     case 'export':

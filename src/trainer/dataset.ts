@@ -16,9 +16,10 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { DatasetImage, ImageShape, SkippedFile } from '../protocol/runFormat';
+import { IMAGE_EXTENSIONS } from '../protocol/images';
 import { shuffledIndices } from '../model/random';
 
-export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif']);
+export { IMAGE_EXTENSIONS };
 export const UNLABELLED = 'unlabelled';
 /** Files above this size are skipped as absurdly large. */
 export const MAX_FILE_BYTES = 100 * 1024 * 1024;
@@ -133,7 +134,13 @@ export interface DatasetOptions {
   seed: number;
   /** Folders never scanned (the run's own output). */
   exclude: string[];
+  /**
+   * Images decoded so far of those wanted: once at the start (0 of N), at most every
+   * `progressMs` while decoding, and once at the end.
+   */
   onProgress?: (done: number, total: number) => void;
+  /** Least time between two progress calls (default 250 ms). */
+  progressMs?: number;
 }
 
 export interface Dataset {
@@ -183,18 +190,24 @@ export async function loadDataset(dataDir: string, opts: DatasetOptions): Promis
   const size = shape.height * shape.width * shape.channels;
   const decoded: (Uint8Array | undefined)[] = new Array(files.length);
   const skipped = [...scan.skipped];
-  let next = 0, done = 0, ok = 0;
+  let next = 0, ok = 0;
+  const every = opts.progressMs ?? 250;
+  let lastReport = Date.now();
+  opts.onProgress?.(0, target);
   // sharp decodes on libuv's thread pool; a few files in flight keep both cores busy.
   async function worker() {
     while (next < order.length && ok < target) {
       const i = order[next++];
       try { decoded[i] = await decodeImage(files[i].absPath, shape); ok++; }
       catch (e) { skipped.push({ path: files[i].relPath, reason: skipReason(e) }); }
-      done++;
-      if (opts.onProgress && (done % 1000 === 0 || ok === target)) opts.onProgress(ok, target);
+      if (opts.onProgress && ok < target && Date.now() - lastReport >= every) {
+        lastReport = Date.now();
+        opts.onProgress(ok, target);
+      }
     }
   }
   await Promise.all(Array.from({ length: 4 }, worker));
+  opts.onProgress?.(Math.min(ok, target), target);
 
   // Scan order; with maxImages, one worker may overshoot by a file or two: trim to the target.
   const usable = files.map((f, i) => ({ f, px: decoded[i] })).filter((e) => e.px !== undefined).slice(0, target);

@@ -48,7 +48,7 @@ export async function encodeFolder(opts: { modelDir: string; dataDir: string; ru
   };
   const data = await loadDataset(opts.dataDir, {
     height, width, channels: config.model.channels, maxImages: 0, valSplit: 0, seed: 0, exclude: [runDir],
-    onProgress: (done, total) => log(`decoded ${done}/${total} images`),
+    onProgress: (done, total) => emit({ type: 'loading', done, total }),
   }).catch(async (e: unknown) => { throw await cannotStart(runDir, config, e, opts.backend); });
   await assertNoLinks(runDir);
   await writeConfig(runDir, config);

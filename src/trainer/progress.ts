@@ -1,9 +1,11 @@
 /**
  * Turns TrainerEvents into terminal output: a one-line progress bar (epoch, step, loss,
  * images/s, ETA) redrawn in place on a TTY, plain log lines otherwise (CI, pipes, the
- * extension's output channel).
+ * extension's output channel). While the images load, "decoding images 4,000 / 10,000" the same
+ * way (on a pipe at most one line every 2 s, and the last one).
  */
 import type { TrainerEvent } from '../protocol/trainerIpc';
+import { decodingImagesText } from '../protocol/images';
 
 export class ProgressPrinter {
   private stepsPerEpoch = 1;
@@ -11,6 +13,7 @@ export class ProgressPrinter {
   private startStep = 0;
   private startTime = Date.now();
   private barShown = false;
+  private lastLoadingLine = 0;
 
   constructor(private readonly out: NodeJS.WriteStream, private readonly tty = Boolean(out.isTTY)) {}
 
@@ -24,6 +27,18 @@ export class ProgressPrinter {
       case 'log':
         this.line(e.level === 'info' ? e.message : `${e.level}: ${e.message}`);
         break;
+      case 'loading': {
+        const text = decodingImagesText(e.done, e.total);
+        if (this.tty) {
+          this.out.write(`\r\x1b[2K${text}`);
+          this.barShown = true;
+          if (e.done >= e.total) this.line(text);
+        } else if (e.done >= e.total || Date.now() - this.lastLoadingLine >= 2000) {
+          this.lastLoadingLine = Date.now();
+          this.line(text);
+        }
+        break;
+      }
       case 'started':
         this.stepsPerEpoch = e.stepsPerEpoch;
         this.totalEpochs = e.config.training.epochs;

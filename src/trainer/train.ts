@@ -14,7 +14,7 @@ import { batchTensor, encodeAll } from '../analysis/latentStats';
 import { perImageQuantities } from './perImagePass';
 import { isPosteriorCollapse, latentStatistics, posteriorCollapseWarning } from '../analysis/collapseRule';
 import {
-  RunFileError, appendMetrics, assertNoLinks, loadCheckpoint, loadRunData, readConfig, readLatents, readMetrics, runPaths, saveCheckpoint,
+  RunFileError, appendMetrics, assertNewRunFolder, assertNoLinks, loadCheckpoint, loadRunData, readConfig, readLatents, readMetrics, runPaths, saveCheckpoint,
   truncateMetrics, writeConfig, writeDataset, writeLatents, writeProjection, writeStatus,
 } from '../run/runDir';
 import { saveRunModel } from '../run/modelFiles';
@@ -87,13 +87,14 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
     if (!opts.config) throw new Error('train() needs a config for a new run');
     config = opts.config;
     const m = config.model;
+    assertNewRunFolder(runDir); // an existing run is resumed, never written over (issue 14)
     log(`scanning ${config.dataDir}`);
     // The data first: a folder without usable images leaves no half-written run behind.
     data = await loadDataset(config.dataDir, {
       height: m.imageHeight, width: m.imageWidth, channels: opts.channels ?? m.channels,
       maxImages: config.training.maxImages, valSplit: config.training.valSplit, seed: config.training.seed,
       exclude: [runDir],
-      onProgress: (done, total) => log(`decoded ${done}/${total} images`),
+      onProgress: (done, total) => emit({ type: 'loading', done, total }),
     }).catch(async (e: unknown) => { throw await cannotStart(runDir, config, e, opts.backend); });
     await assertNoLinks(runDir);
     config = { ...config, model: { ...m, channels: data.shape.channels } };

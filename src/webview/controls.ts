@@ -21,14 +21,19 @@ export function wireControls(app: App): void {
   c.resetView.addEventListener('click', () => store.set({ viewport: null }));
   d.unpinBtn.addEventListener('click', () => store.set({ pinnedRow: null, probe: null }));
   // A request: the reply says the trainer wrote the new layout (which arrives as a `projection` event).
+  // With no trainer running the host runs `latent-lens project` once (issue 14). The button is
+  // disabled while a request runs; an error shows in the status line, which then recovers.
   c.reproject.addEventListener('click', () => {
+    if (c.reproject.hasAttribute('disabled')) return;
+    c.reproject.setAttribute('disabled', '');
     app.announce('Recomputing the projection…');
     host.request({ type: 'requestProjection' }).then((reply) => {
       if (reply.type === 'projected') app.announce(`Projection recomputed (${reply.method.toUpperCase()}, epoch ${reply.epoch}, ${(reply.millis / 1000).toFixed(1)} s)`);
     }, (err: Error) => {
       app.announce(err.message);
       app.ui.statusLine.textContent = `Error: ${err.message}`;
-    });
+      setTimeout(() => app.renderHeader(), 8000);
+    }).finally(() => c.reproject.removeAttribute('disabled'));
   });
   d.openBtn.addEventListener('click', () => {
     const row = store.get().pinnedRow;

@@ -38,6 +38,7 @@ import type { Run, RunExit } from '../runs/run';
 import type { RunRegistry } from '../runs/registry';
 import { displayEpoch } from '../runs/runText';
 import { disposeAll } from '../runs/emitter';
+import { projectOnce, projectedReply } from '../runs/projectOnce';
 
 export const VIEW_TYPE = 'latentLens.latentSpace';
 
@@ -184,8 +185,10 @@ export class LatentPanel {
   /** The header's status from the Run (undefined when no Run of this session wrote the folder). */
   private liveStatus(): ViewStatus | undefined {
     const run = this.run;
-    if (!run || run.state.status === 'starting') return undefined;
+    if (!run) return undefined;
     const s = run.state;
+    // While the images load: "decoding images 4,000 / 10,000" (issue 14), not "0 of 0 images shown".
+    if (s.status === 'starting') return s.loading ? { status: 'starting', epoch: 0, step: 0, loading: { ...s.loading } } : undefined;
     return { status: s.status, epoch: displayEpoch(s), epochs: s.epochs || undefined, step: s.step, backend: s.backend, message: s.failure?.message };
   }
 
@@ -289,7 +292,7 @@ export class LatentPanel {
   private async readSnapshot(): Promise<RunSnapshot> {
     let snapshot: RunSnapshot;
     try {
-      snapshot = await loadRunSnapshot(this.runDir, { maxPoints: this.hooks.maxPoints(), cache: this.cache });
+      snapshot = await loadRunSnapshot(this.runDir, { maxPoints: this.hooks.maxPoints(), cache: this.cache, diagnose: !this.run?.running });
     } catch (err) {
       const message = `could not read the run ${this.runDir}: ${(err as Error).message}`;
       this.hooks.log(`[panel] ${message}`);
@@ -349,9 +352,13 @@ export class LatentPanel {
         return { type: 'snapshot', snapshot };
       }
       case 'requestProjection': {
-        if (!this.run?.running) throw new Error('The trainer is not running: the projection is recomputed while training runs.');
-        const done = await this.run.requestProjection();
-        return { type: 'projected', epoch: done.epoch, method: done.method, millis: done.millis };
+        if (this.run?.running) return projectedReply(await this.run.requestProjection());
+        // No trainer (a finished run): `latent-lens project` once, then the new layout (issue 14).
+        if (!vscode.workspace.isTrusted) throw new Error('Recomputing the projection runs the trainer, which needs a trusted workspace.');
+        const done = await projectOnce(path.join(this.extensionUri.fsPath, 'dist', 'cli.js'), this.runDir);
+        const projection = await readViewProjection(this.runDir, this.pointIndex);
+        if (projection) this.post({ type: 'projection', projection, millis: done.millis });
+        return projectedReply(done);
       }
       default:
         throw new Error(`"${m.type}" is not a request`);

@@ -10,9 +10,10 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { RUN_FILES, readDatasetIndex } from '../../run/runDir';
 import { isPathInside } from './runPolicy';
+import { IMAGE_EXTENSIONS } from '../../protocol/images';
 
-/** The image types the trainer reads (src/trainer/dataset.ts IMAGE_EXTENSIONS). */
-export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif']);
+/** The image types the trainer reads (one list, src/protocol/images.ts). */
+export { IMAGE_EXTENSIONS };
 
 /** The file to open (its real path, and the path the run shows), or why not. */
 export type DatasetImageTarget = { file: string; shown: string; problem?: undefined } | { problem: string; file?: undefined };

@@ -55,6 +55,8 @@ export interface RunState {
   readonly lastEpoch?: EpochMetrics;
   /** Set when the run ended unexpectedly (status 'failed'). */
   readonly failure?: RunFailure;
+  /** While the trainer decodes the images (before `started`): how many of how many. */
+  readonly loading?: { readonly done: number; readonly total: number };
 }
 
 /** How a trainer process ended. */
@@ -211,9 +213,12 @@ export class Run {
         const epochs = e.config.training.epochs;
         // A resumed run starts inside the epoch its checkpoint was written in.
         const epoch = e.stepsPerEpoch > 0 ? Math.floor(e.step / e.stepsPerEpoch) + 1 : 1;
-        this.set({ status: 'training', epochs, stepsPerEpoch: e.stepsPerEpoch, step: e.step, epoch: Math.min(epoch, Math.max(epochs, 1)), backend: e.backend });
+        this.set({ status: 'training', epochs, stepsPerEpoch: e.stepsPerEpoch, step: e.step, epoch: Math.min(epoch, Math.max(epochs, 1)), backend: e.backend, loading: undefined });
         break;
       }
+      case 'loading':
+        this.set({ loading: { done: e.done, total: e.total } });
+        break;
       case 'step':
         // metrics.epoch is already 1-based (the epoch this step belongs to).
         this.set({ step: e.metrics.step, epoch: e.metrics.epoch, stepsPerEpoch: e.stepsPerEpoch, loss: e.metrics.loss, imagesPerSec: e.metrics.imagesPerSec, lastStep: e.metrics });

@@ -5,6 +5,7 @@
  */
 import type { RunStatus } from '../../protocol/trainerIpc';
 import type { RunExit, RunKind, RunState } from './run';
+import { decodingImagesText } from '../../protocol/images';
 
 /** One codicon per status: a stopped run is not a completed one, a failed one not a paused one. */
 export const STATUS_ICON: Record<RunStatus, string> = {
@@ -51,9 +52,9 @@ export function displayEpoch(s: RunState): number {
   return s.epochs > 0 ? Math.min(s.epoch, s.epochs) : s.epoch;
 }
 
-/** "epoch 3/10 · step 125 · loss 212.4 · 850 img/s" (and the status when not training). */
+/** "epoch 3/10 · step 125 · loss 212.4 · 850 img/s" (and the status when not training); "decoding images 4,000 / 10,000" while the data loads. */
 export function progressText(s: RunState, kind: RunKind = 'train'): string {
-  if (s.status === 'starting') return STATUS_WORDS.starting;
+  if (s.status === 'starting') return s.loading ? decodingImagesText(s.loading.done, s.loading.total) : STATUS_WORDS.starting;
   if (kind === 'encode') return s.status === 'training' ? 'encoding…' : `encoding ${STATUS_WORDS[s.status]}`;
   const parts: string[] = [`epoch ${displayEpoch(s)}/${s.epochs || '?'}`];
   if (s.stepsPerEpoch) parts.push(`step ${s.step}`);

@@ -5,7 +5,7 @@
  */
 import type { EpochMetrics, RunConfig, StepMetrics } from '../../protocol/trainerIpc';
 import { pca2d } from '../../analysis/projectionMath';
-import type { RunSnapshot, ViewDecoder, ViewHistory, ViewLatents, ViewProjection, ViewStatus } from '../../protocol/panelIpc';
+import type { RunSnapshot, ViewDecoder, ViewHistory, ViewLatents, ViewProblem, ViewProjection, ViewStatus } from '../../protocol/panelIpc';
 
 export interface Images {
   height: number;
@@ -42,6 +42,8 @@ export class RunData {
   status: ViewStatus | null = null;
   decoder: ViewDecoder | null = null;
   images: Images | null = null;
+  /** The run's damaged files (issue 14; src/webview/views/problems.ts shows them). */
+  problems: ViewProblem[] = [];
   /** Points per label. */
   labelCounts: number[] = [];
   /** Bumped whenever labels, positions or the point set change (the map adapter keys on it). */
@@ -76,6 +78,7 @@ export class RunData {
     this.activeUnits = s.activeUnits;
     this.status = s.status;
     this.decoder = s.decoder;
+    this.problems = s.problems ?? [];
     this.images = s.images ? { height: s.images.height, width: s.images.width, channels: s.images.channels, pixels: s.images.pixels } : null;
     this.mu = null;
     this.latentDim = s.config?.model.latentDim ?? s.klPerDim.length;

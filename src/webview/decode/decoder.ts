@@ -94,7 +94,8 @@ export class BrowserDecoder {
         this.error = null;
         old?.dispose();
       } catch (err) {
-        this.error = err instanceof Error ? err.message : String(err);
+        // A weights file that does not fit its model.json (truncated, another model): name it, not only TensorFlow.js's shape error.
+        this.error = `the decoder weights (model/decoder) do not fit its model.json: ${err instanceof Error ? err.message : String(err)}`;
       }
     });
     return this.loading;

@@ -9,6 +9,7 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { custom, el, section } from './el';
+import { mountProblems } from '../views/problems';
 
 export type Layout = ReturnType<typeof buildLayout>;
 
@@ -27,6 +28,7 @@ export function buildLayout(hasHost: boolean) {
   const statusLine = el('p', { class: 'll-status', role: 'status', id: 'll-status' });
   const toolbar = el('div', { class: 'll-toolbar', role: 'toolbar', 'aria-label': 'Map controls' });
   header.append(h1, statusLine, toolbar);
+  mountProblems(header); // issue 14: the damaged-run notice (views/problems.ts), filled by renderHeader
 
   const sizeInput = el('input', { id: 'll-point-size', type: 'range', min: '1', max: '8', step: '1', value: '3' });
   toolbar.append(labelled('ll-control', el('label', { for: 'll-point-size' }, 'Point size'), sizeInput));

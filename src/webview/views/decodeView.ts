@@ -13,6 +13,7 @@ import type { ViewState } from '../store/viewState';
 import type { Layout } from '../dom/layout';
 import type { Neighbour } from './map/hitTest';
 import { PROBE_NEIGHBOURS } from './map/pointMap';
+import { damagedFile } from './problems';
 
 export type DecodeRequest =
   | { kind: 'point'; index: number; mode: 'hover' | 'pinned' }
@@ -76,14 +77,17 @@ export class DecodeView {
       z = estimateZ(mu, D, r.neighbours);
     }
     const label = r.kind === 'point' ? data.labels[data.labelIndex[r.index]] ?? '' : '';
+    // A damaged file is named (issue 14), not mistaken for one not written yet.
+    const damagedLatents = damagedFile(data.problems, 'latents/mu', 'latents/index');
+    const damagedDecoder = damagedFile(data.problems, 'model/decoder');
     if (!z) {
-      clearCanvas(ui.recCanvas, 'Decoded: unavailable (no latents in this run yet)');
-      ui.decCaption.textContent = 'No latent vectors yet: the run has not finished an epoch.';
+      clearCanvas(ui.recCanvas, damagedLatents ? `Decoded: decoding unavailable: ${damagedLatents.file} is damaged` : 'Decoded: unavailable (no latents in this run yet)');
+      ui.decCaption.textContent = damagedLatents ? `Decoding unavailable: ${damagedLatents.message.replace(/\.?$/, '.')}` : 'No latent vectors yet: the run has not finished an epoch.';
       return null;
     }
     if (!decoder.ready) {
-      clearCanvas(ui.recCanvas, 'Decoded: unavailable (no decoder yet)');
-      ui.decCaption.textContent = decoder.error ? `Decoder failed to load: ${decoder.error}` : 'The decoder has not been saved yet.';
+      clearCanvas(ui.recCanvas, damagedDecoder ? `Decoded: decoding unavailable: ${damagedDecoder.file} is damaged` : decoder.error ? 'Decoded: unavailable (the decoder failed to load)' : 'Decoded: unavailable (no decoder yet)');
+      ui.decCaption.textContent = damagedDecoder ? `Decoding unavailable: ${damagedDecoder.message.replace(/\.?$/, '.')}` : decoder.error ? `Decoding unavailable: ${decoder.error}` : 'The decoder has not been saved yet.';
       return null;
     }
     const img = decoder.decode(z, key);

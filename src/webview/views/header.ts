@@ -1,22 +1,36 @@
-/** The page header: title, status line (run status, points shown, decoder) and the map's method badge. */
+/**
+ * The page header: title, status line (run status, points shown, decoder) and the map's method
+ * badge; while the trainer decodes the images, "decoding images 4,000 / 10,000" in place of the
+ * points shown; and the damaged-run notice (./problems.ts) from the snapshot's problems.
+ */
 import type { RunData } from '../data/runData';
 import type { BrowserDecoder } from '../decode/decoder';
 import type { Layout } from '../dom/layout';
+import { decodingImagesText } from '../../protocol/images';
+import { damagedFile, renderProblems } from './problems';
 
 export function renderHeader(ui: Pick<Layout, 'h1' | 'statusLine' | 'methodBadge'>, data: RunData, decoder: BrowserDecoder): void {
   ui.h1.textContent = `Latent Lens — ${data.title}`;
   document.title = `Latent Lens — ${data.title}`;
   const s = data.status;
   const parts: string[] = [];
-  if (s) {
-    parts.push(s.status[0].toUpperCase() + s.status.slice(1));
-    parts.push(`epoch ${s.epoch}${s.epochs ? ` of ${s.epochs}` : ''}`);
-    parts.push(`step ${s.step}`);
-    if (s.backend) parts.push(`backend ${s.backend}`);
-    if (s.message) parts.push(s.message);
+  if (s?.loading) {
+    // The data is loading (issue 14): no epoch, step or points yet, only how far the decoding is.
+    parts.push('Starting', decodingImagesText(s.loading.done, s.loading.total));
+  } else {
+    if (s) {
+      parts.push(s.status[0].toUpperCase() + s.status.slice(1));
+      parts.push(`epoch ${s.epoch}${s.epochs ? ` of ${s.epochs}` : ''}`);
+      parts.push(`step ${s.step}`);
+      if (s.backend) parts.push(`backend ${s.backend}`);
+      if (s.message) parts.push(s.message);
+    }
+    parts.push(`${data.count.toLocaleString('en-US')} of ${data.totalCount.toLocaleString('en-US')} images shown`);
   }
-  parts.push(`${data.count.toLocaleString('en-US')} of ${data.totalCount.toLocaleString('en-US')} images shown`);
+  const damagedDecoder = damagedFile(data.problems, 'model/decoder');
   if (decoder.ready) parts.push(`decoder from step ${decoder.step} (${decoder.backend})`);
+  else if (damagedDecoder) parts.push(`decoding unavailable: ${damagedDecoder.file} is damaged`);
   ui.statusLine.textContent = parts.join(' · ');
   ui.methodBadge.textContent = data.method === 'none' ? '(no projection yet)' : `(${data.method.toUpperCase()}${data.localProjection ? ' of μ, computed here' : ''}, epoch ${data.projectionEpoch})`;
+  renderProblems(data.problems);
 }
