@@ -5,7 +5,7 @@
  */
 import type { EpochMetrics, RunConfig, StepMetrics } from '../../protocol/trainerIpc';
 import { pca2d } from '../../analysis/projectionMath';
-import type { RunSnapshot, ViewDecoder, ViewLatents, ViewProjection, ViewStatus } from '../../protocol/panelIpc';
+import type { RunSnapshot, ViewDecoder, ViewLatents, ViewPerImage, ViewProjection, ViewStatus } from '../../protocol/panelIpc';
 
 export interface Images {
   height: number;
@@ -42,6 +42,10 @@ export class RunData {
   status: ViewStatus | null = null;
   decoder: ViewDecoder | null = null;
   images: Images | null = null;
+  // c-inspect (issue 15): recon / KL / mean σ² per point at the last epoch end (null: none yet).
+  perImage: ViewPerImage | null = null;
+  /** Bumped whenever perImage changes (colouring and outliers key on it). */
+  perImageVersion = 0;
   /** Points per label. */
   labelCounts: number[] = [];
   /** Bumped whenever labels, positions or the point set change (the map adapter keys on it). */
@@ -73,6 +77,7 @@ export class RunData {
     this.mu = null;
     this.latentDim = s.config?.model.latentDim ?? s.klPerDim.length;
     if (s.latents) this.applyLatents(s.latents);
+    this.applyPerImage(s.perImage ?? null);
     this.x = this.y = null;
     this.method = 'none';
     if (s.projection) this.applyProjection(s.projection);
@@ -94,6 +99,12 @@ export class RunData {
     this.latentsEpoch = l.epoch;
     this.latentsVersion++;
     if (this.localProjection) { this.ensureLayout(true); this.version++; }
+  }
+
+  /** New per-image quantities (ignored when they do not match the point count). */
+  applyPerImage(p: ViewPerImage | null): void {
+    this.perImage = p && p.recon.length === this.count && p.kl.length === this.count && p.meanVar.length === this.count ? p : null;
+    this.perImageVersion++;
   }
 
   applyProjection(p: ViewProjection): boolean {
