@@ -56,6 +56,13 @@ async function open(width: number, height = 800, theme: 'light' | 'dark' = 'ligh
   return { page, problems };
 }
 
+/** The test hooks (window.latentLens), loosely typed: only what these tests read. */
+interface Hooks {
+  store: { get(): { selection: { points: Uint32Array } | null; mapOverlays: { highlight: { id: string; points: Uint32Array }[] } }; set(p: object): void };
+  data: { count: number; perImage: { recon: Float32Array } };
+}
+declare global { interface Window { latentLens?: unknown } }
+
 /** A hash of the map's base canvas pixels (changes when the colours change). */
 const mapPixels = (page: Page) => page.evaluate(() => {
   const c = document.querySelector('.ll-map-base') as HTMLCanvasElement;
@@ -118,7 +125,7 @@ test('lasso and box select; the grid shows decoded tiles; Escape clears', async 
   await region.waitFor();
   const name = (await region.getAttribute('aria-label'))!;
   const n = Number(/Selection: ([\d,]+)/.exec(name)![1].replace(/,/g, ''));
-  const inStore = await page.evaluate(() => (window as any).latentLens.store.get().selection.points.length);
+  const inStore = await page.evaluate(() => (window.latentLens as Hooks).store.get().selection!.points.length);
   assert.ok(n > 0 && n === inStore, `the grid names the ${inStore} selected images (${name})`);
   await page.waitForSelector('#ll-selection-grid[data-decoded]', { timeout: 60_000 });
   const tiles = await page.locator('#ll-selection-grid .ll-tile').count();
@@ -128,7 +135,8 @@ test('lasso and box select; the grid shows decoded tiles; Escape clears', async 
   assert.ok(stds.filter((s) => s > 5).length >= tiles * 0.9, 'the reconstructions are not blank');
   assert.match(await page.textContent('#ll-selection-stats') ?? '', /mean reconstruction error [\d.]+ nats · mean KL [\d.]+ nats/);
   assert.match(await page.getAttribute('#ll-map', 'aria-label') ?? '', /selected/);
-  await page.screenshot({ path: path.join(SHOTS, 'inspector-selection.png'), fullPage: true });
+  await page.screenshot({ path: path.join(SHOTS, 'inspector-selection-map.png') });
+  await page.locator('#ll-selection-section').screenshot({ path: path.join(SHOTS, 'inspector-selection.png') });
   // A tile pins its point.
   await page.locator('#ll-selection-grid .ll-tile').first().click();
   await page.waitForFunction(() => /^Pinned: /.test(document.getElementById('ll-decode-caption')!.textContent ?? ''));
@@ -142,8 +150,8 @@ test('lasso and box select; the grid shows decoded tiles; Escape clears', async 
   await page.focus('#ll-map');
   await page.keyboard.press('Escape');
   await page.keyboard.press('s');
-  const all = await page.evaluate(() => (window as any).latentLens.store.get().selection?.points.length ?? 0);
-  assert.equal(all, await page.evaluate(() => (window as any).latentLens.data.count), 'S selects every point in the fitted view');
+  const all = await page.evaluate(() => (window.latentLens as Hooks).store.get().selection?.points.length ?? 0);
+  assert.equal(all, await page.evaluate(() => (window.latentLens as Hooks).data.count), 'S selects every point in the fitted view');
   assert.match(await page.locator('#ll-selection-section').getAttribute('aria-label') ?? '', /Selection: 2,000 images/);
   assert.ok(await page.getByRole('button', { name: 'Next page of the selection' }).isVisible(), 'paged beyond 200 tiles');
   assert.deepEqual(problems, []);
@@ -155,7 +163,7 @@ test('outliers sorted by reconstruction error; neighbours strip of 8 highlighted
   const recon = await page.$$eval('#ll-outliers button', (bs) => bs.map((b) => Number(b.getAttribute('data-recon'))));
   assert.equal(recon.length, 50);
   for (let k = 1; k < recon.length; k++) assert.ok(recon[k - 1] >= recon[k], 'highest first');
-  const top = await page.evaluate(() => Math.max(...(window as any).latentLens.data.perImage.recon));
+  const top = await page.evaluate(() => Math.max(...(window.latentLens as Hooks).data.perImage.recon));
   assert.ok(Math.abs(recon[0] - top) < 1e-3 * Math.abs(top), 'the first is the worst image');
   await page.locator('#ll-outliers button').first().click();
   await page.waitForFunction(() => /^Pinned: /.test(document.getElementById('ll-decode-caption')!.textContent ?? ''));
@@ -166,9 +174,11 @@ test('outliers sorted by reconstruction error; neighbours strip of 8 highlighted
   const stds = await canvasStds(page, '#ll-neighbours canvas[aria-label^="Reconstruction of"]');
   assert.equal(stds.length, 8);
   assert.ok(stds.every((s) => s > 5), 'neighbour reconstructions are not blank');
-  const hl = await page.evaluate(() => (window as any).latentLens.store.get().mapOverlays.highlight.find((h: { id: string }) => h.id === 'inspector-neighbours')?.points.length);
+  const hl = await page.evaluate(() => (window.latentLens as Hooks).store.get().mapOverlays.highlight.find((h) => h.id === 'inspector-neighbours')?.points.length);
   assert.equal(hl, 8, 'the 8 neighbours are highlighted on the map');
-  await page.screenshot({ path: path.join(SHOTS, 'inspector-neighbours.png'), fullPage: true });
+  await page.screenshot({ path: path.join(SHOTS, 'inspector-neighbours-map.png') });
+  await page.locator('#ll-neighbours-section').screenshot({ path: path.join(SHOTS, 'inspector-neighbours.png') });
+  await page.locator('#ll-outliers-section').screenshot({ path: path.join(SHOTS, 'inspector-outliers.png') });
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -177,7 +187,7 @@ for (const width of [746, 1100]) {
   test(`layout at ${width} px: map, decoded image, KL and loss charts all in view`, async () => {
     const height = 800;
     const { page, problems } = await open(width, height);
-    await page.evaluate(() => (window as any).latentLens.store.set({ pinnedRow: 5 }));
+    await page.evaluate(() => (window.latentLens as Hooks).store.set({ pinnedRow: 5 }));
     await page.waitForFunction(() => /^Decoded reconstruction of /.test(document.getElementById('ll-decoded')!.getAttribute('aria-label') ?? ''));
     for (const sel of ['#ll-map', '#ll-decoded', '#ll-original', '#ll-kl-section svg', '#ll-loss-section svg']) {
       const b = await page.locator(sel).first().boundingBox();

@@ -51,6 +51,7 @@ export async function run(): Promise<void> {
   mocha.suite.emit('pre-require', globalThis, 'integration', mocha);
   await import('./extension.test');
   await import('./panelState.test');
+  await import('./inspector.test');
   await new Promise<void>((resolve) => {
     const runner = mocha.run(() => resolve());
     const log = (line: string) => { console.log(line); if (out) fs.appendFileSync(`${out}.log`, line + '\n'); };
