@@ -200,21 +200,25 @@ try {
     const r = d[10000];
     const poly = new Float32Array(2 * 128);
     for (let k = 0; k < 128; k++) { poly[2 * k] = cx + r * Math.cos((2 * Math.PI * k) / 128); poly[2 * k + 1] = cy + r * Math.sin((2 * Math.PI * k) / 128); }
-    const ms = [], sizes = [];
+    const ms = [], sizes = [], compute = [];
     for (let run = 0; run < 7; run++) {
       ll.store.set({ selection: null });
       const t = performance.now();
       ll.select(poly);
       ms.push(performance.now() - t);
       sizes.push(ll.store.get().selection?.points.length ?? 0);
+      compute.push(ll.selectTiming.lastMs);
+      // The map's redraw and the grid follow in the next frame / task.
+      await new Promise((res) => setTimeout(res, 50));
     }
     ll.store.set({ selection: null });
-    return { ms, sizes, compute: ll.selectTiming.lastMs };
+    return { ms, sizes, compute };
   });
   results.lassoMedianMs = median(lasso.ms);
   results.lassoMinMs = Math.min(...lasso.ms);
   results.lassoMaxMs = Math.max(...lasso.ms);
-  log(`lasso of ${lasso.sizes[0].toLocaleString('en-US')} points in ${N.toLocaleString('en-US')} (128-vertex polygon, selection + store + map redraw, ${lasso.ms.length} runs): median ${results.lassoMedianMs.toFixed(1)} ms, min ${results.lassoMinMs.toFixed(1)}, max ${results.lassoMaxMs.toFixed(1)} ms (target < 100 ms)`);
+  results.lassoComputeMedianMs = median(lasso.compute);
+  log(`lasso of ${lasso.sizes[0].toLocaleString('en-US')} points in ${N.toLocaleString('en-US')} (128-vertex polygon, ${lasso.ms.length} runs): points in polygon + store + map colours median ${results.lassoMedianMs.toFixed(1)} ms, min ${results.lassoMinMs.toFixed(1)}, max ${results.lassoMaxMs.toFixed(1)} ms (target < 100 ms); the polygon test alone median ${results.lassoComputeMedianMs.toFixed(1)} ms`);
   await browser.close();
 
   // ───── projection (Node, worker thread) ─────

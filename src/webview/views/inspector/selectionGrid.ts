@@ -80,7 +80,12 @@ export function mountSelectionGrid(app: App, into: HTMLElement): void {
       },
     });
   };
-  store.watch(['selection', 'selectionPage'], render);
+  // The grid builds in a task of its own: the selection shows on the map first.
+  let queued = 0;
+  store.watch(['selection', 'selectionPage'], () => {
+    if (queued) return;
+    queued = window.setTimeout(() => { queued = 0; render(); }, 0);
+  });
   app.inspectorRefresh.push(render);
   render();
 }

@@ -36,6 +36,8 @@ export interface MapFrame {
   scale: ContinuousScale | null;
   /** Selected points (null: no selection). */
   selected: Selection | null;
+  /** Changes only when positions or which points are visible change (the map's hit index keys on it, not on colours). */
+  hitKey: string;
 }
 
 /** Everything the controlled map draws. */
@@ -120,6 +122,7 @@ export class MapAdapter {
       order,
       scale,
       selected: selection,
+      hitKey: `${d.version}|${hidden.join('\u0000')}`,
     };
     return this.frame;
   }

@@ -39,7 +39,7 @@ export interface PointMapCallbacks {
 const EMPTY_FRAME: MapFrame = {
   x: null, y: null, colors: new Uint32Array(0), palette: [], labelIndex: new Uint16Array(0), count: 0,
   describe: () => ({ file: '', label: '' }), name: 'Latent map: no points yet', version: 0,
-  order: null, scale: null, selected: null,
+  order: null, scale: null, selected: null, hitKey: '',
 };
 
 export class PointMap implements KeyTarget {
@@ -56,7 +56,7 @@ export class PointMap implements KeyTarget {
   private zoom: d3.ZoomBehavior<HTMLCanvasElement, unknown>;
   private props: MapProps = { frame: EMPTY_FRAME, hovered: null, pinned: null, probe: null, pointSize: 3, viewport: null, overlays: NO_OVERLAYS, selectMode: 'pan' };
   private readonly drag = new LassoDrag();
-  private indexedVersion = -1;
+  private indexedKey: string | null = null;
   /** True while a viewport from the props is applied (its zoom event is not reported back). */
   private applying = false;
   private frame = 0;
@@ -142,10 +142,10 @@ export class PointMap implements KeyTarget {
     const prev = this.props;
     this.props = next;
     const pointsChanged = next.frame !== prev.frame;
-    if (pointsChanged && next.frame.version !== this.indexedVersion) {
+    if (pointsChanged && next.frame.hitKey !== this.indexedKey) {
       if (next.frame.x !== prev.frame.x) this.geo.fit(next.frame.x, next.frame.y);
       this.hits.rebuild(next.frame.x, next.frame.y, next.frame.colors);
-      this.indexedVersion = next.frame.version;
+      this.indexedKey = next.frame.hitKey;
     }
     const viewportChanged = !sameValue(next.viewport, this.geo.viewportOf(this.geo.transform));
     if (viewportChanged || (pointsChanged && next.frame.x !== prev.frame.x)) this.applyViewport();
