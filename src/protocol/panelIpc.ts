@@ -78,6 +78,20 @@ export const ViewImages = z.object({
 });
 export type ViewImages = z.infer<typeof ViewImages>;
 
+// ── c-inspect (issue 15): per-image quantities of the snapshot's points ──
+/** latents/recon.f32, kl.f32, meanvar.f32 at the last epoch end, picked like the latents (snapshot point order). */
+export const ViewPerImage = z.object({
+  epoch: z.number().int(),
+  step: z.number().int(),
+  /** −log p(x | z = μ), nats, one per point. */
+  recon: F32,
+  /** KL(q(z|x) ‖ p(z)), nats, one per point. */
+  kl: F32,
+  /** Mean σ² over the latent dimensions, one per point. */
+  meanVar: F32,
+});
+export type ViewPerImage = z.infer<typeof ViewPerImage>;
+
 export const ViewStatus = z.object({
   status: RunStatus,
   step: z.number().int(),
@@ -162,6 +176,9 @@ export const RunSnapshot = z.object({
   history: ViewHistory.nullable().optional(),
   // ── damaged files (issue 14): what is damaged and what still works; absent or [] for a sound run ──
   problems: z.array(ViewProblem).optional(),
+  // ── c-inspect (issue 15) ──
+  /** Per-image recon / KL / mean σ² (null: the run has not written them yet, or an older run). */
+  perImage: ViewPerImage.nullable().optional(),
 });
 export type RunSnapshot = z.infer<typeof RunSnapshot>;
 
@@ -181,8 +198,8 @@ export const ToWebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('metrics'), steps: z.array(StepMetrics) }),
   /** An epoch ended (validation ELBO, KL per dimension, active units). */
   z.object({ type: z.literal('epoch'), metrics: EpochMetrics }),
-  /** New μ for the snapshot's points (same order and count). */
-  z.object({ type: z.literal('latents'), latents: ViewLatents }),
+  /** New μ for the snapshot's points (same order and count), with the per-image quantities of that epoch end when there are any. */
+  z.object({ type: z.literal('latents'), latents: ViewLatents, perImage: ViewPerImage.nullable().optional() }),
   /** A new 2-D layout for the snapshot's points (same order and count). */
   z.object({ type: z.literal('projection'), projection: ViewProjection, millis: z.number().optional() }),
   /**

@@ -20,10 +20,10 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { EpochMetrics, RunConfig, StepMetrics } from '../protocol/runFormat';
 import {
-  RunSnapshot, VIEW_PROTOCOL_VERSION, ViewDecoder, ViewImages, ViewLatents, ViewProblem, ViewProjection, ViewStatus,
+  RunSnapshot, VIEW_PROTOCOL_VERSION, ViewDecoder, ViewImages, ViewLatents, ViewPerImage, ViewProblem, ViewProjection, ViewStatus,
 } from '../protocol/panelIpc';
 import {
-  readConfig, readDatasetIndex, readLatents, readMetricsByKind, readModelFolder, readPixels, readProjection, readRunStatus,
+  readConfig, readDatasetIndex, readLatents, readMetricsByKind, readModelFolder, readPerImage, readPixels, readProjection, readRunStatus,
 } from './reader';
 import { runPaths } from './paths';
 import { readViewHistory } from './snapshotHistory';
@@ -153,6 +153,15 @@ export async function readViewLatents(runDir: string, index: Uint32Array | null)
   return { epoch: meta.epoch, step: meta.step, latentDim: meta.latentDim, mu: compact(picked) };
 }
 
+/** latents/recon.f32, kl.f32, meanvar.f32 for the given points (null index = all). null if absent or inconsistent. */
+export async function readViewPerImage(runDir: string, index: Uint32Array | null): Promise<ViewPerImage | null> {
+  const per = await quiet(readPerImage(runDir));
+  if (!per) return null;
+  if (index && index.length && index[index.length - 1] >= per.recon.length) return null;
+  const pick = (a: Float32Array) => compact(gatherRows(a, 1, index, (n) => new Float32Array(n)));
+  return { epoch: per.epoch, step: per.step, recon: pick(per.recon), kl: pick(per.kl), meanVar: pick(per.meanVar) };
+}
+
 /** latents/projection.json for the given points. null if absent. */
 export async function readViewProjection(runDir: string, index: Uint32Array | null): Promise<ViewProjection | null> {
   const raw = await quiet(readProjection(runDir));
@@ -234,6 +243,8 @@ export async function loadRunSnapshot(runDir: string, opts: LoadRunSnapshotOptio
   // A latents file for a different dataset (count mismatch) is not shown.
   if (latents && latents.mu.length !== count * latents.latentDim) latents = null;
   if (projection && projection.x.length !== count) projection = null;
+  let perImage = await readViewPerImage(runDir, index);
+  if (perImage && perImage.recon.length !== count) perImage = null;
 
   const status = await readViewStatus(runDir, config?.training.epochs);
   const decoderStep = latents?.step ?? status?.step ?? 0;
@@ -264,5 +275,6 @@ export async function loadRunSnapshot(runDir: string, opts: LoadRunSnapshotOptio
     images: pixels,
     history: await readViewHistory(runDir, index, count), // epoch replay (./snapshotHistory.ts)
     problems: await problems,
+    perImage,
   };
 }

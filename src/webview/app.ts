@@ -39,4 +39,6 @@ export interface App {
   announce(text: string): void;
   /** Write the view state now (the store saves debounced). */
   flushState(): void;
+  /** c-inspect (issue 15): inspector views to refresh on new data (snapshot, latents, decoder). */
+  inspectorRefresh: (() => void)[];
 }

@@ -15,6 +15,7 @@ export async function dispatch(app: App, msg: ToWebviewMessage): Promise<void> {
       app.renderHeader();
       app.decodeView.refresh(true);
       if (msg.snapshot.decoder) await loadDecoder(app, msg.snapshot.decoder);
+      refreshInspector(app);
       break;
     case 'metrics':
       data.applySteps(msg.steps);
@@ -28,7 +29,9 @@ export async function dispatch(app: App, msg: ToWebviewMessage): Promise<void> {
       break;
     case 'latents':
       data.applyLatents(msg.latents);
-      if (data.localProjection) app.redrawMap();
+      if (msg.perImage !== undefined) data.applyPerImage(msg.perImage);
+      app.redrawMap();
+      refreshInspector(app);
       kl.render();
       app.decodeView.refresh(true);
       break;
@@ -57,4 +60,10 @@ async function loadDecoder(app: App, d: Parameters<App['decoder']['load']>[0]): 
   await app.decoder.load(d);
   app.renderHeader();
   app.decodeView.refresh(true);
+  refreshInspector(app);
+}
+
+/** c-inspect (issue 15): the inspector's views follow new data. */
+function refreshInspector(app: App): void {
+  for (const fn of app.inspectorRefresh) fn();
 }

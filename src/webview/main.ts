@@ -31,6 +31,7 @@ import { LossChart } from './views/lossChart';
 import { MapAdapter } from './views/map/mapAdapter';
 import { PointMap } from './views/map/pointMap';
 import { mountTimeline } from './views/timeline/timeline';
+import { applySelection, mountInspector } from './views/inspector/inspector';
 
 /** Replaced by esbuild: true in dist/webview.test.js, false (and the hooks dropped) in dist/webview.js. */
 declare const __LATENT_LENS_TEST_HOOKS__: boolean;
@@ -47,8 +48,10 @@ const map = new PointMap(ui.mapWrap, {
   onHover: (i) => store.set({ hovered: i }),
   onClickPoint: (i) => store.set({ pinnedRow: data.index[i] ?? i, probe: null }),
   onClickEmpty: (x, y) => store.set({ pinnedRow: null, probe: { x, y } }),
-  onUnpin: () => store.set({ pinnedRow: null, probe: null }),
+  // Escape clears the selection first, then unpins.
+  onUnpin: () => store.set(store.get().selection ? { selection: null, selectionPage: 0 } : { pinnedRow: null, probe: null }),
   onViewportChange: (viewport) => store.set({ viewport }),
+  onSelect: (poly, additive) => applySelection(app, poly, additive),
 });
 
 const app: App = {
@@ -66,7 +69,8 @@ const app: App = {
   },
   redrawAll() {
     app.redrawMap();
-    app.legend.build(adapter.frameFor(store.get().hiddenLabels, app.themeStamp).palette);
+    const s = store.get();
+    app.legend.build(adapter.frameFor(s.hiddenLabels, app.themeStamp, s.colorBy, s.selection).palette);
     app.kl.render();
     app.loss.render();
   },
@@ -75,6 +79,7 @@ const app: App = {
     ui.announcer.textContent = text;
   },
   flushState,
+  inspectorRefresh: [],
 };
 
 store.watch(['hovered', 'pinnedRow', 'probe', 'hiddenLabels', 'pointSize', 'viewport'], () => app.redrawMap());
@@ -83,6 +88,7 @@ store.watch(['hovered'], (s) => {
 });
 wireControls(app);
 mountTimeline(app, document.getElementById('ll-timeline')!); // epoch replay: the timeline under the map
+mountInspector(app); // c-inspect (issue 15): colour by, selection, outliers, neighbours
 onThemeChange(() => {
   map.setTheme();
   app.themeStamp++;

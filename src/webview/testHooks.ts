@@ -10,13 +10,15 @@
  *    envelope) is answered with a `test` event `{ id, result }` (src/protocol/panelIpc.ts). Ops:
  *    `view` (the view state, the whole saved state, page facts, the types the run's arrays arrived
  *    as), `set` (store.set(args), as the controls do, then save at once), `echo` (`args` sent back
- *    as they arrived, with their type: binary payloads both ways through VS Code).
+ *    as they arrived, with their type: binary payloads both ways through VS Code), `lasso` (select
+ *    with an outline given as fractions of the map, `{ fx, fy }`) and `selection` (count, grid name, tiles).
  */
 import { parseToWebviewMessage, type ToWebviewMessage } from '../protocol/panelIpc';
 import type { App } from './app';
 import { estimateZ } from './decode/estimateZ';
 import { toPersisted, type ViewState } from './store/viewState';
 import type { Neighbour } from './views/map/hitTest';
+import { applySelection, selectTiming } from './views/inspector/inspector';
 
 /** The newest `capacity` numbers pushed (an array view, oldest first, via `values()`). */
 export class RingBuffer {
@@ -74,9 +76,21 @@ export function installTestHooks(app: App, apply: (msg: ToWebviewMessage) => Pro
       pixels: typeName(app.data.images?.pixels), weights: typeName(app.data.decoder?.weights),
     },
   });
+  /** The selection as the page shows it (c-inspect, issue 15). */
+  const selectionView = () => {
+    const grid = document.getElementById('ll-selection-grid');
+    return {
+      selected: app.store.get().selection?.points.length ?? 0,
+      name: document.getElementById('ll-selection-section')?.getAttribute('aria-label') ?? '',
+      tiles: grid?.querySelectorAll('.ll-tile').length ?? 0,
+      decoded: Number(grid?.dataset.decoded ?? 0),
+    };
+  };
   window.latentLens = {
     data: app.data, state: app.data, store: app.store, map: app.map, decoder: app.decoder, kl: app.kl, loss: app.loss,
     perf, receive, view, flushState: app.flushState,
+    // c-inspect (issue 15): a lasso/box in map data coordinates, as the map's drag reports it; its timing.
+    select: (poly: Float32Array, additive = false) => applySelection(app, poly, additive), selectTiming,
     estimateZ: (neighbours: Neighbour[]) => estimateZ(app.data.mu, app.data.latentDim, neighbours),
   };
 
@@ -94,6 +108,16 @@ export function installTestHooks(app: App, apply: (msg: ToWebviewMessage) => Pro
     } else if (t.op === 'view') {
       app.flushState();
       result = view();
+    } else if (t.op === 'lasso') {
+      // c-inspect (issue 15): a lasso through the map's own path; args: { fx, fy } fractions of the map's box.
+      const a = t.args as { fx: number[]; fy: number[] };
+      const r = app.map.overlay.getBoundingClientRect();
+      const outline = new Float32Array(2 * a.fx.length);
+      a.fx.forEach((fx, k) => { outline[2 * k] = fx * r.width; outline[2 * k + 1] = a.fy[k] * r.height; });
+      app.map.selectOutline(outline);
+      result = selectionView();
+    } else if (t.op === 'selection') {
+      result = selectionView();
     } else if (t.op === 'echo') {
       result = { type: typeName(t.args), args: t.args };
     } else {

@@ -30,7 +30,7 @@ import {
 } from '../../protocol/panelIpc';
 import { Endpoint, parserOf, type Wire } from '../../protocol/rpc';
 import {
-  SnapshotCache, loadRunSnapshot, readViewLatents, readViewProjection, readViewStatus,
+  SnapshotCache, loadRunSnapshot, readViewLatents, readViewPerImage, readViewProjection, readViewStatus,
 } from '../../run/runSnapshot';
 import { testHooksRequested } from '../../webview/html';
 import { panelHtml } from './panelHtml';
@@ -234,7 +234,7 @@ export class LatentPanel {
         case 'latents': {
           if (this.pointCount === 0 || this.pointCount !== e.count && this.pointIndex === null) { await this.sendSnapshot(); break; }
           const latents = await readViewLatents(this.runDir, this.pointIndex);
-          if (latents) this.post({ type: 'latents', latents });
+          if (latents) this.post({ type: 'latents', latents, perImage: await readViewPerImage(this.runDir, this.pointIndex) });
           break;
         }
         case 'projection': {

@@ -5,7 +5,7 @@
  */
 import type { EpochMetrics, RunConfig, StepMetrics } from '../../protocol/trainerIpc';
 import { pca2d } from '../../analysis/projectionMath';
-import type { RunSnapshot, ViewDecoder, ViewHistory, ViewLatents, ViewProblem, ViewProjection, ViewStatus } from '../../protocol/panelIpc';
+import type { RunSnapshot, ViewDecoder, ViewHistory, ViewLatents, ViewPerImage, ViewProblem, ViewProjection, ViewStatus } from '../../protocol/panelIpc';
 
 export interface Images {
   height: number;
@@ -44,6 +44,10 @@ export class RunData {
   images: Images | null = null;
   /** The run's damaged files (issue 14; src/webview/views/problems.ts shows them). */
   problems: ViewProblem[] = [];
+  // c-inspect (issue 15): recon / KL / mean σ² per point at the last epoch end (null: none yet).
+  perImage: ViewPerImage | null = null;
+  /** Bumped whenever perImage changes (colouring and outliers key on it). */
+  perImageVersion = 0;
   /** Points per label. */
   labelCounts: number[] = [];
   /** Bumped whenever labels, positions or the point set change (the map adapter keys on it). */
@@ -83,6 +87,7 @@ export class RunData {
     this.mu = null;
     this.latentDim = s.config?.model.latentDim ?? s.klPerDim.length;
     if (s.latents) this.applyLatents(s.latents);
+    this.applyPerImage(s.perImage ?? null);
     this.x = this.y = null;
     this.method = 'none';
     this.history = s.history ?? null; this.timelineXY = null; // epoch replay
@@ -106,6 +111,12 @@ export class RunData {
     this.latentsEpoch = l.epoch;
     this.latentsVersion++;
     if (this.localProjection) { this.ensureLayout(true); this.version++; }
+  }
+
+  /** New per-image quantities (ignored when they do not match the point count). */
+  applyPerImage(p: ViewPerImage | null): void {
+    this.perImage = p && p.recon.length === this.count && p.kl.length === this.count && p.meanVar.length === this.count ? p : null;
+    this.perImageVersion++;
   }
 
   applyProjection(p: ViewProjection): boolean {

@@ -152,6 +152,19 @@ export class BrowserDecoder {
     return out;
   }
 
+  /**
+   * Decode `n` latent vectors (n × D, row-major) in one call: n images of H × W × C pixel
+   * intensities, concatenated (issue 15's grids decode in batches through decode/batchDecode.ts).
+   */
+  decodeBatch(zs: Float32Array, n: number): Float32Array | null {
+    if (!this.model || n === 0) return null;
+    const model = this.model;
+    return tf.tidy(() => {
+      const logits = model.predict(tf.tensor2d(zs, [n, zs.length / n])) as tf.Tensor;
+      return tf.sigmoid(logits).dataSync() as Float32Array;
+    });
+  }
+
   clearCache(): void {
     this.cache.clear();
   }

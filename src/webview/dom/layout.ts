@@ -1,8 +1,14 @@
 /**
- * The page's DOM: header with status line and map controls, the map section, the decoded-image
- * and legend sections, the KL and loss sections. Built once; returns the elements the views and
- * the control wiring need. `hasHost`: inside VS Code (controls that talk to the extension),
- * otherwise the standalone report (its theme control).
+ * The page's DOM: header with status line and map controls, the map section (with its
+ * inspector toolbar), the decoded-image, legend, KL and loss sections, and the inspector column.
+ * Built once; returns the elements the views and the control wiring need. `hasHost`: inside VS
+ * Code (controls that talk to the extension), otherwise the standalone report (its theme control).
+ *
+ * Layout (issue 14; media/webview.css): from ~700 px wide the map, the decoded image and the KL
+ * and loss charts are visible together. Wide panels (≥ 1000 px): the map on the left, the
+ * decoded image + KL and the legend + loss beside it, the inspector below. Narrow panels: the
+ * decoded image becomes an inset in the map's corner (moved there by `placeDecode`), KL and loss
+ * side by side under the map.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
@@ -48,11 +54,17 @@ export function buildLayout(hasHost: boolean) {
   const methodBadge = el('span', { class: 'll-method', id: 'll-method' });
   mapSec.heading.append(' ', methodBadge);
   const mapWrap = el('div', { class: 'll-map-wrap' });
+  // c-inspect (issue 15): colour by and the selection tools (views/inspector/).
+  const mapTools = el('div', { class: 'll-toolbar ll-map-tools', role: 'toolbar', 'aria-label': 'Colour and selection' });
+  const mapHelpBox = el('details', { class: 'll-help' });
+  mapHelpBox.append(el('summary', {}, 'Map help'));
   const mapHelp = el('p', { class: 'll-hint', id: 'll-map-help' },
     'Hover a point to decode it; click to pin it; click empty space to decode a latent vector estimated there. ' +
     'Scroll to zoom, drag to pan. Keyboard: arrows move the cursor, Shift+arrows pan, + and − zoom, 0 resets, ' +
-    'N and P step through points, Enter pins or decodes, Escape unpins.');
-  mapSec.body.append(mapWrap, el('div', { class: 'll-timeline', id: 'll-timeline' }), mapHelp); // epoch replay: views/timeline mounts into #ll-timeline
+    'N and P step through points, Enter pins or decodes, Escape unpins. Selection: Shift+drag draws a lasso, Alt+drag a box ' +
+    '(or pick Lasso or Box); S selects the points in view; Escape clears the selection.');
+  mapHelpBox.append(mapHelp);
+  mapSec.body.append(mapTools, mapWrap, el('div', { class: 'll-timeline', id: 'll-timeline' }), mapHelpBox); // epoch replay: views/timeline mounts into #ll-timeline
 
   const side = el('div', { class: 'll-side' });
   const decSec = section('ll-decode-section', 'Decoded image');
@@ -79,7 +91,7 @@ export function buildLayout(hasHost: boolean) {
   const hideAll = custom('vscode-button', { secondary: '', id: 'll-hide-all' }, 'Hide all');
   legActions.append(showAll, hideAll);
   legSec.body.append(legendList, legActions);
-  side.append(decSec.root, legSec.root);
+  side.append(legSec.root);
 
   const klSec = section('ll-kl-section', 'KL divergence per latent dimension');
   const klControls = el('div', { class: 'll-toolbar' });
@@ -100,14 +112,31 @@ export function buildLayout(hasHost: boolean) {
   }
   lossSec.body.append(lossControls, lossLegend);
 
-  grid.append(mapSec.root, side, klSec.root, lossSec.root);
+  // c-inspect (issue 15): the inspector's sections (selection grid, neighbours, outliers).
+  const inspector = el('div', { class: 'll-inspector', id: 'll-inspector' });
+  grid.append(mapSec.root, decSec.root, side, klSec.root, lossSec.root, inspector);
+  placeDecode(grid, mapWrap, decSec.root);
   const announcer = el('div', { class: 'll-sr-only', 'aria-live': 'polite', id: 'll-announce' });
   app.append(header, grid, announcer);
 
   return {
-    h1, statusLine, methodBadge, mapWrap, announcer,
+    h1, statusLine, methodBadge, mapWrap, announcer, mapTools, inspector,
     controls: { sizeInput, reproject, resetView, themeSelect, sortSelect, smoothInput, smoothValue, logBox, showAll, hideAll },
     decode: { origCanvas, recCanvas, decCaption, unpinBtn, openBtn },
     legendList, klBody: klSec.body, lossBody: lossSec.body,
   };
+}
+
+/** Below this width the decoded image is an inset in the map's corner (issue 14). */
+export const INSET_BELOW_PX = 1000;
+
+/** Keep the decoded-image section beside the map on wide panels and inside it (an inset) on narrow ones. */
+function placeDecode(grid: HTMLElement, mapWrap: HTMLElement, dec: HTMLElement): void {
+  const place = () => {
+    const narrow = grid.getBoundingClientRect().width < INSET_BELOW_PX;
+    if (narrow && dec.parentElement !== mapWrap) { mapWrap.append(dec); dec.classList.add('ll-inset'); }
+    if (!narrow && dec.parentElement !== grid) { grid.insertBefore(dec, grid.children[1] ?? null); dec.classList.remove('ll-inset'); }
+  };
+  new ResizeObserver(place).observe(grid);
+  place();
 }

@@ -78,7 +78,7 @@ export function persistView(store: Store<ViewState>, slot: StateSlot): () => voi
     slot.write(now);
   };
   store.subscribe((_s, _p, changed) => {
-    if (changed.size === 1 && changed.has('hovered')) return;
+    if ([...changed].every((k) => k === 'hovered' || k === 'selection' || k === 'mapOverlays' || k === 'selectionPage')) return;
     if (timer === undefined) timer = setTimeout(flush, SAVE_DELAY_MS);
   });
   document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flush(); });

@@ -49,6 +49,8 @@ export class Store<S extends object> {
 export function sameValue(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  // Typed arrays (selections, overlays) are compared by identity: a new array is a new value.
+  if (ArrayBuffer.isView(a) || ArrayBuffer.isView(b)) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const ka = Object.keys(a), kb = Object.keys(b);
   if (ka.length !== kb.length) return false;

@@ -17,6 +17,31 @@ export interface Viewport {
   k: number;
 }
 
+// ── c-inspect (issue 15): colouring, selection, map overlays ──
+/** What colours the map: the label, a per-image quantity, or one μ dimension (`mu:3`). */
+export type ColorBy = 'label' | 'recon' | 'kl' | 'meanVar' | `mu:${number}`;
+/** What a drag on the map does: pan (default), draw a lasso, or draw a box. */
+export type SelectMode = 'pan' | 'lasso' | 'box';
+/** A set of snapshot point indices (sorted); `id` changes with every new selection. */
+export interface Selection {
+  id: number;
+  points: Uint32Array;
+}
+/** What other views draw on the map (the contract in docs/latent-panel.md), each entry by its id. */
+export interface MapOverlays {
+  /** Polylines with markers; xy = x0, y0, x1, y1 … in map data coordinates. */
+  paths: { id: string; xy: Float32Array; label: string }[];
+  /** Hollow rings at data coordinates. */
+  hollow: { id: string; xy: Float32Array; label: string }[];
+  /** Snapshot point indices drawn emphasised. */
+  highlight: { id: string; points: Uint32Array }[];
+}
+export const NO_OVERLAYS: MapOverlays = { paths: [], hollow: [], highlight: [] };
+
+export function isColorBy(v: unknown): v is ColorBy {
+  return v === 'label' || v === 'recon' || v === 'kl' || v === 'meanVar' || (typeof v === 'string' && /^mu:\d{1,4}$/.test(v));
+}
+
 export interface ViewState {
   /** null: fit all points (the initial view, "Reset view"). */
   viewport: Viewport | null;
@@ -36,6 +61,13 @@ export interface ViewState {
   hovered: number | null;
   // ── epoch replay (views/timeline): the epoch the map shows (null: the latest, following a live run); transient ──
   timelineEpoch: number | null;
+  // ── c-inspect (issue 15): colourBy is persisted; the rest is transient ──
+  colorBy: ColorBy;
+  selectMode: SelectMode;
+  selection: Selection | null;
+  /** Page of the selection grid (0-based). */
+  selectionPage: number;
+  mapOverlays: MapOverlays;
 }
 
 export const DEFAULT_VIEW: ViewState = {
@@ -50,12 +82,20 @@ export const DEFAULT_VIEW: ViewState = {
   theme: null,
   hovered: null,
   timelineEpoch: null, // epoch replay
+  // c-inspect (issue 15)
+  colorBy: 'label',
+  selectMode: 'pan',
+  selection: null,
+  selectionPage: 0,
+  mapOverlays: NO_OVERLAYS,
 };
 
-export type PersistedView = Omit<ViewState, 'hovered' | 'timelineEpoch'> & { v: 1 };
+/** Fields never persisted (transient, or large typed arrays). */
+type Transient = 'hovered' | 'timelineEpoch' | 'selectMode' | 'selection' | 'selectionPage' | 'mapOverlays';
+export type PersistedView = Omit<ViewState, Transient> & { v: 1 };
 
 export function toPersisted(s: Readonly<ViewState>): PersistedView {
-  const { hovered: _hovered, timelineEpoch: _timelineEpoch, ...rest } = s;
+  const { hovered: _h, timelineEpoch: _t, selectMode: _m, selection: _s, selectionPage: _p, mapOverlays: _o, ...rest } = s;
   return { v: 1, ...rest };
 }
 
@@ -78,5 +118,6 @@ export function fromPersisted(raw: unknown): ViewState {
   if (typeof r.logScale === 'boolean') s.logScale = r.logScale;
   if (r.klSort === 'dimension' || r.klSort === 'kl-desc' || r.klSort === 'kl-asc') s.klSort = r.klSort;
   if (r.theme === 'light' || r.theme === 'dark' || r.theme === 'hc') s.theme = r.theme;
+  if (isColorBy(r.colorBy)) s.colorBy = r.colorBy;
   return s;
 }

@@ -1,6 +1,7 @@
 /**
  * The map's keyboard: arrows move the cursor, Shift+arrows pan, + and − zoom, 0 resets, N and
- * P step through points, Enter pins or decodes, Escape unpins. Keys map to actions of a
+ * P step through points, Enter pins or decodes, S selects the points in view, Escape clears the
+ * selection, then unpins. Keys map to actions of a
  * KeyTarget (the PointMap), so this file knows keys and nothing about drawing.
  */
 
@@ -16,6 +17,8 @@ export interface KeyTarget {
   activate(): void;
   unpin(): void;
   step(dir: 1 | -1): void;
+  /** S: select the visible points in the current view (the lasso's keyboard alternative). */
+  selectInView(): void;
 }
 
 const ARROWS: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
@@ -36,6 +39,8 @@ export function handleMapKey(e: KeyboardEvent, t: KeyTarget): boolean {
     t.activate();
   } else if (e.key === 'Escape') {
     t.unpin();
+  } else if (e.key === 's' && !e.ctrlKey && !e.metaKey) {
+    t.selectInView();
   } else if (e.key === 'n' || e.key === 'p') {
     t.step(e.key === 'n' ? 1 : -1);
   } else {

@@ -3,11 +3,15 @@
  * projectorScatterPlotAdapter): the run's positions and labels plus the user's view state
  * (hidden labels, pin, probe, hover, point size, viewport) → a MapFrame of typed arrays and the
  * props of the controlled PointMap. Per-point colours are recomputed only when the points, the
- * hidden labels or the theme changed.
+ * hidden labels, the colouring, the selection or the theme changed. Colour by a quantity uses
+ * viridis (inspector/colorScale.ts); with a selection, the other points are greyed (not hidden)
+ * and drawn first, so the selection stays on top.
  */
+import * as d3 from 'd3';
 import type { RunData } from '../../data/runData';
-import type { ViewState, Viewport } from '../../store/viewState';
-import { labelPalette, toAbgr } from '../../theme';
+import type { ColorBy, MapOverlays, SelectMode, Selection, ViewState, Viewport } from '../../store/viewState';
+import { labelPalette, readTheme, toAbgr } from '../../theme';
+import { colourByValue, quantityOf, type ContinuousScale } from '../inspector/colorScale';
 
 /** The points to draw, as typed arrays. */
 export interface MapFrame {
@@ -25,6 +29,15 @@ export interface MapFrame {
   name: string;
   /** Changes whenever positions or colours change (the map rebuilds its hit index on it). */
   version: number;
+  // c-inspect (issue 15)
+  /** Drawing order (later on top), or null for dataset order. */
+  order: Uint32Array | null;
+  /** The continuous scale when coloured by a quantity (null: by label). */
+  scale: ContinuousScale | null;
+  /** Selected points (null: no selection). */
+  selected: Selection | null;
+  /** Changes only when positions or which points are visible change (the map's hit index keys on it, not on colours). */
+  hitKey: string;
 }
 
 /** Everything the controlled map draws. */
@@ -36,6 +49,9 @@ export interface MapProps {
   probe: { x: number; y: number } | null;
   pointSize: number;
   viewport: Viewport | null;
+  // c-inspect (issue 15)
+  overlays: MapOverlays;
+  selectMode: SelectMode;
 }
 
 const FALLBACK = 0xff888888;
@@ -47,21 +63,47 @@ export class MapAdapter {
 
   constructor(private data: RunData) {}
 
-  /** The frame for the current data, hidden labels and theme (`themeStamp` bumps on a theme change). */
-  frameFor(hidden: readonly string[], themeStamp: number): MapFrame {
+  /** The frame for the current data, hidden labels, colouring, selection and theme (`themeStamp` bumps on a theme change). */
+  frameFor(hidden: readonly string[], themeStamp: number, colorBy: ColorBy = 'label', selection: Selection | null = null): MapFrame {
     const d = this.data;
-    const key = `${d.version}|${themeStamp}|${hidden.join('\u0000')}`;
+    const q = colorBy === 'label' ? '' : colorBy.startsWith('mu:') ? `${colorBy}@${d.latentsVersion}` : `${colorBy}@${d.perImageVersion}`;
+    const key = `${d.version}|${themeStamp}|${hidden.join('\u0000')}|${q}|${selection?.id ?? ''}`;
     if (this.frame && key === this.key) return this.frame;
     this.key = key;
     const palette = labelPalette(d.labels.length);
     const labelColors = Uint32Array.from(palette, toAbgr);
     const visible = d.visibleMask(hidden);
     const n = d.x ? d.x.length : 0;
-    const colors = new Uint32Array(n);
-    for (let i = 0; i < n; i++) {
-      const l = d.labelIndex[i];
-      if (visible[l] === false) continue;
-      colors[i] = labelColors[l] ?? FALLBACK;
+    const quantity = colorBy === 'label' ? null : quantityOf(d, colorBy);
+    let colors: Uint32Array = new Uint32Array(n);
+    let scale: ContinuousScale | null = null;
+    let order: Uint32Array | null = null;
+    if (quantity && quantity.values.length === n) {
+      const v = quantity.values;
+      ({ colors, scale } = colourByValue(v, (i) => visible[d.labelIndex[i]] !== false, quantity.name));
+      // High values on top: the extremes stay visible in a dense map.
+      order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => (v[a] || 0) - (v[b] || 0));
+    } else {
+      for (let i = 0; i < n; i++) {
+        const l = d.labelIndex[i];
+        if (visible[l] === false) continue;
+        colors[i] = labelColors[l] ?? FALLBACK;
+      }
+    }
+    if (selection && n) {
+      const t = readTheme();
+      const grey = toAbgr(d3.interpolateRgb(t.background, t.foreground)(0.22));
+      const inSel = new Uint8Array(n);
+      let selCount = 0;
+      for (const i of selection.points) if (i < n && !inSel[i]) { inSel[i] = 1; selCount++; }
+      const base = order ?? Uint32Array.from({ length: n }, (_, i) => i);
+      const sorted = new Uint32Array(n);
+      let a = 0, b = n - selCount;
+      for (const i of base) {
+        if (inSel[i]) sorted[b++] = i;
+        else { if (colors[i] !== 0) colors[i] = grey; sorted[a++] = i; }
+      }
+      order = sorted;
     }
     const shown = d.shownCount(visible).toLocaleString('en-US');
     const nl = d.shownLabels(visible);
@@ -75,15 +117,20 @@ export class MapAdapter {
       labelIndex: d.labelIndex,
       count: d.count,
       describe: (i) => ({ file: d.files[i] ?? '', label: (d.labels[d.labelIndex[i]] ?? '') + (d.split[i] ? ' · validation' : '') }),
-      name: `Latent map: ${shown} points, ${nl} ${nl === 1 ? 'label' : 'labels'} shown (${method})`,
+      name: `Latent map: ${shown} points, ${nl} ${nl === 1 ? 'label' : 'labels'} shown (${method})` +
+        (scale ? `, coloured by ${scale.name}` : '') + (selection ? `, ${selection.points.length.toLocaleString('en-US')} selected` : ''),
       version: ++this.version,
+      order,
+      scale,
+      selected: selection,
+      hitKey: `${d.version}|${hidden.join('\u0000')}`,
     };
     return this.frame;
   }
 
   /** The map's props from the view state. */
   props(view: Readonly<ViewState>, themeStamp: number): MapProps {
-    const frame = this.frameFor(view.hiddenLabels, themeStamp);
+    const frame = this.frameFor(view.hiddenLabels, themeStamp, view.colorBy, view.selection);
     const pinned = view.pinnedRow === null ? null : this.data.rowToPoint(view.pinnedRow);
     return {
       frame,
@@ -92,6 +139,8 @@ export class MapAdapter {
       probe: view.probe,
       pointSize: view.pointSize,
       viewport: view.viewport,
+      overlays: view.mapOverlays,
+      selectMode: view.selectMode,
     };
   }
 }

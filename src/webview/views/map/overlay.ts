@@ -6,13 +6,16 @@
 import type { ThemeColors } from '../../theme';
 import type { MapGeometry } from './geometry';
 import type { MapProps } from './mapAdapter';
+import { drawDrag, drawMapOverlays } from './overlayLayers';
 
 export const HIT_RADIUS_PX = 8;
 const HOVER_RING_PX = 4;
 
-export function drawOverlay(c: CanvasRenderingContext2D, g: MapGeometry, p: MapProps, theme: ThemeColors, cursor: { x: number; y: number } | null): void {
+export function drawOverlay(c: CanvasRenderingContext2D, g: MapGeometry, p: MapProps, theme: ThemeColors, cursor: { x: number; y: number } | null, drag: Float32Array | null = null): void {
   c.setTransform(g.dpr, 0, 0, g.dpr, 0, 0);
   c.clearRect(0, 0, g.cssW, g.cssH);
+  drawMapOverlays(c, g, p, theme);
+  if (drag) drawDrag(c, drag, theme);
   const { x, y, palette, labelIndex } = p.frame;
   const ring = (i: number, color: string, width: number) => {
     if (!x || !y || i >= x.length) return;

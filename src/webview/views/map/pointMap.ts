@@ -17,6 +17,8 @@ import { handleMapKey, type KeyTarget } from './keyboard';
 import type { MapFrame, MapProps } from './mapAdapter';
 import { HIT_RADIUS_PX, drawOverlay, placeTooltip } from './overlay';
 import { rasterisePoints } from './rasterise';
+import { LassoDrag, dragShapeOf } from './lassoDrag';
+import { NO_OVERLAYS } from '../../store/viewState';
 
 const ZOOM_EXTENT: [number, number] = [0.5, 400];
 /** Neighbours used to estimate z for a click on empty space. */
@@ -30,11 +32,14 @@ export interface PointMapCallbacks {
   onUnpin(): void;
   /** The user panned or zoomed (null: back to "fit all"). */
   onViewportChange(v: Viewport | null): void;
+  /** c-inspect (issue 15): the user drew a lasso or box; `poly` in map data coordinates. */
+  onSelect?(poly: Float32Array, additive: boolean): void;
 }
 
 const EMPTY_FRAME: MapFrame = {
   x: null, y: null, colors: new Uint32Array(0), palette: [], labelIndex: new Uint16Array(0), count: 0,
   describe: () => ({ file: '', label: '' }), name: 'Latent map: no points yet', version: 0,
+  order: null, scale: null, selected: null, hitKey: '',
 };
 
 export class PointMap implements KeyTarget {
@@ -49,8 +54,9 @@ export class PointMap implements KeyTarget {
   private readonly geo = new MapGeometry();
   private readonly hits = new HitIndex();
   private zoom: d3.ZoomBehavior<HTMLCanvasElement, unknown>;
-  private props: MapProps = { frame: EMPTY_FRAME, hovered: null, pinned: null, probe: null, pointSize: 3, viewport: null };
-  private indexedVersion = -1;
+  private props: MapProps = { frame: EMPTY_FRAME, hovered: null, pinned: null, probe: null, pointSize: 3, viewport: null, overlays: NO_OVERLAYS, selectMode: 'pan' };
+  private readonly drag = new LassoDrag();
+  private indexedKey: string | null = null;
   /** True while a viewport from the props is applied (its zoom event is not reported back). */
   private applying = false;
   private frame = 0;
@@ -81,6 +87,9 @@ export class PointMap implements KeyTarget {
 
     this.zoom = d3.zoom<HTMLCanvasElement, unknown>()
       .scaleExtent(ZOOM_EXTENT)
+      // A drag that draws a lasso or box does not pan (wheel zoom always works).
+      .filter((e: PointerEvent & WheelEvent) => (!e.ctrlKey || e.type === 'wheel') && !e.button &&
+        (e.type === 'wheel' || dragShapeOf(this.props.selectMode, e) === null))
       .clickDistance(4)
       .on('zoom', (e: d3.D3ZoomEvent<HTMLCanvasElement, unknown>) => {
         this.geo.transform = e.transform;
@@ -94,12 +103,28 @@ export class PointMap implements KeyTarget {
       });
     d3.select(this.overlay).call(this.zoom).on('dblclick.zoom', null);
 
+    this.overlay.addEventListener('pointerdown', (e) => {
+      const shape = dragShapeOf(this.props.selectMode, e);
+      if (!shape) return;
+      this.overlay.setPointerCapture?.(e.pointerId);
+      this.drag.start(shape, e.offsetX, e.offsetY);
+    });
     this.overlay.addEventListener('pointermove', (e) => {
       this.cursor = null;
+      if (this.drag.active) { this.drag.move(e.offsetX, e.offsetY); this.redrawOverlay(); return; }
       this.hoverAt(e.offsetX, e.offsetY);
     });
-    this.overlay.addEventListener('pointerleave', () => this.setHovered(null));
-    this.overlay.addEventListener('click', (e) => this.clickAt(e.offsetX, e.offsetY));
+    this.overlay.addEventListener('pointerup', (e) => {
+      if (!this.drag.active) return;
+      const outline = this.drag.finish();
+      if (outline) this.selectOutline(outline, e.shiftKey && this.props.selectMode !== 'pan');
+      this.redrawOverlay();
+    });
+    this.overlay.addEventListener('pointerleave', () => { if (!this.drag.active) this.setHovered(null); });
+    this.overlay.addEventListener('click', (e) => {
+      if (this.drag.moved) { this.drag.moved = false; return; }
+      this.clickAt(e.offsetX, e.offsetY);
+    });
     this.overlay.addEventListener('keydown', (e) => {
       if (!handleMapKey(e, this)) return;
       e.preventDefault();
@@ -117,10 +142,10 @@ export class PointMap implements KeyTarget {
     const prev = this.props;
     this.props = next;
     const pointsChanged = next.frame !== prev.frame;
-    if (pointsChanged && next.frame.version !== this.indexedVersion) {
+    if (pointsChanged && next.frame.hitKey !== this.indexedKey) {
       if (next.frame.x !== prev.frame.x) this.geo.fit(next.frame.x, next.frame.y);
       this.hits.rebuild(next.frame.x, next.frame.y, next.frame.colors);
-      this.indexedVersion = next.frame.version;
+      this.indexedKey = next.frame.hitKey;
     }
     const viewportChanged = !sameValue(next.viewport, this.geo.viewportOf(this.geo.transform));
     if (viewportChanged || (pointsChanged && next.frame.x !== prev.frame.x)) this.applyViewport();
@@ -249,6 +274,22 @@ export class PointMap implements KeyTarget {
     this.setHovered(i);
   }
 
+  /** Select the points inside an outline given in CSS px (lasso, box, the view). */
+  selectOutline(outline: Float32Array, additive = false): void {
+    const poly = new Float32Array(outline.length);
+    for (let k = 0; k + 1 < outline.length; k += 2) {
+      const [dx, dy] = this.geo.toData(outline[k], outline[k + 1]);
+      poly[k] = dx; poly[k + 1] = dy;
+    }
+    this.callbacks.onSelect?.(poly, additive);
+  }
+
+  /** Keyboard alternative to the lasso: select every visible point in the current view. */
+  selectInView(): void {
+    const { cssW: W, cssH: H } = this.geo;
+    this.selectOutline(Float32Array.of(0, 0, W, 0, W, H, 0, H));
+  }
+
   // ───────────── drawing ─────────────
 
   private resize(): void {
@@ -290,7 +331,7 @@ export class PointMap implements KeyTarget {
       rasterisePoints(this.pixels!, W, H, x, y, colors, {
         ax: t.k * g.s * dpr, bx: (t.k * g.ox + t.x) * dpr,
         ay: -t.k * g.s * dpr, by: (t.k * g.oy + t.y) * dpr,
-      }, Math.max(1, Math.round(this.props.pointSize * dpr)));
+      }, Math.max(1, Math.round(this.props.pointSize * dpr)), this.props.frame.order);
     } else {
       this.pixels!.fill(0);
     }
@@ -302,7 +343,7 @@ export class PointMap implements KeyTarget {
 
   /** Hover, pin, probe, cursor and tooltip (never the points). */
   redrawOverlay(): void {
-    drawOverlay(this.octx, this.geo, this.props, this.theme, this.cursor);
+    drawOverlay(this.octx, this.geo, this.props, this.theme, this.cursor, this.drag.outline());
     if (placeTooltip(this.tooltip, this.geo, this.props)) this.overlay.setAttribute('aria-describedby', 'll-map-tooltip');
     else this.overlay.removeAttribute('aria-describedby');
   }

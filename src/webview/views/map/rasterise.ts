@@ -12,14 +12,15 @@ export interface PixelTransform {
   by: number;
 }
 
-/** Draw every point whose colour (0xAABBGGRR) is not 0 into `px` (W × H, cleared first). */
-export function rasterisePoints(px: Uint32Array, W: number, H: number, x: Float32Array, y: Float32Array, colors: Uint32Array, t: PixelTransform, size: number): void {
+/** Draw every point whose colour (0xAABBGGRR) is not 0 into `px` (W × H, cleared first), in `order` when given (later on top). */
+export function rasterisePoints(px: Uint32Array, W: number, H: number, x: Float32Array, y: Float32Array, colors: Uint32Array, t: PixelTransform, size: number, order: Uint32Array | null = null): void {
   px.fill(0);
   const half = size >> 1;
   const offsets = discOffsets(size, W);
   const { ax, bx, ay, by } = t;
-  const n = x.length;
-  for (let i = 0; i < n; i++) {
+  const n = order ? Math.min(order.length, x.length) : x.length;
+  for (let j = 0; j < n; j++) {
+    const i = order ? order[j] : j;
     const c = colors[i];
     if (c === 0) continue;
     const sx = Math.round(ax * x[i] + bx) - half, sy = Math.round(ay * y[i] + by) - half;

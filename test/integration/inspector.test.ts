@@ -1,0 +1,79 @@
+/**
+ * The inspector in a real VS Code panel (issue 15): a lasso drawn through the map's own
+ * selection path (the webview's test channel, src/webview/testHooks.ts `lasso`) makes the
+ * selection grid appear, named "Selection: N images", with its reconstructions decoded in the
+ * webview. Runs on a synthetic run of its own (test/browser/makeFakeRun.ts), so `--grep` works alone.
+ */
+import type {} from 'mocha';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LatentLensApi } from '../../src/extension/extension';
+import type { LatentPanel } from '../../src/extension/panel/latentPanel';
+import { makeFakeRun } from '../browser/makeFakeRun';
+
+interface SelectionView { selected: number; name: string; tiles: number; decoded: number }
+
+async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+let nextId = 100_000;
+function ask<T>(lp: LatentPanel, op: string, args?: unknown): Promise<T | undefined> {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { sub.dispose(); resolve(undefined); }, 2000);
+    const sub = lp.onDidReceiveMessage((m) => {
+      if (m.type !== 'test' || m.id !== id) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(m.result as T);
+    });
+    void lp.webviewPanel.webview.postMessage({ latentLensTest: { id, op, args } });
+  });
+}
+
+describe('Latent Lens inspector', function () {
+  let api: LatentLensApi;
+  let tmp: string, runDir: string;
+
+  before(async function () {
+    const ext = vscode.extensions.getExtension<LatentLensApi>('latent-lens.latent-lens');
+    assert.ok(ext);
+    api = await ext.activate();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-lens-inspector-'));
+    runDir = path.join(tmp, 'run');
+    await makeFakeRun(runDir, 500, 8, true);
+  });
+
+  after(function () {
+    api?.panel(runDir)?.dispose();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('a lasso on the map in the panel shows the selection grid', async function () {
+    await vscode.commands.executeCommand('latentLens.showLatentSpace', runDir);
+    const lp = await waitFor('the run panel', () => api.panel(runDir));
+    await waitFor('the webview to show its snapshot', async () => {
+      const v = await ask<{ ready: boolean; count: number }>(lp, 'view');
+      return v && v.ready && v.count > 0;
+    }, 90_000);
+    const sel = await ask<SelectionView>(lp, 'lasso', { fx: [0.05, 0.95, 0.95, 0.05], fy: [0.05, 0.05, 0.95, 0.95] });
+    assert.ok(sel && sel.selected > 0, `the lasso selected points (${JSON.stringify(sel)})`);
+    const shown = await waitFor('the decoded selection grid', async () => {
+      const v = await ask<SelectionView>(lp, 'selection');
+      return v && v.decoded > 0 && v;
+    });
+    assert.equal(shown.name, `Selection: ${shown.selected.toLocaleString('en-US')} images`);
+    assert.equal(shown.tiles, Math.min(200, shown.selected));
+    assert.equal(shown.decoded, shown.tiles);
+  });
+});
