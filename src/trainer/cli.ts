@@ -10,6 +10,7 @@
  *   latent-lens encode <modelDir> <folder> --out <runDir>  a saved encoder/decoder applied to a folder, as a run
  *   latent-lens sweep <folder> --out <sweepDir> --grid …   a grid of runs, locally or on Slurm (./sweep/command.ts)
  *   latent-lens export <runDir> --format tsv|csv|parquet --out <dir|file>  one row per image, for other tools
+ *   latent-lens recon|samples|traverse|interpolate <runDir> --out <file.png> [...]  PNG grids (./pictures/commands.ts)
  *
  * Forked by the VS Code extension with an IPC channel, it sends every TrainerEvent and obeys
  * TrainerCommands (pause, resume, stop; `project` is a request with a reply) in the one message
@@ -23,6 +24,7 @@ import {
 } from '../protocol/trainRequest';
 import { disconnectHost, listen, makeEmitter, sendToHost } from './ipc';
 import { SWEEP_USAGE, sweepMain } from './sweep/command';
+import { PICTURES_USAGE, PICTURE_COMMANDS, type PictureCommand } from './pictures/commands';
 import { TrainControl, train, type Projector } from './train';
 
 // Every parameter flag, its bounds and its help come from the table of src/protocol/config.ts.
@@ -36,6 +38,7 @@ ${trainUsage()}
   latent-lens encode <modelDir> <folder> --out <runDir> [--backend B]
 ${SWEEP_USAGE}
   latent-lens export <runDir> --format tsv|csv|parquet --out <dir|file>
+${PICTURES_USAGE}
 
 train options (--request <json>: a TrainRequest object with these keys in camelCase; flags override it):
 ${trainFlagHelp()}`;
@@ -55,6 +58,8 @@ const backendOption = (value: string | undefined): BackendName => (value === und
 const options = {
   ...trainFlagOptions(),
   out: { type: 'string' }, format: { type: 'string' }, request: { type: 'string' }, json: { type: 'boolean' }, data: { type: 'string' }, steps: { type: 'string' }, help: { type: 'boolean' },
+  // The picture commands (./pictures/commands.ts); --seed and --steps are shared.
+  n: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, image: { type: 'string' }, temperature: { type: 'string' }, spherical: { type: 'boolean' },
 } as const;
 
 /** The run configuration a `train` command line asks for (--request, then flags on top). */
@@ -148,6 +153,9 @@ export async function main(argv: string[]): Promise<number> {
     case 'export':
       return (await import('./export/index')).exportCommand(positionals, { format: v.format, out: v.out });
     default:
+      if ((PICTURE_COMMANDS as readonly string[]).includes(command)) {
+        return (await import('./pictures/commands')).picturesCommand(command as PictureCommand, positionals, { ...v, seed: flag('seed'), backend: backendOption(flag('backend')) });
+      }
       throw new UsageError(`unknown command "${command}"`);
   }
 }
