@@ -15,6 +15,7 @@ export async function dispatch(app: App, msg: ToWebviewMessage): Promise<void> {
       app.renderHeader();
       app.decodeView.refresh(true);
       if (msg.snapshot.decoder) await loadDecoder(app, msg.snapshot.decoder);
+      await app.generators?.loadEncoder(msg.snapshot.encoder); // Generators (issue 15)
       break;
     case 'metrics':
       data.applySteps(msg.steps);
@@ -31,6 +32,7 @@ export async function dispatch(app: App, msg: ToWebviewMessage): Promise<void> {
       if (data.localProjection) app.redrawMap();
       kl.render();
       app.decodeView.refresh(true);
+      app.generators?.refresh(); // Generators (issue 15)
       break;
     case 'projection':
       if (data.applyProjection(msg.projection)) app.redrawMap();
@@ -38,6 +40,7 @@ export async function dispatch(app: App, msg: ToWebviewMessage): Promise<void> {
       break;
     case 'decoder':
       await loadDecoder(app, msg.decoder);
+      await app.generators?.loadEncoder(msg.encoder); // Generators (issue 15)
       break;
     case 'status':
       data.status = msg.status;
@@ -57,4 +60,5 @@ async function loadDecoder(app: App, d: Parameters<App['decoder']['load']>[0]): 
   await app.decoder.load(d);
   app.renderHeader();
   app.decodeView.refresh(true);
+  app.generators?.refresh(); // Generators (issue 15)
 }

@@ -77,6 +77,7 @@ export function installTestHooks(app: App, apply: (msg: ToWebviewMessage) => Pro
   window.latentLens = {
     data: app.data, state: app.data, store: app.store, map: app.map, decoder: app.decoder, kl: app.kl, loss: app.loss,
     perf, receive, view, flushState: app.flushState,
+    generators: app.generators, // Generators (issue 15): views, timings, `pending` (the render in flight)
     estimateZ: (neighbours: Neighbour[]) => estimateZ(app.data.mu, app.data.latentDim, neighbours),
   };
 

@@ -242,7 +242,8 @@ export class LatentPanel {
         }
         case 'decoderSaved': {
           const decoder = await this.cache.decoder(this.runDir, e.step);
-          if (decoder) this.post({ type: 'decoder', decoder });
+          const encoder = decoder && await this.cache.encoder(this.runDir, e.step); // generators (issue 15)
+          if (decoder) this.post({ type: 'decoder', decoder, ...(encoder ? { encoder } : {}) });
           break;
         }
         case 'status':

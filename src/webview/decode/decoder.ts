@@ -151,6 +151,16 @@ export class BrowserDecoder {
     return out;
   }
 
+  /**
+   * Generators (issue 15): decode n latent vectors (n × latentDim, row-major) in ONE predict call
+   * — no cache — to pixel intensities in [0, 1] (n × H × W × C).
+   */
+  decodeBatch(z: Float32Array, n: number): Float32Array | null {
+    if (!this.model || !n) return null;
+    const model = this.model;
+    return tf.tidy(() => tf.sigmoid(model.predict(tf.tensor2d(z, [n, z.length / n]), { batchSize: n }) as tf.Tensor).dataSync() as Float32Array);
+  }
+
   clearCache(): void {
     this.cache.clear();
   }

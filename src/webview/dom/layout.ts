@@ -99,6 +99,7 @@ export function buildLayout(hasHost: boolean) {
   lossSec.body.append(lossControls, lossLegend);
 
   grid.append(mapSec.root, side, klSec.root, lossSec.root);
+  grid.append(el('section', { id: 'll-generators-section', class: 'll-section', 'aria-labelledby': 'll-generators-section-h' })); // Generators (issue 15): views/generators mounts into it
   const announcer = el('div', { class: 'll-sr-only', 'aria-live': 'polite', id: 'll-announce' });
   app.append(header, grid, announcer);
 

@@ -17,6 +17,27 @@ export interface Viewport {
   k: number;
 }
 
+/** Drawn on the map by views/map (c-inspect); any view sets its own entries, by id. Never persisted. */
+export interface MapOverlays {
+  paths: { id: string; xy: Float32Array /* x0,y0,x1,y1… in map data coordinates */; label: string }[];
+  hollow: { id: string; xy: Float32Array; label: string }[];
+  highlight: { id: string; points: Uint32Array /* snapshot point indices */ }[];
+}
+
+/** Generators (issue 15): which view is open and its settings. */
+export type GeneratorTab = 'traversal' | 'interpolation' | 'samples';
+export interface GeneratorState {
+  tab: GeneratorTab;
+  /** Traversal of one dimension alone (with a slider), or null for the grid of all. */
+  dim: number | null;
+  /** The slider's value, in σ. */
+  dimValue: number;
+  steps: number;
+  spherical: boolean;
+  temperature: number;
+  seed: number;
+}
+
 export interface ViewState {
   /** null: fit all points (the initial view, "Reset view"). */
   viewport: Viewport | null;
@@ -34,7 +55,15 @@ export interface ViewState {
   theme: ReportTheme | null;
   /** Point index under the pointer or keyboard cursor. Transient: never persisted. */
   hovered: number | null;
+  // ── Generators (issue 15) ──
+  /** The second pinned point ("pin as B"), a dataset row: the interpolation runs from the pin to it. */
+  pinnedRowB: number | null;
+  generators: GeneratorState;
+  /** Paths, hollow markers and highlights the views put on the map. Transient: never persisted. */
+  mapOverlays: MapOverlays;
 }
+
+export const DEFAULT_GENERATORS: GeneratorState = { tab: 'traversal', dim: null, dimValue: 0, steps: 8, spherical: false, temperature: 1, seed: 1 };
 
 export const DEFAULT_VIEW: ViewState = {
   viewport: null,
@@ -47,12 +76,15 @@ export const DEFAULT_VIEW: ViewState = {
   klSort: 'dimension',
   theme: null,
   hovered: null,
+  pinnedRowB: null,
+  generators: DEFAULT_GENERATORS,
+  mapOverlays: { paths: [], hollow: [], highlight: [] },
 };
 
-export type PersistedView = Omit<ViewState, 'hovered'> & { v: 1 };
+export type PersistedView = Omit<ViewState, 'hovered' | 'mapOverlays'> & { v: 1 };
 
 export function toPersisted(s: Readonly<ViewState>): PersistedView {
-  const { hovered: _hovered, ...rest } = s;
+  const { hovered: _hovered, mapOverlays: _overlays, ...rest } = s;
   return { v: 1, ...rest };
 }
 
@@ -75,5 +107,20 @@ export function fromPersisted(raw: unknown): ViewState {
   if (typeof r.logScale === 'boolean') s.logScale = r.logScale;
   if (r.klSort === 'dimension' || r.klSort === 'kl-desc' || r.klSort === 'kl-asc') s.klSort = r.klSort;
   if (r.theme === 'light' || r.theme === 'dark' || r.theme === 'hc') s.theme = r.theme;
+  // Generators (issue 15)
+  if (finite(r.pinnedRowB) && Number.isInteger(r.pinnedRowB) && r.pinnedRowB >= 0) s.pinnedRowB = r.pinnedRowB;
+  const g = r.generators as Record<string, unknown> | null | undefined;
+  if (g && typeof g === 'object') {
+    const d = DEFAULT_GENERATORS;
+    s.generators = {
+      tab: g.tab === 'traversal' || g.tab === 'interpolation' || g.tab === 'samples' ? g.tab : d.tab,
+      dim: finite(g.dim) && Number.isInteger(g.dim) && g.dim >= 0 ? g.dim : null,
+      dimValue: finite(g.dimValue) ? clamp(g.dimValue, -3, 3) : d.dimValue,
+      steps: finite(g.steps) ? clamp(Math.round(g.steps), 2, 32) : d.steps,
+      spherical: typeof g.spherical === 'boolean' ? g.spherical : d.spherical,
+      temperature: finite(g.temperature) ? clamp(g.temperature, 0.1, 3) : d.temperature,
+      seed: finite(g.seed) && Number.isInteger(g.seed) ? g.seed >>> 0 : d.seed,
+    };
+  }
   return s;
 }
