@@ -191,7 +191,7 @@ try {
   const gen = await page.evaluate(async () => {
     const ll = window.latentLens;
     const long = [];
-    new PerformanceObserver((l) => { for (const e of l.getEntries()) long.push([e.startTime, e.startTime + e.duration]); }).observe({ type: 'longtask', buffered: false });
+    new window.PerformanceObserver((l) => { for (const e of l.getEntries()) long.push([e.startTime, e.startTime + e.duration]); }).observe({ type: 'longtask', buffered: false });
     const out = { traversal: [], samples: [] };
     const settle = () => new Promise((res) => setTimeout(res, 100));
     for (let k = 0; k < 8; k++) {

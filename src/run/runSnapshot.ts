@@ -70,6 +70,8 @@ export class SnapshotCache {
   private encoderEntry: { key: string; value: Promise<ViewDecoder | null> } | undefined;
   /** Reads avoided (for tests and the log). */
   hits = 0;
+  /** Encoder reads avoided (generators, issue 15). */
+  encoderHits = 0;
 
   /** data/pixels.u8 for these points (readViewImages), read again only when the file changed. */
   async images(runDir: string, config: RunConfig | null, total: number, index: Uint32Array | null): Promise<ViewImages | null> {
@@ -104,7 +106,7 @@ export class SnapshotCache {
     const names = await fsp.readdir(dir).catch(() => [] as string[]);
     const key = await filesKey(names.sort().map((n) => path.join(dir, n)));
     if (this.encoderEntry?.key === key) {
-      this.hits++;
+      this.encoderHits++;
       const d = await this.encoderEntry.value;
       return d && { ...d, step };
     }
