@@ -72,7 +72,7 @@ async function changeEverything(p: Page): Promise<Record<string, unknown>> {
   const view = await p.evaluate(() => {
     const ll = (window as unknown as { latentLens: Hooks }).latentLens;
     ll.flushState();
-    const { hovered: _h, ...rest } = ll.store.get();
+    const { hovered: _h, mapOverlays: _o, ...rest } = ll.store.get() as Record<string, unknown> & { pinnedRow: unknown; hiddenLabels: unknown; smoothing: unknown; pointSize: unknown; logScale: unknown; klSort: unknown; viewport: unknown }; // both transient
     return rest;
   });
   assert.equal(view.pinnedRow, 7);
@@ -88,7 +88,7 @@ async function changeEverything(p: Page): Promise<Record<string, unknown>> {
 /** After a reload: the same view, and the page shows it. */
 async function assertRestored(p: Page, want: Record<string, unknown>, zoomName: string): Promise<void> {
   const got = await p.evaluate(() => {
-    const { hovered: _h, ...rest } = (window as unknown as { latentLens: Hooks }).latentLens.store.get();
+    const { hovered: _h, mapOverlays: _o, ...rest } = (window as unknown as { latentLens: Hooks }).latentLens.store.get() as Record<string, unknown>; // both transient
     return rest;
   });
   assert.deepEqual(got, want);
