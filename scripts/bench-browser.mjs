@@ -3,6 +3,8 @@
 //   - pan frame rate with 60,000 points (target ≥ 30 frames/s)
 //   - hover-to-decoded-image latency p95 (target < 50 ms), idle and while "training" sends
 //     metrics every 50 ms and new decoder weights every 2 s through the validated message path
+//   - generators (issue 15): a 16 × 9 traversal grid and 64 prior samples, time to the last image
+//     (target < 150 ms) and the longest task meanwhile (target ≤ 50 ms), median and spread of 7 runs
 //   - projection of 10,000 μ (16-D): first layout (target < 10 s) and refresh (target < 5 s)
 //   - issue 15: a lasso of ~10,000 points in the 60k map selects in < 100 ms (median, min, max of 7)
 //
@@ -219,6 +221,36 @@ try {
   results.lassoMaxMs = Math.max(...lasso.ms);
   results.lassoComputeMedianMs = median(lasso.compute);
   log(`lasso of ${lasso.sizes[0].toLocaleString('en-US')} points in ${N.toLocaleString('en-US')} (128-vertex polygon, ${lasso.ms.length} runs): points in polygon + store + map colours median ${results.lassoMedianMs.toFixed(1)} ms, min ${results.lassoMinMs.toFixed(1)}, max ${results.lassoMaxMs.toFixed(1)} ms (target < 100 ms); the polygon test alone median ${results.lassoComputeMedianMs.toFixed(1)} ms`);
+  // ───── generators (issue 15): traversal grid and prior samples ─────
+  const gen = await page.evaluate(async () => {
+    const ll = window.latentLens;
+    const long = [];
+    new window.PerformanceObserver((l) => { for (const e of l.getEntries()) long.push([e.startTime, e.startTime + e.duration]); }).observe({ type: 'longtask', buffered: false });
+    const out = { traversal: [], samples: [] };
+    const settle = () => new Promise((res) => setTimeout(res, 100));
+    for (let k = 0; k < 8; k++) {
+      for (const [tab, key] of [['traversal', 'traversal'], ['samples', 'samples']]) {
+        const g = ll.store.get().generators;
+        const before = ll.generators.timings.length;
+        const t0 = performance.now();
+        ll.store.set({ pinnedRow: k % 2 ? 5 : null, generators: { ...g, tab, dim: null, seed: g.seed + 1 } });
+        while (ll.generators.timings.length === before) await new Promise((res) => setTimeout(res, 1));
+        const t = ll.generators.timings[ll.generators.timings.length - 1];
+        await ll.generators.pending;
+        const t1 = t0 + t.ms;
+        const during = long.filter(([a, b]) => b > t0 && a < t1).map(([a, b]) => b - a);
+        if (k > 0) out[key].push({ ms: t.ms, images: t.images, calls: t.calls, longest: during.length ? Math.max(...during) : 0 });
+        await settle();
+      }
+    }
+    return out;
+  });
+  for (const [key, runs] of Object.entries(gen)) {
+    const ms = runs.map((r) => r.ms), lt = runs.map((r) => r.longest);
+    results[`gen_${key}_medianMs`] = median(ms);
+    results[`gen_${key}_longestTaskMedianMs`] = median(lt);
+    log(`generators, ${key === 'traversal' ? '16 × 9 traversal grid' : '64 prior samples'} (${runs[0].images} images, ${runs[0].calls} predict calls, ${runs.length} runs): to the last image median ${median(ms).toFixed(0)} ms (${Math.min(...ms).toFixed(0)}–${Math.max(...ms).toFixed(0)}); longest task meanwhile median ${median(lt).toFixed(0)} ms (${Math.min(...lt).toFixed(0)}–${Math.max(...lt).toFixed(0)})`);
+  }
   await browser.close();
 
   // ───── projection (Node, worker thread) ─────

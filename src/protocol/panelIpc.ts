@@ -68,6 +68,11 @@ export const ViewDecoder = z.object({
 });
 export type ViewDecoder = z.infer<typeof ViewDecoder>;
 
+// Generators (issue 15): the encoder, so the page can encode decoded prior samples again ("where do they land").
+/** model/encoder, in the same form as the decoder (image → [μ ‖ log σ²]). */
+export const ViewEncoder = ViewDecoder;
+export type ViewEncoder = ViewDecoder;
+
 /** The images as the model sees them, for showing the original beside its reconstruction. */
 export const ViewImages = z.object({
   height: z.number().int().min(1),
@@ -179,6 +184,8 @@ export const RunSnapshot = z.object({
   // ── c-inspect (issue 15) ──
   /** Per-image recon / KL / mean σ² (null: the run has not written them yet, or an older run). */
   perImage: ViewPerImage.nullable().optional(),
+  /** Generators (issue 15): the encoder; absent in snapshots of older hosts. */
+  encoder: ViewEncoder.nullable().optional(),
 });
 export type RunSnapshot = z.infer<typeof RunSnapshot>;
 
@@ -207,8 +214,8 @@ export const ToWebviewMessage = z.discriminatedUnion('type', [
    * `projection` event, like every layout).
    */
   z.object({ type: z.literal('projected'), epoch: z.number().int(), method: ProjectionMethod, millis: z.number() }),
-  /** New decoder weights. */
-  z.object({ type: z.literal('decoder'), decoder: ViewDecoder }),
+  /** New decoder weights (and the encoder saved with them, for the generators). */
+  z.object({ type: z.literal('decoder'), decoder: ViewDecoder, encoder: ViewEncoder.optional() }),
   z.object({ type: z.literal('status'), status: ViewStatus }),
   /** Something the host wants the user to see (a failed request is an error reply instead). */
   z.object({ type: z.literal('error'), message: z.string() }),

@@ -48,7 +48,7 @@ export interface LoadRunSnapshotOptions {
   maxPoints?: number;
   /** Include data/pixels.u8 (originals beside reconstructions). Default true. */
   includePixels?: boolean;
-  /** Include the decoder weights. Default true. */
+  /** Include the decoder weights (and the encoder's, for the generators). Default true. */
   includeDecoder?: boolean;
   /** Keep at most this many step lines of metrics (evenly spaced, always the last). Default 5000. */
   maxSteps?: number;
@@ -82,8 +82,11 @@ async function filesKey(files: string[]): Promise<string> {
 export class SnapshotCache {
   private imagesEntry: { key: string; value: Promise<ViewImages | null> } | undefined;
   private decoderEntry: { key: string; value: Promise<ViewDecoder | null> } | undefined;
+  private encoderEntry: { key: string; value: Promise<ViewDecoder | null> } | undefined;
   /** Reads avoided (for tests and the log). */
   hits = 0;
+  /** Encoder reads avoided (generators, issue 15). */
+  encoderHits = 0;
 
   /** data/pixels.u8 for these points (readViewImages), read again only when the file changed. */
   async images(runDir: string, config: RunConfig | null, total: number, index: Uint32Array | null): Promise<ViewImages | null> {
@@ -109,6 +112,22 @@ export class SnapshotCache {
     const value = readViewDecoder(runDir, step);
     this.decoderEntry = { key, value };
     value.catch(() => { if (this.decoderEntry?.value === value) this.decoderEntry = undefined; });
+    return value;
+  }
+
+  /** model/encoder (readViewEncoder), read again only when one of its files changed. */
+  async encoder(runDir: string, step: number): Promise<ViewDecoder | null> {
+    const dir = runPaths(runDir).encoder;
+    const names = await fsp.readdir(dir).catch(() => [] as string[]);
+    const key = await filesKey(names.sort().map((n) => path.join(dir, n)));
+    if (this.encoderEntry?.key === key) {
+      this.encoderHits++;
+      const d = await this.encoderEntry.value;
+      return d && { ...d, step };
+    }
+    const value = readViewEncoder(runDir, step);
+    this.encoderEntry = { key, value };
+    value.catch(() => { if (this.encoderEntry?.value === value) this.encoderEntry = undefined; });
     return value;
   }
 }
@@ -185,6 +204,14 @@ export async function readViewDecoder(runDir: string, step = 0): Promise<ViewDec
   return { step, modelJson: folder.modelJson as Record<string, unknown>, weights: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer };
 }
 
+/** model/encoder, like readViewDecoder (the generators encode prior samples again in the page). */
+export async function readViewEncoder(runDir: string, step = 0): Promise<ViewDecoder | null> {
+  const folder = await quiet(readModelFolder(runPaths(runDir).encoder));
+  if (!folder) return null;
+  const w = folder.weights;
+  return { step, modelJson: folder.modelJson as Record<string, unknown>, weights: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer };
+}
+
 /** data/pixels.u8 for the given points, shaped by the model config. */
 export async function readViewImages(runDir: string, config: RunConfig | null, total: number, index: Uint32Array | null): Promise<ViewImages | null> {
   if (!config) return null;
@@ -250,6 +277,7 @@ export async function loadRunSnapshot(runDir: string, opts: LoadRunSnapshotOptio
   const decoderStep = latents?.step ?? status?.step ?? 0;
   const cache = opts.cache;
   const decoder = opts.includeDecoder === false ? null : await (cache ? cache.decoder(runDir, decoderStep) : readViewDecoder(runDir, decoderStep));
+  const encoder = opts.includeDecoder === false ? null : await (cache ? cache.encoder(runDir, decoderStep) : readViewEncoder(runDir, decoderStep));
   const pixels = opts.includePixels === false ? null : await (cache ? cache.images(runDir, config, total, index) : readViewImages(runDir, config, total, index));
 
   return {
@@ -276,5 +304,6 @@ export async function loadRunSnapshot(runDir: string, opts: LoadRunSnapshotOptio
     history: await readViewHistory(runDir, index, count), // epoch replay (./snapshotHistory.ts)
     problems: await problems,
     perImage,
+    encoder,
   };
 }

@@ -13,6 +13,7 @@
  *   latent-lens export <runDir> --format tsv|csv|parquet --out <dir|file>  one row per image, for other tools
  *   latent-lens replay <runDir> --out map.gif [--samples]  the map (or decoded fixed z) over epochs as a GIF (./replay/command.ts)
  *   latent-lens project <runDir> [--json]                  the 2-D map of μ once more (./projectCommand.ts)
+ *   latent-lens recon|samples|traverse|interpolate <runDir> --out <file.png> [...]  PNG grids (./pictures/commands.ts)
  *
  * Forked by the VS Code extension with an IPC channel, it sends every TrainerEvent and obeys
  * TrainerCommands (pause, resume, stop; `project` is a request with a reply) in the one message
@@ -26,6 +27,7 @@ import {
 } from '../protocol/trainRequest';
 import { disconnectHost, listen, makeEmitter, sendToHost } from './ipc';
 import { SWEEP_USAGE, sweepMain } from './sweep/command';
+import { PICTURES_USAGE, PICTURE_COMMANDS, type PictureCommand } from './pictures/commands';
 import { TrainControl, train, type Projector } from './train';
 
 // Every parameter flag, its bounds and its help come from the table of src/protocol/config.ts.
@@ -42,6 +44,7 @@ ${SWEEP_USAGE}
   latent-lens export <runDir> --format tsv|csv|parquet --out <dir|file>
   latent-lens replay <runDir> --out <map.gif|map.webp> [--samples] [--fps N] [--size PX]
   latent-lens project <runDir> [--json]
+${PICTURES_USAGE}
 
 train options (--request <json>: a TrainRequest object with these keys in camelCase; flags override it):
 ${trainFlagHelp()}`;
@@ -61,6 +64,8 @@ const backendOption = (value: string | undefined): BackendName => (value === und
 const options = {
   ...trainFlagOptions(),
   out: { type: 'string' }, format: { type: 'string' }, request: { type: 'string' }, json: { type: 'boolean' }, data: { type: 'string' }, steps: { type: 'string' }, help: { type: 'boolean' },
+  // The picture commands (./pictures/commands.ts); --seed and --steps are shared.
+  n: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, image: { type: 'string' }, temperature: { type: 'string' }, spherical: { type: 'boolean' },
 } as const;
 
 /** The run configuration a `train` command line asks for (--request, then flags on top). */
@@ -162,6 +167,9 @@ export async function main(argv: string[]): Promise<number> {
     case 'export':
       return (await import('./export/index')).exportCommand(positionals, { format: v.format, out: v.out });
     default:
+      if ((PICTURE_COMMANDS as readonly string[]).includes(command)) {
+        return (await import('./pictures/commands')).picturesCommand(command as PictureCommand, positionals, { ...v, seed: flag('seed'), backend: backendOption(flag('backend')) });
+      }
       throw new UsageError(`unknown command "${command}"`);
   }
 }

@@ -14,6 +14,7 @@ import type { DecodeView } from './views/decodeView';
 import type { KlChart } from './views/klChart';
 import type { Legend } from './views/legend';
 import type { LossChart } from './views/lossChart';
+import type { GeneratorsView } from './views/generators/generatorsView';
 import type { MapAdapter } from './views/map/mapAdapter';
 import type { PointMap } from './views/map/pointMap';
 
@@ -29,6 +30,8 @@ export interface App {
   legend: Legend;
   kl: KlChart;
   loss: LossChart;
+  /** Generators (issue 15): traversal, interpolation, prior samples; set by main.ts once mounted. */
+  generators?: GeneratorsView;
   /** Bumped on a theme change (the adapter recomputes colours). */
   themeStamp: number;
   /** Store + data → the map's props (via the adapter) → the map. */

@@ -16,6 +16,7 @@ export async function dispatch(app: App, msg: ToWebviewMessage): Promise<void> {
       app.decodeView.refresh(true);
       if (msg.snapshot.decoder) await loadDecoder(app, msg.snapshot.decoder);
       refreshInspector(app);
+      await app.generators?.loadEncoder(msg.snapshot.encoder); // Generators (issue 15)
       break;
     case 'metrics':
       data.applySteps(msg.steps);
@@ -34,6 +35,7 @@ export async function dispatch(app: App, msg: ToWebviewMessage): Promise<void> {
       refreshInspector(app);
       kl.render();
       app.decodeView.refresh(true);
+      app.generators?.refresh(); // Generators (issue 15)
       break;
     case 'projection':
       if (data.applyProjection(msg.projection)) app.redrawMap();
@@ -41,6 +43,7 @@ export async function dispatch(app: App, msg: ToWebviewMessage): Promise<void> {
       break;
     case 'decoder':
       await loadDecoder(app, msg.decoder);
+      await app.generators?.loadEncoder(msg.encoder); // Generators (issue 15)
       break;
     case 'status':
       data.status = msg.status;
@@ -61,6 +64,7 @@ async function loadDecoder(app: App, d: Parameters<App['decoder']['load']>[0]): 
   app.renderHeader();
   app.decodeView.refresh(true);
   refreshInspector(app);
+  app.generators?.refresh(); // Generators (issue 15)
 }
 
 /** c-inspect (issue 15): the inspector's views follow new data. */

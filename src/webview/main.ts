@@ -28,6 +28,7 @@ import { renderHeader } from './views/header';
 import { KlChart } from './views/klChart';
 import { Legend } from './views/legend';
 import { LossChart } from './views/lossChart';
+import { mountGenerators } from './views/generators/generatorsView';
 import { MapAdapter } from './views/map/mapAdapter';
 import { PointMap } from './views/map/pointMap';
 import { mountTimeline } from './views/timeline/timeline';
@@ -82,6 +83,7 @@ const app: App = {
   inspectorRefresh: [],
 };
 
+app.generators = mountGenerators(app, document.getElementById('ll-generators-section')!); // Generators (issue 15)
 store.watch(['hovered', 'pinnedRow', 'probe', 'hiddenLabels', 'pointSize', 'viewport'], () => app.redrawMap());
 store.watch(['hovered'], (s) => {
   if (s.hovered !== null) app.announce(`${data.files[s.hovered]}, ${data.labels[data.labelIndex[s.hovered]] ?? ''}`);

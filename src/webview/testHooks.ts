@@ -91,6 +91,7 @@ export function installTestHooks(app: App, apply: (msg: ToWebviewMessage) => Pro
     perf, receive, view, flushState: app.flushState,
     // c-inspect (issue 15): a lasso/box in map data coordinates, as the map's drag reports it; its timing.
     select: (poly: Float32Array, additive = false) => applySelection(app, poly, additive), selectTiming,
+    generators: app.generators, // Generators (issue 15): views, timings, `pending` (the render in flight)
     estimateZ: (neighbours: Neighbour[]) => estimateZ(app.data.mu, app.data.latentDim, neighbours),
   };
 

@@ -39,7 +39,6 @@ import type { RunRegistry } from '../runs/registry';
 import { displayEpoch } from '../runs/runText';
 import { disposeAll } from '../runs/emitter';
 import { projectOnce, projectedReply } from '../runs/projectOnce';
-
 export const VIEW_TYPE = 'latentLens.latentSpace';
 
 /** What the host lets the rest of the extension (and the tests) see of a panel. */
@@ -245,7 +244,8 @@ export class LatentPanel {
         }
         case 'decoderSaved': {
           const decoder = await this.cache.decoder(this.runDir, e.step);
-          if (decoder) this.post({ type: 'decoder', decoder });
+          const encoder = decoder && await this.cache.encoder(this.runDir, e.step); // generators (issue 15)
+          if (decoder) this.post({ type: 'decoder', decoder, ...(encoder ? { encoder } : {}) });
           break;
         }
         case 'status':

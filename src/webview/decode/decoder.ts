@@ -153,16 +153,13 @@ export class BrowserDecoder {
   }
 
   /**
-   * Decode `n` latent vectors (n × D, row-major) in one call: n images of H × W × C pixel
-   * intensities, concatenated (issue 15's grids decode in batches through decode/batchDecode.ts).
+   * Generators (issue 15): decode n latent vectors (n × latentDim, row-major) in ONE predict call
+   * — no cache — to pixel intensities in [0, 1] (n × H × W × C).
    */
-  decodeBatch(zs: Float32Array, n: number): Float32Array | null {
-    if (!this.model || n === 0) return null;
+  decodeBatch(z: Float32Array, n: number): Float32Array | null {
+    if (!this.model || !n) return null;
     const model = this.model;
-    return tf.tidy(() => {
-      const logits = model.predict(tf.tensor2d(zs, [n, zs.length / n])) as tf.Tensor;
-      return tf.sigmoid(logits).dataSync() as Float32Array;
-    });
+    return tf.tidy(() => tf.sigmoid(model.predict(tf.tensor2d(z, [n, z.length / n]), { batchSize: n }) as tf.Tensor).dataSync() as Float32Array);
   }
 
   clearCache(): void {

@@ -116,6 +116,7 @@ export function buildLayout(hasHost: boolean) {
   const inspector = el('div', { class: 'll-inspector', id: 'll-inspector' });
   grid.append(mapSec.root, decSec.root, side, klSec.root, lossSec.root, inspector);
   placeDecode(grid, mapWrap, decSec.root);
+  grid.append(el('section', { id: 'll-generators-section', class: 'll-section', 'aria-labelledby': 'll-generators-section-h' })); // Generators (issue 15): views/generators mounts into it
   const announcer = el('div', { class: 'll-sr-only', 'aria-live': 'polite', id: 'll-announce' });
   app.append(header, grid, announcer);
 

@@ -42,6 +42,20 @@ export function isColorBy(v: unknown): v is ColorBy {
   return v === 'label' || v === 'recon' || v === 'kl' || v === 'meanVar' || (typeof v === 'string' && /^mu:\d{1,4}$/.test(v));
 }
 
+/** Generators (issue 15): which view is open and its settings. */
+export type GeneratorTab = 'traversal' | 'interpolation' | 'samples';
+export interface GeneratorState {
+  tab: GeneratorTab;
+  /** Traversal of one dimension alone (with a slider), or null for the grid of all. */
+  dim: number | null;
+  /** The slider's value, in σ. */
+  dimValue: number;
+  steps: number;
+  spherical: boolean;
+  temperature: number;
+  seed: number;
+}
+
 export interface ViewState {
   /** null: fit all points (the initial view, "Reset view"). */
   viewport: Viewport | null;
@@ -67,8 +81,15 @@ export interface ViewState {
   selection: Selection | null;
   /** Page of the selection grid (0-based). */
   selectionPage: number;
+  // ── Generators (issue 15) ──
+  /** The second pinned point ("pin as B"), a dataset row: the interpolation runs from the pin to it. */
+  pinnedRowB: number | null;
+  generators: GeneratorState;
+  /** Paths, hollow markers and highlights the views put on the map. Transient: never persisted. */
   mapOverlays: MapOverlays;
 }
+
+export const DEFAULT_GENERATORS: GeneratorState = { tab: 'traversal', dim: null, dimValue: 0, steps: 8, spherical: false, temperature: 1, seed: 1 };
 
 export const DEFAULT_VIEW: ViewState = {
   viewport: null,
@@ -87,6 +108,9 @@ export const DEFAULT_VIEW: ViewState = {
   selectMode: 'pan',
   selection: null,
   selectionPage: 0,
+  // Generators (issue 15)
+  pinnedRowB: null,
+  generators: DEFAULT_GENERATORS,
   mapOverlays: NO_OVERLAYS,
 };
 
@@ -119,5 +143,20 @@ export function fromPersisted(raw: unknown): ViewState {
   if (r.klSort === 'dimension' || r.klSort === 'kl-desc' || r.klSort === 'kl-asc') s.klSort = r.klSort;
   if (r.theme === 'light' || r.theme === 'dark' || r.theme === 'hc') s.theme = r.theme;
   if (isColorBy(r.colorBy)) s.colorBy = r.colorBy;
+  // Generators (issue 15)
+  if (finite(r.pinnedRowB) && Number.isInteger(r.pinnedRowB) && r.pinnedRowB >= 0) s.pinnedRowB = r.pinnedRowB;
+  const g = r.generators as Record<string, unknown> | null | undefined;
+  if (g && typeof g === 'object') {
+    const d = DEFAULT_GENERATORS;
+    s.generators = {
+      tab: g.tab === 'traversal' || g.tab === 'interpolation' || g.tab === 'samples' ? g.tab : d.tab,
+      dim: finite(g.dim) && Number.isInteger(g.dim) && g.dim >= 0 ? g.dim : null,
+      dimValue: finite(g.dimValue) ? clamp(g.dimValue, -3, 3) : d.dimValue,
+      steps: finite(g.steps) ? clamp(Math.round(g.steps), 2, 32) : d.steps,
+      spherical: typeof g.spherical === 'boolean' ? g.spherical : d.spherical,
+      temperature: finite(g.temperature) ? clamp(g.temperature, 0.1, 3) : d.temperature,
+      seed: finite(g.seed) && Number.isInteger(g.seed) ? g.seed >>> 0 : d.seed,
+    };
+  }
   return s;
 }
