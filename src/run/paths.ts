@@ -25,6 +25,10 @@ export const RUN_FILES = {
   kl: 'latents/kl.f32',
   meanVar: 'latents/meanvar.f32',
   projection: 'latents/projection.json',
+  /** Live control requests, one JSON line each (runFormat.ts ControlRequest): appended, never rewritten. */
+  control: 'control.jsonl',
+  /** The live trainer's heartbeat (runFormat.ts HeartbeatFile). */
+  heartbeat: 'heartbeat.json',
 } as const;
 
 /** Names inside a sweep folder (`latent-lens sweep`; sweep.json: SweepFile of src/protocol/runFormat.ts). */

@@ -191,8 +191,11 @@ export async function readMetrics(run: string, opts: ReadMetricsOptions = {}): P
     if (!line.trim()) return;
     let problem: string | undefined;
     try {
-      const m = MetricsLine.safeParse(JSON.parse(line));
+      const value: unknown = JSON.parse(line);
+      const m = MetricsLine.safeParse(value);
       if (m.success) out.push(m.data);
+      // A kind this version does not know (written by a newer trainer) is skipped, not an error.
+      else if (!isKnownMetricsKind(value)) return;
       else problem = describeIssues(m.error);
     } catch (e) {
       problem = (e as Error).message;
@@ -200,6 +203,12 @@ export async function readMetrics(run: string, opts: ReadMetricsOptions = {}): P
     if (problem !== undefined && i !== last && !opts.lenient) throw new RunFileError(file, `line ${i + 1} is invalid: ${problem}`);
   });
   return out;
+}
+
+const METRICS_KINDS = new Set(['step', 'epoch', 'change']);
+function isKnownMetricsKind(v: unknown): boolean {
+  const kind = (v as { kind?: unknown } | null)?.kind;
+  return typeof kind !== 'string' || METRICS_KINDS.has(kind);
 }
 
 /** metrics.jsonl split by kind (lenient: for display). */

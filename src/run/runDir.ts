@@ -11,6 +11,7 @@
  *   checkpoint.ts   checkpoints (tensors.bin + state.json, checkpoint.json)
  *   runData.ts      a run's own copy of the data, checked file against file (resume)
  *   runHealth.ts    every problem of a run, file by file, for display (diagnoseRun)
+ *   control.ts      live control: control.jsonl requests, heartbeat.json
  *   modelFiles.ts   save / load TensorFlow.js layers models (imports tfjs; not re-exported here)
  *   runSnapshot.ts  the RunSnapshot the panel and the report show
  */
@@ -28,3 +29,6 @@ export { loadCheckpoint, saveCheckpoint, type CheckpointMeta, type NamedArray } 
 export { assertNoLinks } from './safePath';
 export { loadRunData, type RunData } from './runData';
 export { diagnoseRun, type RunProblem } from './runHealth';
+export {
+  appendControl, controlFileSize, describeControlProblem, readControlFrom, readHeartbeat, writeHeartbeat, type ControlInput, type ControlRead,
+} from './control';

@@ -10,6 +10,7 @@
  *   latent-lens encode <modelDir> <folder> --out <runDir>  a saved encoder/decoder applied to a folder, as a run
  *   latent-lens sweep <folder> --out <sweepDir> --grid …   a grid of runs, locally or on Slurm (./sweep/command.ts)
  *   latent-lens export <runDir> --format tsv|csv|parquet --out <dir|file>  one row per image, for other tools
+ *   latent-lens set <runDir> --beta 4 --lr 3e-4 / control <runDir> pause|continue|step|stop   live control (./controlCommand.ts)
  *
  * Forked by the VS Code extension with an IPC channel, it sends every TrainerEvent and obeys
  * TrainerCommands (pause, resume, stop; `project` is a request with a reply) in the one message
@@ -23,6 +24,7 @@ import {
 } from '../protocol/trainRequest';
 import { disconnectHost, listen, makeEmitter, sendToHost } from './ipc';
 import { SWEEP_USAGE, sweepMain } from './sweep/command';
+import { CONTROL_USAGE, controlMain } from './controlCommand';
 import { TrainControl, train, type Projector } from './train';
 
 // Every parameter flag, its bounds and its help come from the table of src/protocol/config.ts.
@@ -36,6 +38,7 @@ ${trainUsage()}
   latent-lens encode <modelDir> <folder> --out <runDir> [--backend B]
 ${SWEEP_USAGE}
   latent-lens export <runDir> --format tsv|csv|parquet --out <dir|file>
+${CONTROL_USAGE}
 
 train options (--request <json>: a TrainRequest object with these keys in camelCase; flags override it):
 ${trainFlagHelp()}`;
@@ -92,6 +95,7 @@ export async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   if (command === 'sweep') return sweepMain(rest);
+  if (command === 'set' || command === 'control') return controlMain(command, rest);
   const { values: v, positionals } = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
   /** A parameter flag's text (the parameter flags are derived, so parseArgs cannot type them). */
   const flag = (name: string) => (v as Record<string, string | boolean | undefined>)[name] as string | undefined;
