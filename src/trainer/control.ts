@@ -13,7 +13,7 @@
  */
 import type { ChangeLine, ControlRequest, LiveParam, LiveValues, RunConfig } from '../protocol/runFormat';
 import type { TrainerEvent } from '../protocol/trainerIpc';
-import { controlFileSize, readControlFrom, writeHeartbeat, writeConfig } from '../run/runDir';
+import { appendMetrics, controlFileSize, readControlFrom, writeHeartbeat, writeConfig } from '../run/runDir';
 import type { TrainControl } from './train';
 
 const POLL_MS = 200;
@@ -25,6 +25,8 @@ type Log = (message: string, level?: 'info' | 'warn' | 'error') => void;
 export interface LiveTarget {
   config: RunConfig;
   optimizer: { learningRate?: number };
+  /** Where training stands (for a change applied while paused). */
+  position(): { step: number; epoch: number };
 }
 
 const NAMES: Record<LiveParam, string> = { beta: 'β', learningRate: 'learning rate', klWarmupSteps: 'KL warm-up', freeBits: 'free bits' };
@@ -43,16 +45,19 @@ export class LiveControl {
   private polling = false;
   private readonly timers: NodeJS.Timeout[] = [];
 
-  private constructor(private readonly runDir: string, private readonly control: TrainControl, private readonly log: Log, private readonly emit: (e: TrainerEvent) => void, offset: number) {
+  private constructor(
+    private readonly runDir: string, private readonly control: TrainControl, private readonly target: LiveTarget,
+    private readonly log: Log, private readonly emit: (e: TrainerEvent) => void, offset: number,
+  ) {
     this.offset = offset;
   }
 
-  static async start(runDir: string, control: TrainControl, log: Log, emit: (e: TrainerEvent) => void, step: number): Promise<LiveControl> {
-    const live = new LiveControl(runDir, control, log, emit, await controlFileSize(runDir));
-    live.step = step;
+  static async start(runDir: string, control: TrainControl, target: LiveTarget, log: Log, emit: (e: TrainerEvent) => void): Promise<LiveControl> {
+    const live = new LiveControl(runDir, control, target, log, emit, await controlFileSize(runDir));
+    live.step = target.position().step;
     await live.beat();
+    // Not unref'd: while paused, these timers are what keeps a CLI trainer's process alive (close() clears them).
     live.timers.push(setInterval(() => void live.poll(), POLL_MS), setInterval(() => void live.beat(), HEARTBEAT_MS));
-    for (const t of live.timers) t.unref();
     return live;
   }
 
@@ -75,6 +80,11 @@ export class LiveControl {
           this.log(`control request refused (training unaffected): ${r.refused}`, 'warn');
         } else this.obey(r.request);
       }
+      // A paused loop takes no step: a change asked for now is applied now (the loop waits, so nothing races it).
+      if (this.control.paused && this.pending.length) {
+        const { step, epoch } = this.target.position();
+        await appendMetrics(this.runDir, await this.between(step, epoch));
+      }
       if (reads.length) await this.beat();
     } catch (e) {
       this.log(`could not read the control file: ${(e as Error).message}`, 'warn');
@@ -95,7 +105,8 @@ export class LiveControl {
   }
 
   /** Between two steps: apply the pending `set` requests. Returns the change lines to append to metrics.jsonl. */
-  async between(step: number, epoch: number, target: LiveTarget): Promise<ChangeLine[]> {
+  async between(step: number, epoch: number): Promise<ChangeLine[]> {
+    const target = this.target;
     this.step = step;
     const lines: ChangeLine[] = [];
     for (const { id, values } of this.pending.splice(0)) {

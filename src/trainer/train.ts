@@ -205,7 +205,9 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
   };
 
   // Live control (issue 10): control.jsonl requests, heartbeat.json (./control.ts).
-  const live = await LiveControl.start(runDir, control, log, emit, model.step);
+  const live = await LiveControl.start(runDir, control, {
+    config, optimizer: model.optimizer as unknown as { learningRate: number }, position: () => ({ step: model.step, epoch: epoch + 1 }),
+  }, log, emit);
   let lastDecoderSave = Date.now(), lastCheckpoint = Date.now();
   let windowStart = performance.now(), windowImages = 0;
   try {
@@ -221,7 +223,7 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
           if (!control.stopRequested) await status('training');
           windowStart = performance.now(); windowImages = 0;
         }
-        const changes = await live.between(model.step, epoch + 1, { config, optimizer: model.optimizer as unknown as { learningRate: number } });
+        const changes = await live.between(model.step, epoch + 1);
         if (changes.length) await appendMetrics(runDir, [...pending.splice(0), ...changes]);
         if (control.stopRequested) {
           await checkpoint();
