@@ -16,7 +16,7 @@ import path from 'node:path';
 import { describeIssues, type z } from '../protocol/zod';
 import {
   CheckpointPointer, CheckpointState, DatasetFile, LatentsIndex, LayersModelJson, MetricsLine, ProjectionFile, RunConfig, StatusFile,
-  type EpochMetrics, type RunStatus, type StepMetrics,
+  type ChangeLine, type EpochMetrics, type RunStatus, type StepMetrics,
 } from '../protocol/runFormat';
 import { PER_IMAGE_QUANTITIES, type PerImageQuantity } from '../protocol/runFormat';
 import { CHECKPOINT_FILES, MODEL_JSON, MODEL_PARTS, RUN_FILES, runPaths } from './paths';
@@ -212,9 +212,12 @@ function isKnownMetricsKind(v: unknown): boolean {
 }
 
 /** metrics.jsonl split by kind (lenient: for display). */
-export async function readMetricsByKind(run: string): Promise<{ steps: StepMetrics[]; epochs: EpochMetrics[] }> {
+export async function readMetricsByKind(run: string): Promise<{ steps: StepMetrics[]; epochs: EpochMetrics[]; changes: ChangeLine[] }> {
   const all = await readMetrics(run, { lenient: true });
-  return { steps: all.filter((m): m is StepMetrics => m.kind === 'step'), epochs: all.filter((m): m is EpochMetrics => m.kind === 'epoch') };
+  return {
+    steps: all.filter((m): m is StepMetrics => m.kind === 'step'), epochs: all.filter((m): m is EpochMetrics => m.kind === 'epoch'),
+    changes: all.filter((m): m is ChangeLine => m.kind === 'change'),
+  };
 }
 
 // ───────────────────────────── latents/ ─────────────────────────────

@@ -12,6 +12,7 @@
  *   runData.ts      a run's own copy of the data, checked file against file (resume)
  *   runHealth.ts    every problem of a run, file by file, for display (diagnoseRun)
  *   control.ts      live control: control.jsonl requests, heartbeat.json
+ *   follow.ts       reading a run another process is writing (metrics from an offset, file stamps)
  *   modelFiles.ts   save / load TensorFlow.js layers models (imports tfjs; not re-exported here)
  *   runSnapshot.ts  the RunSnapshot the panel and the report show
  */
@@ -32,3 +33,4 @@ export { diagnoseRun, type RunProblem } from './runHealth';
 export {
   appendControl, controlFileSize, describeControlProblem, readControlFrom, readHeartbeat, writeHeartbeat, type ControlInput, type ControlRead,
 } from './control';
+export { readMetricsFrom, runStamps } from './follow';
