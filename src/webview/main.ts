@@ -11,6 +11,7 @@
  */
 import type { App } from './app';
 import { wireControls } from './controls';
+import { wireTrainingControls } from './views/controls/trainingControls';
 import { RunData } from './data/runData';
 import { BrowserDecoder } from './decode/decoder';
 import { dispatch } from './dispatch';
@@ -81,6 +82,7 @@ store.watch(['hovered'], (s) => {
   if (s.hovered !== null) app.announce(`${data.files[s.hovered]}, ${data.labels[data.labelIndex[s.hovered]] ?? ''}`);
 });
 wireControls(app);
+wireTrainingControls(host); // live training controls (issue 10)
 onThemeChange(() => {
   map.setTheme();
   app.themeStamp++;

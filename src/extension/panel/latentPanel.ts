@@ -245,10 +245,7 @@ export class LatentPanel {
           if (decoder) this.post({ type: 'decoder', decoder });
           break;
         }
-        case 'change':
-          this.flushSteps();
-          this.post({ type: 'change', change: e.change });
-          break;
+        case 'change': this.flushSteps(); this.post({ type: 'change', change: e.change }); break;
         case 'status':
         case 'done':
         case 'checkpoint': {
@@ -357,12 +354,10 @@ export class LatentPanel {
         const done = await this.run.requestProjection();
         return { type: 'projected', epoch: done.epoch, method: done.method, millis: done.millis };
       }
-      case 'control': {
-        // Live control (issue 10): own runs and followed runs alike (Run.control).
+      case 'control': // Live control (issue 10): own runs and followed runs alike (Run.control).
         if (!this.run?.running) throw new Error('No trainer is running this run: start or resume it first.');
         await this.run.control(m.request);
         return { type: 'controlled', message: m.request.kind === 'set' ? 'sent; the trainer applies it at its next step' : `${m.request.kind} sent` };
-      }
       default:
         throw new Error(`"${m.type}" is not a request`);
     }

@@ -9,6 +9,7 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { custom, el, section } from './el';
+import { mountTrainingControls } from '../views/controls/trainingControls';
 
 export type Layout = ReturnType<typeof buildLayout>;
 
@@ -99,6 +100,7 @@ export function buildLayout(hasHost: boolean) {
   lossSec.body.append(lossControls, lossLegend);
 
   grid.append(mapSec.root, side, klSec.root, lossSec.root);
+  if (hasHost) grid.append(mountTrainingControls()); // live training controls (issue 10, views/controls/trainingControls.ts)
   const announcer = el('div', { class: 'll-sr-only', 'aria-live': 'polite', id: 'll-announce' });
   app.append(header, grid, announcer);
 
