@@ -34,6 +34,8 @@ export function mountTrainingControls(): HTMLElement {
   const inputs = {} as Mounted['inputs'];
   for (const [key, label] of FIELDS) {
     const input = el('input', { id: `ll-hp-${key}`, type: 'text', inputmode: 'decimal', size: '7', disabled: '' });
+    // Theme-aware (set through CSSOM: the page's CSP allows no inline style attributes).
+    for (const [prop, v] of [['background', 'var(--vscode-input-background)'], ['color', 'var(--vscode-input-foreground, var(--vscode-foreground))'], ['border', '1px solid var(--vscode-input-border, var(--vscode-foreground))']]) input.style.setProperty(prop, v);
     inputs[key] = input;
     form.append(el('label', { for: input.id, class: 'll-control' }, label), input);
   }
