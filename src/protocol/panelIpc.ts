@@ -19,7 +19,7 @@
  * the trainer and the browser.
  */
 import { z } from './zod';
-import { EpochMetrics, ProjectionMethod, RunConfig, RunStatus, StepMetrics } from './runFormat';
+import { CONTROL_ACTIONS, ChangeLine, EpochMetrics, LiveValues, ProjectionMethod, RunConfig, RunStatus, StepMetrics } from './runFormat';
 
 export { ProjectionMethod };
 
@@ -186,6 +186,8 @@ export const RunSnapshot = z.object({
   perImage: ViewPerImage.nullable().optional(),
   /** Generators (issue 15): the encoder; absent in snapshots of older hosts. */
   encoder: ViewEncoder.nullable().optional(),
+  /** Live hyperparameters (issue 10): metrics.jsonl's change lines (absent in older reports). */
+  changes: z.array(ChangeLine).optional(),
 });
 export type RunSnapshot = z.infer<typeof RunSnapshot>;
 
@@ -193,6 +195,13 @@ export type RunSnapshot = z.infer<typeof RunSnapshot>;
 export const COMPARE_MAX_RUNS = 4;
 export const CompareSnapshot = z.object({ runs: z.array(RunSnapshot).min(1).max(COMPARE_MAX_RUNS) });
 export type CompareSnapshot = z.infer<typeof CompareSnapshot>;
+
+/** What the panel's training controls ask for (issue 10); the host adds the id and time of control.jsonl. */
+export const PanelControl = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('set'), values: LiveValues }),
+  z.object({ kind: z.enum(CONTROL_ACTIONS) }),
+]);
+export type PanelControl = z.infer<typeof PanelControl>;
 
 // ───────────────────────────── host → webview ─────────────────────────────
 
@@ -217,6 +226,11 @@ export const ToWebviewMessage = z.discriminatedUnion('type', [
   /** New decoder weights (and the encoder saved with them, for the generators). */
   z.object({ type: z.literal('decoder'), decoder: ViewDecoder, encoder: ViewEncoder.optional() }),
   z.object({ type: z.literal('status'), status: ViewStatus }),
+  // ── live control (issue 10) ──
+  /** The trainer applied new training values (a change line of metrics.jsonl). */
+  z.object({ type: z.literal('change'), change: ChangeLine }),
+  /** The reply to `control`: the request reached the trainer's control file or channel. */
+  z.object({ type: z.literal('controlled'), message: z.string() }),
   /** Something the host wants the user to see (a failed request is an error reply instead). */
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);
@@ -229,6 +243,8 @@ export const FromWebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   /** Request: recompute the 2-D projection now (the host asks the trainer with `project`; the reply is `projected`). */
   z.object({ type: z.literal('requestProjection') }),
+  /** Request (issue 10): pause, continue, one step, stop, or new training values (the reply is `controlled`, or an error naming the value). */
+  z.object({ type: z.literal('control'), request: PanelControl }),
   /** Open the image of dataset row `index` (RunSnapshot.index value) in the editor. */
   z.object({ type: z.literal('openFile'), index: z.number().int().min(0) }),
   /** The webview hit an error the host should log. */

@@ -148,7 +148,53 @@ export const EpochMetrics = z.object({
 });
 export type EpochMetrics = z.infer<typeof EpochMetrics>;
 
-export const MetricsLine = z.discriminatedUnion('kind', [StepMetrics, EpochMetrics]);
+// ── live hyperparameters (issue 10): control.jsonl requests, change lines, heartbeat.json ──
+
+/** The training values a run may change while it trains (bounds: PARAMS of ./config). */
+export const LIVE_PARAMS = ['beta', 'learningRate', 'klWarmupSteps', 'freeBits'] as const;
+export type LiveParam = (typeof LIVE_PARAMS)[number];
+/** New values for some of them; strict: an unknown key is refused. */
+export const LiveValues = z.strictObject({
+  beta: paramSchema('beta').optional(),
+  learningRate: paramSchema('learningRate').optional(),
+  klWarmupSteps: paramSchema('klWarmupSteps').optional(),
+  freeBits: paramSchema('freeBits').optional(),
+}).refine((v) => Object.keys(v).length > 0, { message: 'names no value to change' });
+export type LiveValues = z.infer<typeof LiveValues>;
+export const CONTROL_ACTIONS = ['pause', 'continue', 'step', 'stop'] as const;
+export type ControlAction = (typeof CONTROL_ACTIONS)[number];
+/** One line of control.jsonl (appended by the extension or `latent-lens set|control`; the trainer reads new lines). */
+export const ControlRequest = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('set'), id: z.string().min(1), time: z.number(), values: LiveValues }),
+  z.strictObject({ kind: z.enum(CONTROL_ACTIONS), id: z.string().min(1), time: z.number() }),
+]);
+export type ControlRequest = z.infer<typeof ControlRequest>;
+/** A line of metrics.jsonl: the trainer applied a control.jsonl `set` before step `step + 1`. */
+export const ChangeLine = z.object({
+  kind: z.literal('change'),
+  step: z.number().int(),
+  epoch: z.number().int(),
+  /** The control request's id. */
+  id: z.string().optional(),
+  changes: z.array(z.object({ param: z.enum(LIVE_PARAMS), from: z.number(), to: z.number() })),
+  time: z.number(),
+});
+export type ChangeLine = z.infer<typeof ChangeLine>;
+/** heartbeat.json: rewritten by a live trainer every few seconds (kept apart from status.json so a late beat never overwrites a final status). */
+export const HeartbeatFile = z.object({
+  /** Milliseconds since 1970 of the beat. */
+  time: z.number(),
+  pid: z.number().int(),
+  host: z.string(),
+  step: z.number().int().min(0),
+  /** Bytes of control.jsonl the trainer has read (every request before that offset is applied or refused). */
+  controlOffset: z.number().int().min(0),
+  /** The id of the last control request applied or refused, and what became of it. */
+  lastControl: z.object({ id: z.string(), applied: z.boolean(), message: z.string() }).optional(),
+});
+export type HeartbeatFile = z.infer<typeof HeartbeatFile>;
+
+export const MetricsLine = z.discriminatedUnion('kind', [StepMetrics, EpochMetrics, ChangeLine]);
 export type MetricsLine = z.infer<typeof MetricsLine>;
 
 // ───────────────────────────── checkpoints ─────────────────────────────

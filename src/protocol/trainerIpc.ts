@@ -17,7 +17,7 @@
  * TrainRequest in ./trainRequest.
  */
 import { z } from './zod';
-import { EpochMetrics, MetricsLine, ProjectionMethod, RunConfig, RunStatus, StepMetrics } from './runFormat';
+import { ChangeLine, EpochMetrics, MetricsLine, ProjectionMethod, RunConfig, RunStatus, StepMetrics } from './runFormat';
 
 // ───────────────────────────── pieces shared with the run directory ─────────────────────────────
 // config.json and the metrics lines travel in messages too; their schemas live with the file
@@ -58,6 +58,8 @@ export const TrainerEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('checkpoint'), step: z.number().int(), epoch: z.number().int() }),
   z.object({ type: z.literal('status'), status: RunStatus }),
   z.object({ type: z.literal('done'), status: RunStatus, message: z.string() }),
+  /** Live hyperparameters (issue 10): the trainer applied a control.jsonl `set` (the same line is in metrics.jsonl). */
+  z.object({ type: z.literal('change'), change: ChangeLine }),
 ]);
 export type TrainerEvent = z.infer<typeof TrainerEvent>;
 

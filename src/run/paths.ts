@@ -28,6 +28,10 @@ export const RUN_FILES = {
   /** Epoch replay (runFormat.ts HistoryIndex; files of one epoch: historyEpochFile). */
   history: 'history',
   historyIndex: 'history/index.json',
+  /** Live control requests, one JSON line each (runFormat.ts ControlRequest): appended, never rewritten. */
+  control: 'control.jsonl',
+  /** The live trainer's heartbeat (runFormat.ts HeartbeatFile). */
+  heartbeat: 'heartbeat.json',
 } as const;
 
 /** The files of one kept epoch of history/ (mu.f16, map.f32, samples.u8). */

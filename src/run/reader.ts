@@ -16,7 +16,7 @@ import path from 'node:path';
 import { describeIssues, type z } from '../protocol/zod';
 import {
   CheckpointPointer, CheckpointState, DatasetFile, LatentsIndex, LayersModelJson, MetricsLine, ProjectionFile, RunConfig, StatusFile,
-  type EpochMetrics, type RunStatus, type StepMetrics,
+  type ChangeLine, type EpochMetrics, type RunStatus, type StepMetrics,
 } from '../protocol/runFormat';
 import { PER_IMAGE_QUANTITIES, type PerImageQuantity } from '../protocol/runFormat';
 import { CHECKPOINT_FILES, MODEL_JSON, MODEL_PARTS, RUN_FILES, runPaths } from './paths';
@@ -191,8 +191,11 @@ export async function readMetrics(run: string, opts: ReadMetricsOptions = {}): P
     if (!line.trim()) return;
     let problem: string | undefined;
     try {
-      const m = MetricsLine.safeParse(JSON.parse(line));
+      const value: unknown = JSON.parse(line);
+      const m = MetricsLine.safeParse(value);
       if (m.success) out.push(m.data);
+      // A kind this version does not know (written by a newer trainer) is skipped, not an error.
+      else if (!isKnownMetricsKind(value)) return;
       else problem = describeIssues(m.error);
     } catch (e) {
       problem = (e as Error).message;
@@ -202,10 +205,19 @@ export async function readMetrics(run: string, opts: ReadMetricsOptions = {}): P
   return out;
 }
 
+const METRICS_KINDS = new Set(['step', 'epoch', 'change']);
+function isKnownMetricsKind(v: unknown): boolean {
+  const kind = (v as { kind?: unknown } | null)?.kind;
+  return typeof kind !== 'string' || METRICS_KINDS.has(kind);
+}
+
 /** metrics.jsonl split by kind (lenient: for display). */
-export async function readMetricsByKind(run: string): Promise<{ steps: StepMetrics[]; epochs: EpochMetrics[] }> {
+export async function readMetricsByKind(run: string): Promise<{ steps: StepMetrics[]; epochs: EpochMetrics[]; changes: ChangeLine[] }> {
   const all = await readMetrics(run, { lenient: true });
-  return { steps: all.filter((m): m is StepMetrics => m.kind === 'step'), epochs: all.filter((m): m is EpochMetrics => m.kind === 'epoch') };
+  return {
+    steps: all.filter((m): m is StepMetrics => m.kind === 'step'), epochs: all.filter((m): m is EpochMetrics => m.kind === 'epoch'),
+    changes: all.filter((m): m is ChangeLine => m.kind === 'change'),
+  };
 }
 
 // ───────────────────────────── latents/ ─────────────────────────────

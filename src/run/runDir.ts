@@ -11,6 +11,8 @@
  *   checkpoint.ts   checkpoints (tensors.bin + state.json, checkpoint.json)
  *   runData.ts      a run's own copy of the data, checked file against file (resume)
  *   runHealth.ts    every problem of a run, file by file, for display (diagnoseRun)
+ *   control.ts      live control: control.jsonl requests, heartbeat.json
+ *   follow.ts       reading a run another process is writing (metrics from an offset, file stamps)
  *   modelFiles.ts   save / load TensorFlow.js layers models (imports tfjs; not re-exported here)
  *   runSnapshot.ts  the RunSnapshot the panel and the report show
  */
@@ -29,3 +31,7 @@ export { assertNoLinks } from './safePath';
 export { loadRunData, type RunData } from './runData';
 export { diagnoseRun, type RunProblem } from './runHealth';
 export { assertNewRunFolder, existingRunFiles } from './newRun';
+export {
+  appendControl, controlFileSize, describeControlProblem, readControlFrom, readHeartbeat, writeHeartbeat, type ControlInput, type ControlRead,
+} from './control';
+export { readMetricsFrom, runStamps } from './follow';

@@ -251,7 +251,7 @@ export async function loadRunSnapshot(runDir: string, opts: LoadRunSnapshotOptio
     split[i] = im.split === 'val' ? 1 : 0;
   }
 
-  const { steps: allSteps, epochs } = await readMetricsByKind(runDir);
+  const { steps: allSteps, epochs, changes } = await readMetricsByKind(runDir);
   const maxSteps = opts.maxSteps ?? 5000;
   let steps = allSteps;
   if (steps.length > maxSteps) {
@@ -305,5 +305,7 @@ export async function loadRunSnapshot(runDir: string, opts: LoadRunSnapshotOptio
     problems: await problems,
     perImage,
     encoder,
+    // Live hyperparameters (issue 10): the change lines, for the loss chart's marks.
+    changes,
   };
 }

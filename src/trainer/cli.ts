@@ -14,6 +14,7 @@
  *   latent-lens replay <runDir> --out map.gif [--samples]  the map (or decoded fixed z) over epochs as a GIF (./replay/command.ts)
  *   latent-lens project <runDir> [--json]                  the 2-D map of μ once more (./projectCommand.ts)
  *   latent-lens recon|samples|traverse|interpolate <runDir> --out <file.png> [...]  PNG grids (./pictures/commands.ts)
+ *   latent-lens set <runDir> --beta 4 --lr 3e-4 / control <runDir> pause|continue|step|stop   live control (./controlCommand.ts)
  *
  * Forked by the VS Code extension with an IPC channel, it sends every TrainerEvent and obeys
  * TrainerCommands (pause, resume, stop; `project` is a request with a reply) in the one message
@@ -28,6 +29,7 @@ import {
 import { disconnectHost, listen, makeEmitter, sendToHost } from './ipc';
 import { SWEEP_USAGE, sweepMain } from './sweep/command';
 import { PICTURES_USAGE, PICTURE_COMMANDS, type PictureCommand } from './pictures/commands';
+import { CONTROL_USAGE, controlMain } from './controlCommand';
 import { TrainControl, train, type Projector } from './train';
 
 // Every parameter flag, its bounds and its help come from the table of src/protocol/config.ts.
@@ -45,6 +47,7 @@ ${SWEEP_USAGE}
   latent-lens replay <runDir> --out <map.gif|map.webp> [--samples] [--fps N] [--size PX]
   latent-lens project <runDir> [--json]
 ${PICTURES_USAGE}
+${CONTROL_USAGE}
 
 train options (--request <json>: a TrainRequest object with these keys in camelCase; flags override it):
 ${trainFlagHelp()}`;
@@ -104,6 +107,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (command === 'sweep') return sweepMain(rest);
   if (command === 'replay') { const r = await import('./replay/command'); return r.replayMain(rest).catch((e: Error) => { throw e instanceof r.ReplayUsageError ? new UsageError(e.message) : e; }); }
+  if (command === 'set' || command === 'control') return controlMain(command, rest);
   const { values: v, positionals } = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
   /** A parameter flag's text (the parameter flags are derived, so parseArgs cannot type them). */
   const flag = (name: string) => (v as Record<string, string | boolean | undefined>)[name] as string | undefined;

@@ -19,6 +19,7 @@ import {
 } from '../run/runDir';
 import { saveRunModel } from '../run/modelFiles';
 import { openEpochHistory } from './replay/epochHistory';
+import { LiveControl } from './control';
 
 /** The decoder is saved for live decoding in the panel at most this often. */
 const DECODER_SAVE_MS = 5_000;
@@ -208,6 +209,10 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
     startProjection(mu, epoch + 1);
   };
 
+  // Live control (issue 10): control.jsonl requests, heartbeat.json (./control.ts).
+  const live = await LiveControl.start(runDir, control, {
+    config, optimizer: model.optimizer as unknown as { learningRate: number }, position: () => ({ step: model.step, epoch: epoch + 1 }),
+  }, log, emit);
   let lastDecoderSave = Date.now(), lastCheckpoint = Date.now();
   let windowStart = performance.now(), windowImages = 0;
   try {
@@ -223,6 +228,8 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
           if (!control.stopRequested) await status('training');
           windowStart = performance.now(); windowImages = 0;
         }
+        const changes = await live.between(model.step, epoch + 1);
+        if (changes.length) await appendMetrics(runDir, [...pending.splice(0), ...changes]);
         if (control.stopRequested) {
           await checkpoint();
           await Promise.resolve(projecting);
@@ -239,6 +246,8 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
         const r = model.trainStep(x);
         x.dispose();
         windowImages += batch.length;
+        const singleStep = live.takeSingleStep();
+        if (singleStep) control.pause();
         if (!Number.isFinite(r.loss)) {
           await appendMetrics(runDir, pending.splice(0));
           const message = `the loss became ${r.loss} at step ${model.step} (epoch ${epoch + 1}); training stopped and the last good checkpoint was kept. Try a lower learning rate (--lr, now ${t.learningRate}) or KL warm-up.`;
@@ -246,7 +255,7 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
           emit({ type: 'status', status: 'failed' });
           return { status: 'failed', message };
         }
-        if (model.step % t.logEvery === 0 || stepInEpoch === stepsPerEpoch - 1) {
+        if (model.step % t.logEvery === 0 || stepInEpoch === stepsPerEpoch - 1 || singleStep) {
           const now = performance.now();
           const m: StepMetrics = { kind: 'step', step: model.step, epoch: epoch + 1, loss: r.loss, recon: r.recon, kl: r.kl, klPerDim: r.klPerDim, klWeight: r.klWeight, imagesPerSec: (windowImages * 1000) / Math.max(1, now - windowStart), time: Date.now() };
           windowStart = now; windowImages = 0;
@@ -282,6 +291,7 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
     emit({ type: 'status', status: 'failed' });
     throw e;
   } finally {
+    live.close();
     model.dispose();
   }
 }

@@ -5,12 +5,14 @@
  */
 import type { ToWebviewMessage } from '../protocol/panelIpc';
 import type { App } from './app';
+import { refreshTrainingControls } from './views/controls/trainingControls';
 
 export async function dispatch(app: App, msg: ToWebviewMessage): Promise<void> {
   const { data, kl, loss } = app;
   switch (msg.type) {
     case 'snapshot':
       data.applySnapshot(msg.snapshot);
+      loss.setChanges(msg.snapshot.changes ?? []); refreshTrainingControls(msg.snapshot.status?.status, msg.snapshot.config); // issue 10
       app.redrawAll();
       app.renderHeader();
       app.decodeView.refresh(true);
@@ -47,7 +49,13 @@ export async function dispatch(app: App, msg: ToWebviewMessage): Promise<void> {
       break;
     case 'status':
       data.status = msg.status;
+      refreshTrainingControls(msg.status.status, undefined); // issue 10
       app.renderHeader();
+      break;
+    case 'change': // live hyperparameters (issue 10): a mark on the loss chart
+      loss.addChange(msg.change);
+      break;
+    case 'controlled':
       break;
     case 'projected':
       // The reply to `requestProjection` (controls.ts); the layout itself came as `projection`.

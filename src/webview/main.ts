@@ -11,6 +11,7 @@
  */
 import type { App } from './app';
 import { wireControls } from './controls';
+import { wireTrainingControls } from './views/controls/trainingControls';
 import { RunData } from './data/runData';
 import { BrowserDecoder } from './decode/decoder';
 import { dispatch } from './dispatch';
@@ -91,6 +92,7 @@ store.watch(['hovered'], (s) => {
 wireControls(app);
 mountTimeline(app, document.getElementById('ll-timeline')!); // epoch replay: the timeline under the map
 mountInspector(app); // c-inspect (issue 15): colour by, selection, outliers, neighbours
+wireTrainingControls(host); // live training controls (issue 10)
 onThemeChange(() => {
   map.setTheme();
   app.themeStamp++;

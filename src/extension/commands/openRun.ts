@@ -3,11 +3,16 @@
  * its last checkpoint — not in Restricted Mode (only viewing), and with a modal question first
  * when the run lies outside the open workspace. Also what the URI handler
  * (vscode://latent-lens.latent-lens/open?run=…) runs.
+ *
+ * A run another process is still training (status training or paused, no Run of this window) is
+ * followed live (runs/followedRun.ts): a FileSystemWatcher on the folder pokes it, and it polls.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { RUN_FILES, isRunFolder, readRunInfo } from '../../run/runDir';
+import { RUN_FILES, isRunFolder, readRunInfo, readRunStatus } from '../../run/runDir';
+import { FollowedTrainer, heartbeatTimeoutFromEnv } from '../runs/followedRun';
+import { Run } from '../runs/run';
 import type { LatentPanel } from '../panel/latentPanel';
 import { resumeOffer } from '../runs/runPolicy';
 import { resumeQuestion } from '../runs/runText';
@@ -44,6 +49,8 @@ export async function openRun(s: Services, arg: unknown): Promise<LatentPanel | 
   const panel = s.showPanel(runDir);
   const live = s.runs.get(runDir);
   if (live?.running) { s.runs.setActive(live); return panel; }
+  const written = await readRunStatus(runDir).catch(() => undefined);
+  if (written?.status === 'training' || written?.status === 'paused') { await followRun(s, runDir); return panel; }
   const info = await readRunInfo(runDir);
   const offer = resumeOffer({ trusted: vscode.workspace.isTrusted, running: false, resumable: info.resumable, requested: resume });
   if (offer === 'none') return panel;
@@ -71,4 +78,24 @@ export function openRunFromUri(s: Services, uri: vscode.Uri): void {
     return;
   }
   void openRun(s, vscode.Uri.file(runDir));
+}
+
+/** Follow a run another process is training: a Run fed by its folder (status bar: "following"). */
+export async function followRun(s: Services, runDir: string): Promise<Run> {
+  const channel = new FollowedTrainer(runDir, { heartbeatTimeoutMs: heartbeatTimeoutFromEnv() });
+  const run = new Run(channel, { runDir, kind: 'follow' });
+  const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(runDir), '**'));
+  const poke = () => channel.poke();
+  const subs = [watcher, watcher.onDidChange(poke), watcher.onDidCreate(poke), watcher.onDidDelete(poke)];
+  void run.exited.then(() => { channel.close(); for (const d of subs) d.dispose(); });
+  s.runs.add(run);
+  s.log.appendLine(`◉ Following ${runDir} (trained by another process)`);
+  try {
+    await channel.start();
+  } catch (e) {
+    channel.close();
+    channel.emit('event', { type: 'done', status: 'failed', message: `cannot follow ${runDir}: ${(e as Error).message}` });
+    channel.emit('exit', 1, null);
+  }
+  return run;
 }

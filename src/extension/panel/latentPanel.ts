@@ -30,10 +30,11 @@ import {
 } from '../../protocol/panelIpc';
 import { Endpoint, parserOf, type Wire } from '../../protocol/rpc';
 import {
-  SnapshotCache, loadRunSnapshot, readViewLatents, readViewPerImage, readViewProjection, readViewStatus,
+  SnapshotCache, loadRunSnapshot, readViewProjection, readViewStatus,
 } from '../../run/runSnapshot';
 import { testHooksRequested } from '../../webview/html';
 import { panelHtml } from './panelHtml';
+import { relayTrainerEvent, type RelayTarget } from './trainerRelay';
 import type { Run, RunExit } from '../runs/run';
 import type { RunRegistry } from '../runs/registry';
 import { displayEpoch } from '../runs/runText';
@@ -209,6 +210,18 @@ export class LatentPanel {
     return this.panel;
   }
 
+  /** What the trainer-event relay (./trainerRelay.ts) may see and do of this panel. */
+  private get relayTarget(): RelayTarget {
+    return {
+      runDir: this.runDir, pointIndex: this.pointIndex, pointCount: this.pointCount, cache: this.cache,
+      post: (m) => this.post(m),
+      queueStep: (m) => { this.pendingSteps.push(m); if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flushSteps(), 200); },
+      flushSteps: () => this.flushSteps(),
+      sendSnapshot: () => this.sendSnapshot(),
+      liveStatus: () => this.liveStatus(),
+    };
+  }
+
   reveal(preserveFocus = false): void {
     this.panel.reveal(undefined, preserveFocus);
   }
@@ -217,48 +230,7 @@ export class LatentPanel {
   async onTrainerEvent(e: TrainerEvent): Promise<void> {
     if (this.disposed || !this.webviewReady) return;
     try {
-      switch (e.type) {
-        case 'started':
-          // The dataset is now known: the earlier snapshot had no points.
-          await this.sendSnapshot();
-          break;
-        case 'step':
-          this.pendingSteps.push(e.metrics);
-          if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flushSteps(), 200);
-          break;
-        case 'epochEnd':
-          this.flushSteps();
-          this.post({ type: 'epoch', metrics: e.metrics });
-          break;
-        case 'latents': {
-          if (this.pointCount === 0 || this.pointCount !== e.count && this.pointIndex === null) { await this.sendSnapshot(); break; }
-          const latents = await readViewLatents(this.runDir, this.pointIndex);
-          if (latents) this.post({ type: 'latents', latents, perImage: await readViewPerImage(this.runDir, this.pointIndex) });
-          break;
-        }
-        case 'projection': {
-          if (this.pointCount === 0) { await this.sendSnapshot(); break; }
-          const projection = await readViewProjection(this.runDir, this.pointIndex);
-          if (projection) this.post({ type: 'projection', projection, millis: e.millis });
-          break;
-        }
-        case 'decoderSaved': {
-          const decoder = await this.cache.decoder(this.runDir, e.step);
-          const encoder = decoder && await this.cache.encoder(this.runDir, e.step); // generators (issue 15)
-          if (decoder) this.post({ type: 'decoder', decoder, ...(encoder ? { encoder } : {}) });
-          break;
-        }
-        case 'status':
-        case 'done':
-        case 'checkpoint': {
-          this.flushSteps();
-          const status = this.liveStatus();
-          if (status) this.post({ type: 'status', status });
-          break;
-        }
-        default:
-          break;
-      }
+      await relayTrainerEvent(this.relayTarget, e);
     } catch (err) {
       this.hooks.log(`[panel] could not relay ${e.type}: ${(err as Error).message}`);
     }
@@ -360,6 +332,10 @@ export class LatentPanel {
         if (projection) this.post({ type: 'projection', projection, millis: done.millis });
         return projectedReply(done);
       }
+      case 'control': // Live control (issue 10): own runs and followed runs alike (Run.control).
+        if (!this.run?.running) throw new Error('No trainer is running this run: start or resume it first.');
+        await this.run.control(m.request);
+        return { type: 'controlled', message: m.request.kind === 'set' ? 'sent; the trainer applies it at its next step' : `${m.request.kind} sent` };
       default:
         throw new Error(`"${m.type}" is not a request`);
     }

@@ -15,11 +15,11 @@
  */
 import type { EpochMetrics, RunStatus, StepMetrics, TrainerEvent, TrainerReplies } from '../../protocol/trainerIpc';
 import { Emitter } from './emitter';
-import { readCheckpointInfo } from '../../run/runDir';
+import { appendControl, readCheckpointInfo, type ControlInput } from '../../run/runDir';
 import type { TrainerChannel } from './trainerProcess';
 
 /** What the process does: train from scratch, resume from a checkpoint, or encode a folder with a saved model. */
-export type RunKind = 'train' | 'resume' | 'encode';
+export type RunKind = 'train' | 'resume' | 'encode' | 'follow';
 
 /** Why a run ended unexpectedly. */
 export interface RunFailure {
@@ -167,6 +167,14 @@ export class Run {
   pause(): boolean { return this.trainer.send({ type: 'pause' }); }
   /** Continue a paused run (the trainer's `resume` command; not to be confused with resuming from a checkpoint). */
   continue(): boolean { return this.trainer.send({ type: 'resume' }); }
+  /** Live control (issue 10): a single step, or new training values, through the run's control.jsonl (own and followed runs alike). */
+  async control(input: ControlInput): Promise<void> {
+    if (!this.running) throw new Error('the trainer is not running');
+    if (input.kind === 'pause') { this.pause(); return; }
+    if (input.kind === 'continue') { this.continue(); return; }
+    if (input.kind === 'stop') { void this.stop(); return; }
+    await appendControl(this.runDir, input);
+  }
   requestProjection(): Promise<TrainerReplies['project']> { return this.running ? this.trainer.request({ type: 'project' }) : Promise.reject(new Error('the trainer is not running')); }
 
   /**

@@ -61,6 +61,7 @@ export function progressText(s: RunState, kind: RunKind = 'train'): string {
   if (s.loss !== undefined) parts.push(`loss ${s.loss.toFixed(1)}`);
   if (s.imagesPerSec !== undefined && s.status === 'training') parts.push(`${Math.round(s.imagesPerSec)} img/s`);
   if (s.status !== 'training') parts.push(STATUS_WORDS[s.status]);
+  if (kind === 'follow') parts.unshift('following');
   return parts.join(' · ');
 }
 

@@ -16,6 +16,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { custom, el, section } from './el';
 import { mountProblems } from '../views/problems';
+import { mountTrainingControls } from '../views/controls/trainingControls';
 
 export type Layout = ReturnType<typeof buildLayout>;
 
@@ -117,6 +118,7 @@ export function buildLayout(hasHost: boolean) {
   grid.append(mapSec.root, decSec.root, side, klSec.root, lossSec.root, inspector);
   placeDecode(grid, mapWrap, decSec.root);
   grid.append(el('section', { id: 'll-generators-section', class: 'll-section', 'aria-labelledby': 'll-generators-section-h' })); // Generators (issue 15): views/generators mounts into it
+  if (hasHost) grid.append(mountTrainingControls()); // live training controls (issue 10, views/controls/trainingControls.ts)
   const announcer = el('div', { class: 'll-sr-only', 'aria-live': 'polite', id: 'll-announce' });
   app.append(header, grid, announcer);
 

@@ -6,6 +6,13 @@
  */
 import * as d3 from 'd3';
 import type { RunData } from '../data/runData';
+import type { ChangeLine } from '../../protocol/runFormat';
+
+const PARAM_NAMES: Record<ChangeLine['changes'][number]['param'], string> = { beta: 'β', learningRate: 'lr', klWarmupSteps: 'KL warm-up', freeBits: 'free bits' };
+/** "β 1 → 4" (a loss-chart mark's label, issue 10). */
+export function changeLabel(c: ChangeLine): string {
+  return c.changes.map((d) => `${PARAM_NAMES[d.param]} ${d.from} → ${d.to}`).join(', ');
+}
 
 const MARGIN = { top: 10, right: 12, bottom: 28, left: 52 };
 const HEIGHT = 220;
@@ -38,6 +45,10 @@ export class LossChart {
   smoothing = 0.6;
   logScale = false;
   private frame = 0;
+  /** Live hyperparameter changes (issue 10), drawn as vertical marks. */
+  private changes: ChangeLine[] = [];
+  setChanges(changes: ChangeLine[]): void { this.changes = changes.slice(); this.scheduleRender(); }
+  addChange(change: ChangeLine): void { this.changes.push(change); this.scheduleRender(); }
 
   constructor(container: HTMLElement, private state: RunData) {
     const holder = document.createElement('div');
@@ -67,10 +78,11 @@ export class LossChart {
     this.svg.attr('width', width).attr('height', HEIGHT).attr('viewBox', `0 0 ${width} ${HEIGHT}`);
     const last = steps[steps.length - 1];
     const lastE = epochs[epochs.length - 1];
-    this.svg.attr('aria-label', steps.length
+    this.svg.attr('aria-label', (steps.length
       ? `Loss curves over ${steps.length} logged steps. Latest at step ${last.step}: total ${last.loss.toFixed(2)}, reconstruction ${last.recon.toFixed(2)}, KL ${last.kl.toFixed(2)}` +
         (lastE ? `; validation negative ELBO ${lastE.valNegElbo.toFixed(2)} at epoch ${lastE.epoch}.` : '.')
-      : 'Loss curves: no steps logged yet.');
+      : 'Loss curves: no steps logged yet.') +
+      (this.changes.length ? ` Changes: ${this.changes.map((c) => `${changeLabel(c)} at step ${c.step}`).join('; ')}.` : ''));
     const xs = steps.map((s) => s.step).concat(epochs.map((e) => e.step));
     const maxStep = Math.max(1, d3.max(xs) ?? 1);
     this.x = d3.scaleLinear().domain([d3.min(xs) ?? 0, maxStep]).range([MARGIN.left, width - MARGIN.right]);
@@ -112,6 +124,17 @@ export class LossChart {
       .attr('r', 3.5)
       .attr('cx', (e) => x(e.step))
       .attr('cy', (e) => y(e.valNegElbo));
+    // Live hyperparameter changes (issue 10): a dashed rule and its label at each change step.
+    const marks = this.svg.selectAll<SVGGElement, ChangeLine>('g.ll-change-mark').data(this.changes, (c) => `${c.step}-${c.time}`).join((enter) => {
+      const g = enter.append('g').attr('class', 'll-change-mark');
+      g.append('title');
+      g.append('line').attr('stroke', 'var(--vscode-editorWarning-foreground, #c80)').attr('stroke-dasharray', '3 3');
+      g.append('text').attr('font-size', 10).attr('fill', 'var(--vscode-foreground)').attr('dx', 3);
+      return g;
+    });
+    marks.select('title').text((c) => `${changeLabel(c)} at step ${c.step}`);
+    marks.select('line').attr('x1', (c) => x(c.step)).attr('x2', (c) => x(c.step)).attr('y1', MARGIN.top).attr('y2', HEIGHT - MARGIN.bottom);
+    marks.select('text').attr('x', (c) => x(c.step)).attr('y', (_c, i) => MARGIN.top + 10 + (i % 3) * 11).text((c) => changeLabel(c));
     this.svg.selectAll('line.ll-hover-rule').data([null]).join('line').attr('class', 'll-hover-rule')
       .attr('y1', MARGIN.top).attr('y2', HEIGHT - MARGIN.bottom).attr('visibility', 'hidden');
   }
