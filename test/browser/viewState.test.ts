@@ -72,7 +72,7 @@ async function changeEverything(p: Page): Promise<Record<string, unknown>> {
   const view = await p.evaluate(() => {
     const ll = (window as unknown as { latentLens: Hooks }).latentLens;
     ll.flushState();
-    const { hovered: _h, selectMode: _m, selection: _s, selectionPage: _p, mapOverlays: _o, ...rest } = /* transient: not persisted */ ll.store.get();
+    const { hovered: _h, timelineEpoch: _t, selectMode: _m, selection: _s, selectionPage: _p, mapOverlays: _o, ...rest } = /* transient: not persisted */ ll.store.get();
     return rest;
   });
   assert.equal(view.pinnedRow, 7);
@@ -88,7 +88,7 @@ async function changeEverything(p: Page): Promise<Record<string, unknown>> {
 /** After a reload: the same view, and the page shows it. */
 async function assertRestored(p: Page, want: Record<string, unknown>, zoomName: string): Promise<void> {
   const got = await p.evaluate(() => {
-    const { hovered: _h, selectMode: _m, selection: _s, selectionPage: _p, mapOverlays: _o, ...rest } = /* transient: not persisted */ (window as unknown as { latentLens: Hooks }).latentLens.store.get();
+    const { hovered: _h, timelineEpoch: _t, selectMode: _m, selection: _s, selectionPage: _p, mapOverlays: _o, ...rest } = /* transient: not persisted */ (window as unknown as { latentLens: Hooks }).latentLens.store.get();
     return rest;
   });
   assert.deepEqual(got, want);
