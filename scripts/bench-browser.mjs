@@ -222,34 +222,41 @@ try {
   results.lassoComputeMedianMs = median(lasso.compute);
   log(`lasso of ${lasso.sizes[0].toLocaleString('en-US')} points in ${N.toLocaleString('en-US')} (128-vertex polygon, ${lasso.ms.length} runs): points in polygon + store + map colours median ${results.lassoMedianMs.toFixed(1)} ms, min ${results.lassoMinMs.toFixed(1)}, max ${results.lassoMaxMs.toFixed(1)} ms (target < 100 ms); the polygon test alone median ${results.lassoComputeMedianMs.toFixed(1)} ms`);
   // ───── generators (issue 15): traversal grid and prior samples ─────
+  // Every run pins another point (and reseeds), so no run reuses the images of the one before.
   const gen = await page.evaluate(async () => {
     const ll = window.latentLens;
     const long = [];
     new window.PerformanceObserver((l) => { for (const e of l.getEntries()) long.push([e.startTime, e.startTime + e.duration]); }).observe({ type: 'longtask', buffered: false });
     const out = { traversal: [], samples: [] };
     const settle = () => new Promise((res) => setTimeout(res, 100));
+    const longest = (t0, t1) => Math.max(0, ...long.filter(([a, b]) => b > t0 && a < t1).map(([a, b]) => b - a));
     for (let k = 0; k < 8; k++) {
       for (const [tab, key] of [['traversal', 'traversal'], ['samples', 'samples']]) {
         const g = ll.store.get().generators;
         const before = ll.generators.timings.length;
         const t0 = performance.now();
-        ll.store.set({ pinnedRow: k % 2 ? 5 : null, generators: { ...g, tab, dim: null, seed: g.seed + 1 } });
+        ll.store.set({ pinnedRow: 5 + 7 * k, generators: { ...g, tab, dim: null, seed: g.seed + 1 } });
         while (ll.generators.timings.length === before) await new Promise((res) => setTimeout(res, 1));
-        const t = ll.generators.timings[ll.generators.timings.length - 1];
-        await ll.generators.pending;
-        const t1 = t0 + t.ms;
-        const during = long.filter(([a, b]) => b > t0 && a < t1).map(([a, b]) => b - a);
-        if (k > 0) out[key].push({ ms: t.ms, images: t.images, calls: t.calls, longest: during.length ? Math.max(...during) : 0 });
+        const t = ll.generators.timings[before];
+        await ll.generators.pending; // prior samples: encoded again and placed on the map too
+        const tEnd = performance.now();
         await settle();
+        if (k > 0) out[key].push({ ms: t.ms, firstMs: t.firstMs, predictMs: t.predictMs, images: t.images, calls: t.calls, longest: longest(t0, t0 + t.ms), longestAll: longest(t0, tEnd), allMs: tEnd - t0 });
       }
     }
     return out;
   });
+  const load = os.loadavg().map((v) => v.toFixed(1)).join(' ');
+  const spread = (a, d = 0) => `median ${median(a).toFixed(d)} (${Math.min(...a).toFixed(d)}–${Math.max(...a).toFixed(d)})`;
   for (const [key, runs] of Object.entries(gen)) {
     const ms = runs.map((r) => r.ms), lt = runs.map((r) => r.longest);
     results[`gen_${key}_medianMs`] = median(ms);
+    results[`gen_${key}_firstImageMedianMs`] = median(runs.map((r) => r.firstMs));
+    results[`gen_${key}_predictMedianMs`] = median(runs.map((r) => r.predictMs));
     results[`gen_${key}_longestTaskMedianMs`] = median(lt);
-    log(`generators, ${key === 'traversal' ? '16 × 9 traversal grid' : '64 prior samples'} (${runs[0].images} images, ${runs[0].calls} predict calls, ${runs.length} runs): to the last image median ${median(ms).toFixed(0)} ms (${Math.min(...ms).toFixed(0)}–${Math.max(...ms).toFixed(0)}); longest task meanwhile median ${median(lt).toFixed(0)} ms (${Math.min(...lt).toFixed(0)}–${Math.max(...lt).toFixed(0)})`);
+    log(`generators, ${key === 'traversal' ? '16 × 9 traversal grid' : '64 prior samples'} (${runs[0].images} images, ${runs[0].calls} predict calls, ${runs.length} runs, load average ${load} on ${os.cpus().length} cores): ` +
+      `to the last image ${spread(ms)} ms (first image ${spread(runs.map((r) => r.firstMs))} ms; inside predict ${spread(runs.map((r) => r.predictMs))} ms); longest task meanwhile ${spread(lt)} ms` +
+      (key === 'samples' ? `; until placed on the map ${spread(runs.map((r) => r.allMs))} ms, longest task ${spread(runs.map((r) => r.longestAll))} ms` : ''));
   }
   await browser.close();
 

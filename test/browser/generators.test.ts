@@ -67,6 +67,12 @@ const overlays = (page: Page) => page.evaluate(() => {
   return { paths: o.paths.map((p) => ({ id: p.id, n: p.xy.length / 2, finite: Array.from(p.xy).every(Number.isFinite), label: p.label })), hollow: o.hollow.map((p) => ({ id: p.id, n: p.xy.length / 2, label: p.label })) };
 });
 
+/** What the map's overlay canvas last drew (overlayLayers.ts: data-overlays-drawn), after the next frame. */
+const drawn = async (page: Page) => {
+  await page.evaluate(() => new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res))));
+  return (await page.locator('#ll-map').getAttribute('data-overlays-drawn')) ?? '';
+};
+
 test('Latent traversal: 16 rows × 9 columns named "Dimension d at vσ", decoded; a KL bar opens one dimension', async () => {
   for (const theme of ['light', 'dark'] as const) {
     const page = await open(theme);
@@ -101,10 +107,12 @@ test('Interpolation: "Step k of N" between the pin and B, a path on the map; key
     await page.evaluate(() => (window as unknown as { latentLens: { store: { set(p: object): void } } }).latentLens.store.set({ pinnedRow: 17 }));
     const ims = await images(page, 'Interpolation');
     assert.deepEqual(ims.map((i) => i.name), Array.from({ length: 8 }, (_, k) => `Step ${k + 1} of 8`));
-    assert.ok(ims.every((i) => i.varied), 'every step decoded');
+    assert.ok(ims.every((i) => i.varied), `every step decoded: ${JSON.stringify(ims)}`);
     const o = await overlays(page);
     assert.equal(o.paths.length, 1);
     assert.deepEqual([o.paths[0].id, o.paths[0].n, o.paths[0].finite], ['interpolation', 8, true]);
+    assert.match(await drawn(page), /^paths 1 \(8 vertices\), rings 0,/, 'the map draws the path with a marker per step');
+    await page.locator('#ll-map').screenshot({ path: path.join(SHOTS, `generators-interpolation-map-${theme}.png`) });
     await page.locator('#ll-generators-section').screenshot({ path: path.join(SHOTS, `generators-interpolation-${theme}.png`) });
     await page.close();
   }
@@ -121,6 +129,8 @@ test('Prior samples: 64 named "Sample k of 64", reseed, hollow markers where the
     const o = await overlays(page);
     assert.deepEqual(o.hollow.map((h) => [h.id, h.n]), [['prior-samples', 64]]);
     assert.equal(o.paths.length, 0, 'the interpolation path is not shown from another view');
+    assert.match(await drawn(page), /^paths 0 \(0 vertices\), rings 64,/, 'the map draws a ring per sample');
+    await page.locator('#ll-map').screenshot({ path: path.join(SHOTS, `generators-samples-map-${theme}.png`) });
     await page.locator('#ll-generators-section').screenshot({ path: path.join(SHOTS, `generators-samples-${theme}.png`) });
     if (theme === 'light') {
       const before = await page.locator('#ll-gen-samples canvas').first().evaluate((c) => (c as HTMLCanvasElement).toDataURL());

@@ -5,6 +5,27 @@
  * μ space. Exact for neither PCA nor UMAP, but the same rule for both, and said in the legend.
  */
 export const PLACE_K = 8;
+/** The longest one slice of placeOnMapInSlices may run before it yields. */
+const SLICE_MS = 20;
+
+/**
+ * placeOnMap in slices of a few vectors, yielding (`nextTask`) whenever a slice has run SLICE_MS,
+ * so placing 64 samples among 60k points never makes a long task; null when `alive()` turns false.
+ */
+export async function placeOnMapInSlices(z: Float32Array, n: number, mu: Float32Array, count: number, D: number, x: Float32Array, y: Float32Array,
+  nextTask: () => Promise<void>, alive: () => boolean): Promise<Float32Array | null> {
+  const out = new Float32Array(2 * n);
+  let t = performance.now();
+  for (let s = 0; s < n; s++) {
+    out.set(placeOnMap(z.subarray(s * D, (s + 1) * D), 1, mu, count, D, x, y), 2 * s);
+    if (s + 1 < n && performance.now() - t > SLICE_MS) {
+      await nextTask();
+      if (!alive()) return null;
+      t = performance.now();
+    }
+  }
+  return out;
+}
 
 /** n vectors (n × D) → their map positions, x0,y0,x1,y1… */
 export function placeOnMap(z: Float32Array, n: number, mu: Float32Array, count: number, D: number, x: Float32Array, y: Float32Array, k = PLACE_K): Float32Array {

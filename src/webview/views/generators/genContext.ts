@@ -9,11 +9,11 @@ import { estimateZ } from '../../decode/estimateZ';
 export interface GenContext {
   app: App;
   encoder: BrowserEncoder;
-  /** Each finished grid: which view, images, ms from request to last image, predict calls. */
+  /** Each finished grid: which view, images, ms from the render's start to the last (and first) image, predict calls and their summed time. */
   record(t: GenTiming): void;
 }
 
-export interface GenTiming { view: string; images: number; ms: number; calls: number }
+export interface GenTiming { view: string; images: number; ms: number; firstMs: number; calls: number; predictMs: number }
 
 export function imageShape(app: App): { h: number; w: number; c: number } | null {
   const m = app.data.config?.model;

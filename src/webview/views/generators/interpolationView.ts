@@ -5,8 +5,8 @@
  * rule for new points (decode/placeOnMap.ts).
  */
 import { interpolate } from '../../../analysis/latentWalks';
-import { BatchRunner } from '../../decode/batchRunner';
-import { placeOnMap, PLACE_K } from '../../decode/placeOnMap';
+import { BatchRunner, nextTask } from '../../decode/batchRunner';
+import { placeOnMapInSlices, PLACE_K } from '../../decode/placeOnMap';
 import { custom, el } from '../../dom/el';
 import { setOverlay } from './overlays';
 import { type GenContext, imageShape, muOfRow, progressText } from './genContext';
@@ -20,6 +20,8 @@ export class InterpolationView {
   private steps: HTMLInputElement;
   private spherical: HTMLInputElement;
   private status: HTMLElement;
+  /** Bumped per render: a newer render abandons the older one's path. */
+  private gen = 0;
 
   constructor(private ctx: GenContext) {
     const { store } = ctx.app;
@@ -53,6 +55,8 @@ export class InterpolationView {
   }
 
   async render(): Promise<void> {
+    const t0 = performance.now();
+    const gen = ++this.gen;
     const { app } = this.ctx;
     const { data, store } = app;
     const s = store.get();
@@ -72,20 +76,24 @@ export class InterpolationView {
     const names = Array.from({ length: N }, (_, k) => `Step ${k + 1} of ${N}`);
     this.grid.setShape({ rows: 1, cols: N, names });
     const z = interpolate(a, b, N, s.generators.spherical);
-    if (data.mu && data.x && data.y) {
-      const xy = placeOnMap(z, N, data.mu, data.count, data.latentDim, data.x, data.y);
-      setOverlay(store, 'paths', 'interpolation', { xy, label: `Interpolation, ${N} ${s.generators.spherical ? 'spherical' : 'linear'} steps from ${name(s.pinnedRow)} to ${name(s.pinnedRowB)}` });
-    }
+    const pre = performance.now() - t0;
     const res = await this.runner.run({
       z, n: N,
       onChunk: (px, from, to) => this.grid.draw(px, from, to, shape.h, shape.w, shape.c, names),
       onProgress: (done, total) => { this.status.textContent = progressText(done, total); },
     });
-    if (res) this.ctx.record({ view: 'Interpolation', images: N, ms: res.ms, calls: res.calls });
+    if (!res || gen !== this.gen) return;
+    this.ctx.record({ view: 'Interpolation', images: N, ms: performance.now() - t0, firstMs: pre + res.firstMs, calls: res.calls, predictMs: res.predictMs });
+    // The path after the images, in slices that each stay short (k-NN over all of μ).
+    if (data.mu && data.x && data.y) {
+      const xy = await placeOnMapInSlices(z, N, data.mu, data.count, data.latentDim, data.x, data.y, nextTask, () => gen === this.gen);
+      if (xy && gen === this.gen) setOverlay(store, 'paths', 'interpolation', { xy, label: `Interpolation, ${N} ${s.generators.spherical ? 'spherical' : 'linear'} steps from ${name(s.pinnedRow)} to ${name(s.pinnedRowB)}` });
+    }
   }
 
   /** Leaving the view: its path leaves the map. */
   hide(): void {
+    this.gen++;
     this.runner.cancel();
     setOverlay(this.ctx.app.store, 'paths', 'interpolation', null);
   }

@@ -26,6 +26,8 @@ export class TraversalView {
   private note: HTMLElement;
   private status: HTMLElement;
   private dimsKey = '';
+  /** Which dimensions are collapsed, per μ array and count (a pass over all of μ: not on every render). */
+  private activeCache: { mu: Float32Array | null; count: number; active: boolean[] } | null = null;
 
   constructor(private ctx: GenContext) {
     const { store } = ctx.app;
@@ -57,13 +59,17 @@ export class TraversalView {
     const { data } = this.ctx.app;
     const D = data.latentDim;
     const kl = Array.from({ length: D }, (_, d) => data.klPerDim[d] ?? 0);
-    const active = data.mu ? activeDims(muVariance(data.mu, data.count, D)) : kl.map(() => true);
+    const c = this.activeCache;
+    const active = c && c.mu === data.mu && c.count === data.count && c.active.length === D ? c.active
+      : data.mu ? activeDims(muVariance(data.mu, data.count, D)) : kl.map(() => true);
+    this.activeCache = { mu: data.mu, count: data.count, active };
     const order = Array.from({ length: D }, (_, d) => d).sort((a, b) => kl[b] - kl[a] || a - b);
     return { order, active, kl };
   }
 
   /** Decode what the store asks for; resolves when the images are drawn (or replaced). */
   async render(): Promise<void> {
+    const t0 = performance.now();
     const { app } = this.ctx;
     const shape = imageShape(app);
     const D = app.data.latentDim;
@@ -100,6 +106,7 @@ export class TraversalView {
     const all = new Float32Array(n * D);
     all.set(z);
     if (zSingle) all.set(zSingle, names.length * D);
+    const pre = performance.now() - t0;
     const res = await this.runner.run({
       z: all, n,
       onChunk: (px, from, to) => this.grid.draw(px, from, Math.min(to, names.length), shape.h, shape.w, shape.c, names),
@@ -110,7 +117,7 @@ export class TraversalView {
       const size = shape.h * shape.w * shape.c;
       drawFloatImage(this.single, res.pixels.subarray((n - 1) * size, n * size), shape.h, shape.w, shape.c, `Dimension ${dim} at ${sigmaText(g.dimValue)}`);
     }
-    this.ctx.record({ view: 'Latent traversal', images: n, ms: res.ms, calls: res.calls });
+    this.ctx.record({ view: 'Latent traversal', images: n, ms: performance.now() - t0, firstMs: pre + res.firstMs, calls: res.calls, predictMs: res.predictMs });
   }
 
   get images(): readonly HTMLCanvasElement[] {
