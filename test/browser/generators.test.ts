@@ -5,7 +5,7 @@
  *
  *   npm run build && node --import tsx --test test/browser/generators.test.ts
  *
- * LATENT_LENS_TEST_RUN=<runDir> reuses a run; otherwise one epoch on 400 images is trained into a
+ * LATENT_LENS_TEST_RUN=<runDir> reuses a run; otherwise two epochs on 800 images (batch 32: a model that decodes more than blur) are trained into a
  * temporary folder. Screenshots of every view, light and dark: test-results/generators-*.png
  * (LATENT_LENS_UPDATE_SCREENSHOTS=1: docs/).
  */
@@ -30,7 +30,7 @@ before(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'll-gen-'));
   runDir = process.env.LATENT_LENS_TEST_RUN ?? path.join(tmp, 'run');
   if (!process.env.LATENT_LENS_TEST_RUN) {
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'train', path.join(ROOT, 'samples', 'fashion-mnist-2k'), '--out', runDir, '--epochs', '1', '--max-images', '400', '--backend', 'wasm'],
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'train', path.join(ROOT, 'samples', 'fashion-mnist-2k'), '--out', runDir, '--epochs', '2', '--max-images', '800', '--batch-size', '32', '--backend', 'wasm'],
       { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_TEST_CONTEXT: '' } });
     assert.equal(r.status, 0, r.stderr);
   }
