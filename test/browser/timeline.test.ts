@@ -83,12 +83,16 @@ test('the timeline: a slider named "Epoch timeline" moves the points; keyboard; 
   assert.ok(first.some((v, i) => Math.abs(v - latest[i]) > 1e-4), 'the points moved to epoch 1');
   const shownEpoch = await page.evaluate(() => (window as unknown as { latentLens: { store: { get(): { timelineEpoch: number | null } } } }).latentLens.store.get().timelineEpoch);
   assert.equal(shownEpoch, 1);
+  // The map's heading badge and accessible name say the epoch shown, not the latest.
+  assert.match(await page.locator('#ll-method').textContent() ?? '', /^\(\w[^)]*, epoch 1 of 3\)$/);
+  assert.equal(await page.getByRole('application', { name: /^Latent map: .*, epoch 1 of 3\)/ }).count(), 1);
 
   // Keyboard: End goes back to the latest layout, Home to the first.
   await slider.focus();
   await page.keyboard.press('End');
   assert.equal(await slider.getAttribute('aria-valuetext'), 'epoch 3 / 3');
   assert.deepEqual(await mapXY(page), latest);
+  assert.match(await page.locator('#ll-method').textContent() ?? '', /, epoch 3\)$/, 'back at the latest: the latest projection');
   await page.keyboard.press('Home');
   assert.equal(await slider.getAttribute('aria-valuetext'), 'epoch 1 / 3');
   await page.screenshot({ path: path.join(SHOTS, 'timeline-light.png') });

@@ -5,11 +5,13 @@
  * gets every run as one `compareSnapshot` (a RunSnapshot per run, read by `loadRunSnapshot`
  * with a smaller sample per run, no decoder, no pixels).
  *
- * Following runs that are still written (a live sweep, a run training here or elsewhere): for now
- * the panel polls — every POLL_MS it stats the runs' metrics, latents, projection and status
- * files and, when one changed, sends a fresh `compareSnapshot` event. Once the followed Run of
- * c-film-ctl (a Run fed by file watching) is merged, replace `poll()` by one subscription per run
- * to that Run's `onDidChange` (throttled the same way) and drop the timer.
+ * Following runs that are still written (a live sweep, a run training here or elsewhere): a run
+ * folder with a live Run in the registry (trained by this window, or followed from its folder by
+ * Open Run: runs/followedRun.ts) refreshes the comparison when that Run reports an epoch end, new
+ * latents, a new map or its end (`watchRuns`, debounced by REFRESH_MS). Polling stays as the
+ * fallback for the rest (a sweep written by a process nobody follows): every POLL_MS it stats the
+ * runs' metrics, latents, projection and status files and, when one changed, sends a fresh
+ * `compareSnapshot` event. Both compare the files' key, so a change is sent once.
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
@@ -21,11 +23,15 @@ import { loadRunSnapshot } from '../../run/runSnapshot';
 import { testHooksRequested } from '../../webview/html';
 import { compareHtml } from './compareHtml';
 import type { PanelHooks } from './latentPanel';
+import type { Run } from '../runs/run';
 
 export const COMPARE_VIEW_TYPE = 'latentLens.compare';
 /** Points per run in a comparison (the single-run panel's maxPoints setting, at most this). */
 export const COMPARE_MAX_POINTS = 8000;
 const POLL_MS = 2000;
+/** A live Run's events come in bursts (epoch end, latents, projection): one refresh after them. */
+const REFRESH_MS = 300;
+const REFRESH_ON = new Set(['epochEnd', 'latents', 'projection', 'done']);
 
 export interface ComparePanelState {
   latentLensCompareRunDirs?: string[];
@@ -48,7 +54,10 @@ export class ComparePanel {
   private pollTimer: NodeJS.Timeout;
   private polling = false;
   private disposed = false;
-  readonly stats = { snapshots: 0, refreshes: 0 };
+  private refreshTimer: NodeJS.Timeout | undefined;
+  /** The Run each run folder is subscribed to (the registry keeps the latest Run of a folder). */
+  private readonly watched = new Map<string, { run: Run; sub: vscode.Disposable }>();
+  readonly stats = { snapshots: 0, refreshes: 0, runEvents: 0 };
 
   static get all(): ComparePanel[] {
     return [...ComparePanel.panels.values()];
@@ -97,6 +106,8 @@ export class ComparePanel {
     });
     this.disposables.push(this.received);
     this.pollTimer = setInterval(() => void this.poll(), POLL_MS);
+    this.watchRuns();
+    this.disposables.push(hooks.runs.onDidAdd(() => this.watchRuns()));
     ComparePanel.created.fire(this);
   }
 
@@ -120,7 +131,24 @@ export class ComparePanel {
     return parts.join('|');
   }
 
-  /** The live-following stand-in: a fresh snapshot when a run's files changed (see the header). */
+  /** Subscribe to the live Run of each run folder (own or followed); a folder's newer Run replaces its older one. */
+  private watchRuns(): void {
+    for (const dir of this.runDirs) {
+      const run = this.hooks.runs.get(dir);
+      const had = this.watched.get(dir);
+      if (!run || !run.running || had?.run === run) continue;
+      had?.sub.dispose();
+      const sub = run.onDidReceiveEvent((e) => {
+        if (!REFRESH_ON.has(e.type) || this.disposed) return;
+        this.stats.runEvents++;
+        if (this.refreshTimer) clearTimeout(this.refreshTimer);
+        this.refreshTimer = setTimeout(() => { this.refreshTimer = undefined; void this.poll(); }, REFRESH_MS);
+      });
+      this.watched.set(dir, { run, sub });
+    }
+  }
+
+  /** A fresh snapshot when a run's files changed: on a live Run's event, and polled as the fallback (see the header). */
   private async poll(): Promise<void> {
     if (this.polling || this.disposed || !this.webviewReady || !this.panel.visible) return;
     this.polling = true;
@@ -161,6 +189,8 @@ export class ComparePanel {
     if (this.disposed) return;
     this.disposed = true;
     clearInterval(this.pollTimer);
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    for (const w of this.watched.values()) w.sub.dispose();
     if (ComparePanel.panels.get(this.key) === this) ComparePanel.panels.delete(this.key);
     this.endpoint.dispose();
     this.panel.dispose();

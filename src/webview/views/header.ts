@@ -31,6 +31,17 @@ export function renderHeader(ui: Pick<Layout, 'h1' | 'statusLine' | 'methodBadge
   if (decoder.ready) parts.push(`decoder from step ${decoder.step} (${decoder.backend})`);
   else if (damagedDecoder) parts.push(`decoding unavailable: ${damagedDecoder.file} is damaged`);
   ui.statusLine.textContent = parts.join(' · ');
-  ui.methodBadge.textContent = data.method === 'none' ? '(no projection yet)' : `(${data.method.toUpperCase()}${data.localProjection ? ' of μ, computed here' : ''}, epoch ${data.projectionEpoch})`;
+  ui.methodBadge.textContent = data.method === 'none' ? '(no projection yet)' : `(${shownMapText(data, ' of μ, computed here')})`;
   renderProblems(data.problems);
+}
+
+/**
+ * "UMAP, epoch 3": the layout the map shows — the epoch timeline's (views/timeline: `data.timelineXY`
+ * is one of history's layouts, or between two while playing) or else the latest projection.
+ */
+export function shownMapText(data: RunData, local: string): string {
+  const h = data.history, at = data.timelineXY && h ? h.x.indexOf(data.timelineXY.x) : -1;
+  if (h && at >= 0) return `${String(h.methods[at]).toUpperCase()}, epoch ${h.epochs[at]} of ${h.epochs[h.epochs.length - 1]}`;
+  if (data.timelineXY && h) return `replaying epochs ${h.epochs[0]}–${h.epochs[h.epochs.length - 1]}`;
+  return `${data.method.toUpperCase()}${data.localProjection ? local : ''}, epoch ${data.projectionEpoch}`;
 }

@@ -11,6 +11,7 @@ import * as d3 from 'd3';
 import type { RunData } from '../../data/runData';
 import type { ColorBy, MapOverlays, SelectMode, Selection, ViewState, Viewport } from '../../store/viewState';
 import { labelPalette, readTheme, toAbgr } from '../../theme';
+import { shownMapText } from '../header';
 import { colourByValue, quantityOf, type ContinuousScale } from '../inspector/colorScale';
 
 /** The points to draw, as typed arrays. */
@@ -107,7 +108,7 @@ export class MapAdapter {
     }
     const shown = d.shownCount(visible).toLocaleString('en-US');
     const nl = d.shownLabels(visible);
-    const method = d.method === 'none' ? 'no projection yet' : `${d.method.toUpperCase()}${d.localProjection ? ', computed here' : ''}, epoch ${d.projectionEpoch}`;
+    const method = d.method === 'none' ? 'no projection yet' : shownMapText(d, ', computed here'); // the timeline's epoch when it shows an older one
     const xy = d.timelineXY ?? d; // epoch replay: the timeline's epoch instead of the latest layout (views/timeline)
     this.frame = {
       x: xy.x,

@@ -56,6 +56,7 @@ export function mountTimeline(app: App, root: HTMLElement): void {
     const j = Math.max(0, Math.min(list.length - 1, i));
     store.set({ timelineEpoch: j === list.length - 1 ? null : list[j] });
     show(j === list.length - 1 ? null : { x: h.x[j], y: h.y[j] });
+    app.renderHeader(); // its badge names the epoch shown (views/header.ts shownMapText)
     render();
   };
   const stop = () => {
