@@ -63,7 +63,7 @@ export async function benchFirstMap({ cli, root, runs = 3, ref, data, backend = 
     const cacheDir = path.join(work, `cache-${name.replace(/\W/g, '')}`);
     const results = { cold: [], warm: [] };
     for (let i = 0; i < runs; i++) {
-      for (const state of ['cold', 'warm']) {
+      for (const state of build === cli ? ['cold', 'warm'] : ['cold']) { // the reference has no cache
         if (state === 'cold') rmSync(cacheDir, { recursive: true, force: true });
         // The reference (a build before issue 13) maps at the end of epoch 1 (minutes): stopped at its first step.
         const r = await timedRun(build, dir, cacheDir, backend, build !== cli);
@@ -73,6 +73,7 @@ export async function benchFirstMap({ cli, root, runs = 3, ref, data, backend = 
     }
     for (const state of ['cold', 'warm']) {
       const rs = results[state];
+      if (rs.length === 0) continue;
       const maps = rs.map((r) => r.firstMap).filter((t) => t !== undefined);
       rows.push([name, state, fmt(rs.map((r) => r.images / ((r.loadEnd - r.loadStart) / 1000)), 0), fmt(rs.map((r) => r.firstStep), 1, 1000), maps.length ? fmt(maps, 1, 1000) : 'not measured (end of epoch 1)', rs[0].mapMethod ?? '', fmt(rs.map((r) => r.load), 1)]);
     }

@@ -102,6 +102,7 @@ function requestField(name: TrainParamName): z.ZodType {
   if (name === 'channels') return z.union([z.literal('auto'), z.literal(1), z.literal(3)]);
   if (name === 'preset') return z.enum(Object.keys(PRESETS) as [string, ...string[]]);
   if (s.kind === 'enum') return z.enum(s.choices as readonly string[] as [string, ...string[]]);
+  if (s.kind === 'boolean') return z.boolean();
   return paramSchema(name);
 }
 

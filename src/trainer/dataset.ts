@@ -171,11 +171,11 @@ const FAST_PATH_BYTES = 64 * 1024;
  * `cache` when the file is unchanged, else decoded — a small plain PNG in-process (./plainPng.ts,
  * byte-identical to sharp), anything else by sharp on libuv's thread pool.
  */
-async function decodeFile(file: ScannedFile, shape: ImageShape, cache: PixelCache | undefined, sharpOnly: boolean): Promise<CachedFile> {
+async function decodeFile(file: ScannedFile, shape: ImageShape, cache: PixelCache | undefined, sharpOnly: boolean): Promise<CachedFile & { cached?: true }> {
   let st;
   try { st = statSync(file.absPath); } catch (e) { return { size: -1, mtimeMs: -1, reason: skipReason(e) }; }
   const hit = cache?.lookup(file.relPath, st.size, st.mtimeMs);
-  if (hit) return hit;
+  if (hit) return { ...hit, cached: true };
   const meta = { size: st.size, mtimeMs: st.mtimeMs };
   try {
     if (!sharpOnly && st.size > 0 && st.size <= FAST_PATH_BYTES) {
@@ -229,6 +229,7 @@ export async function loadDataset(dataDir: string, opts: DatasetOptions): Promis
   const cache = opts.noCache ? undefined : await PixelCache.open(rootReal, shape);
   if (cache?.stats.found === 'damaged') opts.log?.(`pixel cache entry ${cache.file} is damaged or of another version: decoding again`, 'warn');
   const results = new Map<string, CachedFile>();
+  const failed: number[] = [];
   let next = 0, ok = 0;
   const every = opts.progressMs ?? 250;
   let lastReport = Date.now();
@@ -242,7 +243,7 @@ export async function loadDataset(dataDir: string, opts: DatasetOptions): Promis
       const i = order[next++];
       const r = await decodeFile(files[i], shape, cache, opts.sharpOnly === true);
       results.set(files[i].relPath, r);
-      if (r.pixels) { decoded[i] = r.pixels; ok++; } else skipped.push({ path: files[i].relPath, reason: r.reason });
+      if (r.pixels) { decoded[i] = r.pixels; ok++; } else if (r.size >= 0 && !r.cached) failed.push(i); else skipped.push({ path: files[i].relPath, reason: r.reason });
       if (opts.onProgress && ok < target && Date.now() - lastReport >= every) {
         lastReport = Date.now();
         opts.onProgress(ok, target);
@@ -251,6 +252,13 @@ export async function loadDataset(dataDir: string, opts: DatasetOptions): Promis
     }
   }
   await Promise.all(Array.from({ length: 8 }, worker));
+  // libvips's error text is not per-call: concurrent failures can swap or lose it ("Unknown
+  // error"). The (few) failed files are decoded once more, one at a time, for their own reason.
+  for (const i of failed) {
+    const r = await decodeFile(files[i], shape, undefined, true);
+    results.set(files[i].relPath, r);
+    if (r.pixels) { decoded[i] = r.pixels; ok++; } else skipped.push({ path: files[i].relPath, reason: r.reason });
+  }
   opts.onProgress?.(Math.min(ok, target), target);
   if (cache) {
     await cache.save(results, files.map((f) => f.relPath)).catch((e: Error) => opts.log?.(`pixel cache not written (${cache.file}): ${e.message}`, 'warn'));
