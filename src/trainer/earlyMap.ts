@@ -1,7 +1,9 @@
 /**
  * The map during epoch 1 (issue 13: "the first map in seconds"). Until the first epoch ends
  * there are no latents, so the panel would show no map for minutes on a large folder. Instead,
- * a few seconds into training and then every `everySteps` steps of the first epoch, the current
+ * a second into training and then every `everySteps` steps or `refreshMs` of the first epoch
+ * (whichever comes first, but never more often than 20 × the last map's own cost: ≤ 5 % of
+ * the training time), the current
  * encoder encodes a fixed, evenly spaced sample of the images (at most `sampleSize`), and a PCA of
  * their μ is written as latents/projection.json (epoch 0, method pca) through the usual path:
  * writeProjection, then a `projection` event. Images outside the sample are not placed in such a
@@ -24,11 +26,15 @@ export interface EarlyMapOptions {
   firstAfterMs: number;
   /** … and at least this many steps. */
   firstAfterSteps: number;
-  /** Then a refresh every this many steps, while the first epoch lasts. */
+  /** Then a refresh every this many steps … */
   everySteps: number;
+  /** … or this long (ms), whichever comes first, while the first epoch lasts. */
+  refreshMs: number;
 }
 
-export const EARLY_MAP_DEFAULTS: EarlyMapOptions = { sampleSize: 5000, firstAfterMs: 3000, firstAfterSteps: 10, everySteps: 200 };
+export const EARLY_MAP_DEFAULTS: EarlyMapOptions = { sampleSize: 5000, firstAfterMs: 1000, firstAfterSteps: 5, everySteps: 200, refreshMs: 10_000 };
+/** A refresh waits at least this many times the last map's cost: early maps take ≤ 1/20 of epoch 1. */
+const COST_FACTOR = 20;
 
 export class EarlyMap {
   private readonly opts: EarlyMapOptions;
@@ -37,6 +43,8 @@ export class EarlyMap {
   private previous: { x: Float32Array; y: Float32Array } | undefined;
   private started = 0;
   private lastStep = -1;
+  private lastAt = 0;
+  private lastCost = 0;
   /** Maps written and the time they took (ms). */
   maps = 0;
   millis = 0;
@@ -56,7 +64,8 @@ export class EarlyMap {
     if (this.started === 0) this.started = performance.now();
     const due = this.lastStep < 0
       ? stepInEpoch + 1 >= this.opts.firstAfterSteps && performance.now() - this.started >= this.opts.firstAfterMs
-      : step - this.lastStep >= this.opts.everySteps;
+      : (step - this.lastStep >= this.opts.everySteps || performance.now() - this.lastAt >= this.opts.refreshMs)
+        && performance.now() - this.lastAt >= COST_FACTOR * this.lastCost;
     if (!due) return;
     this.lastStep = step;
     const t0 = performance.now();
@@ -69,6 +78,8 @@ export class EarlyMap {
     this.sample.forEach((row, i) => { x[row] = pca.x[i]; y[row] = pca.y[i]; });
     await writeProjection(this.runDir, { epoch: 0, method: 'pca', x, y });
     const ms = performance.now() - t0;
+    this.lastAt = performance.now();
+    this.lastCost = ms;
     this.maps++;
     this.millis += ms;
     this.emit({ type: 'projection', epoch: 0, method: 'pca', millis: Math.round(ms) });

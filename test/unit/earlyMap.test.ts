@@ -30,7 +30,7 @@ test('a projection (epoch 0, a sample placed) comes before the end of epoch 1, r
     const out = await train({
       runDir, config, channels: 1, backend: 'wasm', emit, control: new TrainControl(), noCache: true,
       project: (mu, count, dim, previous, onPca) => projectLatents(mu, count, dim, previous, { onPca, method: 'pca' }),
-      earlyMap: { sampleSize: 100, firstAfterMs: 0, firstAfterSteps: 3, everySteps: 8 },
+      earlyMap: { sampleSize: 100, firstAfterMs: 0, firstAfterSteps: 3, everySteps: 8, refreshMs: 1e9 },
     });
     assert.equal(out.status, 'completed');
     const kinds = events.map((e) => (e.type === 'projection' ? `projection:${e.epoch}` : e.type));
@@ -38,12 +38,13 @@ test('a projection (epoch 0, a sample placed) comes before the end of epoch 1, r
     const epochEnd = kinds.indexOf('epochEnd');
     assert.ok(firstEarly >= 0 && firstEarly < epochEnd, kinds.join(' '));
     assert.ok(kinds.indexOf('started') < firstEarly, 'once training runs');
-    // 22 steps: maps at steps 3, 11, 19
-    assert.equal(kinds.filter((k) => k === 'projection:0').length, 3);
+    // 22 steps: maps at steps 3, 11, 19 at most (a refresh also waits 20× the last map's cost)
+    const early = kinds.filter((k) => k === 'projection:0').length;
+    assert.ok(early >= 1 && early <= 3, `${early} early maps`);
     assert.ok(kinds.lastIndexOf('projection:1') > epochEnd, 'the epoch-end map follows');
     assert.ok(maps.length >= 1);
     for (const m of maps) assert.deepEqual(m, { epoch: 0, finite: 100, count: 400 });
-    assert.ok(events.some((e) => e.type === 'log' && /3 early maps of 100 images in [\d.]+ s \([\d.]+% of epoch 1\)/.test(e.message)));
+    assert.ok(events.some((e) => e.type === 'log' && /\d+ early maps? of 100 images in [\d.]+ s \([\d.]+% of epoch 1\)/.test(e.message)));
     const final = (await readProjection(runDir))!;
     assert.equal(final.epoch, 1);
     assert.equal(final.x.filter(Number.isFinite).length, 400, 'the epoch-end map places every image');
