@@ -8,8 +8,12 @@
 //   fidelity  canonical model trained on the same first N Fashion-MNIST training images for the
 //             same epochs (no validation split), test −ELBO on the 10,000 test images
 //   memory    peak resident memory (VmHWM) of the trainer over one epoch on all 60,000 images
+//   firstmap  (issue 13) `latent-lens train` on 60,000 PNGs, cold then warm pixel cache, --runs
+//             times each: decode rate, time to the first step and to the first map (from the
+//             trainer's IPC events), with the load average; `--ref <dist/cli.js>` adds another
+//             build (e.g. a worktree of main) as reference. No PyTorch needed: scripts/bench-firstmap.mjs
 //
-// Usage: node scripts/bench.mjs [--only speed,fidelity,memory] [--train-n 10000] [--epochs 2]
+// Usage: node scripts/bench.mjs [--only speed,fidelity,memory,firstmap] [--train-n 10000] [--epochs 2] [--runs 3] [--ref CLI]
 // Needs: apt-get install python3-torch libopenblas0-pthread dataset-fashion-mnist
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
@@ -21,8 +25,14 @@ const root = path.resolve(import.meta.dirname, '..');
 const cli = path.join(root, 'dist', 'cli.js');
 const torchRef = process.env.LATENT_LENS_TORCH_REF ?? path.resolve(root, '..', 'shared', 'bench', 'torch_ref.py');
 const work = path.join(os.tmpdir(), 'latent-lens-bench');
-const { values } = parseArgs({ options: { only: { type: 'string', default: 'speed,fidelity,memory' }, 'train-n': { type: 'string', default: '10000' }, epochs: { type: 'string', default: '2' }, backend: { type: 'string', default: 'auto' } } });
+const { values } = parseArgs({ options: { only: { type: 'string', default: 'speed,fidelity,memory' }, 'train-n': { type: 'string', default: '10000' }, epochs: { type: 'string', default: '2' }, backend: { type: 'string', default: 'auto' }, runs: { type: 'string', default: '3' }, ref: { type: 'string' }, data: { type: 'string' } } });
 const only = new Set(values.only.split(','));
+if (only.has('firstmap')) { // issue 13: its own script, no PyTorch needed
+  const { benchFirstMap } = await import('./bench-firstmap.mjs');
+  await benchFirstMap({ cli, root, runs: Number(values.runs), ref: values.ref, data: values.data, backend: values.backend });
+  only.delete('firstmap');
+  if (only.size === 0) process.exit(0);
+}
 const trainN = Number(values['train-n']), epochs = Number(values.epochs);
 
 function run(cmd, args, { watchPid = false } = {}) {

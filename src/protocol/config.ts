@@ -86,6 +86,7 @@ export const PARAMS = {
       ],
     },
   },
+  noCache: { kind: 'boolean', group: 'run', default: false, flag: 'no-cache', description: 'Decode every image again, without reading or writing the decoded-pixel cache (LATENT_LENS_CACHE_DIR, else ~/.cache/latent-lens/pixels).' },
   logEvery: { kind: 'int', group: 'training', default: 5, min: 1, flag: 'log-every', metavar: 'N', description: 'Log a metrics line every this many steps.' },
   // ── settings of the extension only (no train flag) ──
   runsDirectory: {

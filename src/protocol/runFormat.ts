@@ -259,12 +259,16 @@ export type LatentsIndex = z.infer<typeof LatentsIndex>;
 export const ProjectionMethod = z.enum(['pca', 'umap']);
 export type ProjectionMethod = z.infer<typeof ProjectionMethod>;
 
-/** latents/projection.json: a 2-D map of μ, one (x, y) per image in dataset.json order. */
+/**
+ * latents/projection.json: a 2-D map of μ, one (x, y) per image in dataset.json order. An early
+ * map of epoch 1 (src/trainer/earlyMap.ts) places a sample only: the others are null (NaN once read).
+ */
+const Coordinate = z.number().nullable().transform((v) => v ?? NaN);
 export const ProjectionFile = z.object({
   epoch: z.number().int().min(0),
   method: ProjectionMethod,
-  x: z.array(z.number()),
-  y: z.array(z.number()),
+  x: z.array(Coordinate),
+  y: z.array(Coordinate),
 }).refine((p) => p.x.length === p.y.length, { message: 'x and y have different lengths' });
 export type ProjectionFile = z.infer<typeof ProjectionFile>;
 

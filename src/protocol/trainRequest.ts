@@ -102,6 +102,7 @@ function requestField(name: TrainParamName): z.ZodType {
   if (name === 'channels') return z.union([z.literal('auto'), z.literal(1), z.literal(3)]);
   if (name === 'preset') return z.enum(Object.keys(PRESETS) as [string, ...string[]]);
   if (s.kind === 'enum') return z.enum(s.choices as readonly string[] as [string, ...string[]]);
+  if (s.kind === 'boolean') return z.boolean();
   return paramSchema(name);
 }
 
@@ -184,9 +185,9 @@ export function configFromRequest(dataDir: string, request: TrainRequest): { con
 /** Train parameters that have a flag, in table order. */
 const FLAGGED = TRAIN_PARAM_NAMES.filter((k) => paramSpec(k).flag);
 
-/** parseArgs options of every parameter flag (all strings: the value is validated by parseField). */
-export function trainFlagOptions(): Record<string, { type: 'string' }> {
-  return Object.fromEntries(FLAGGED.map((k) => [paramSpec(k).flag!, { type: 'string' as const }]));
+/** parseArgs options of every parameter flag (strings, validated by parseField; a boolean parameter is a bare switch). */
+export function trainFlagOptions(): Record<string, { type: 'string' | 'boolean' }> {
+  return Object.fromEntries(FLAGGED.map((k) => [paramSpec(k).flag!, { type: paramSpec(k).kind === 'boolean' ? 'boolean' as const : 'string' as const }]));
 }
 
 /** Validate one flag's value; throws a ConfigError `--<flag> "<value>" is not valid: …`. */
@@ -202,6 +203,7 @@ export function requestFromFlags(values: Record<string, string | boolean | undef
   for (const k of FLAGGED) {
     const v = values[paramSpec(k).flag!];
     if (typeof v === 'string') out[k] = parseFlag(k, v);
+    else if (v === true) out[k] = true; // a boolean switch (--no-cache)
   }
   return parseTrainRequest(out);
 }
@@ -211,7 +213,7 @@ export function trainUsage(indent = '        ', width = 100): string {
   const items = FLAGGED.map((k) => {
     const s = paramSpec(k);
     const meta = s.kind === 'enum' ? (s.choices as readonly string[]).join('|') : s.metavar ?? 'V';
-    return `[--${s.flag} ${meta}]`;
+    return s.kind === 'boolean' ? `[--${s.flag}]` : `[--${s.flag} ${meta}]`;
   });
   const lines: string[] = [];
   let line = '';

@@ -72,9 +72,10 @@ const options = {
 } as const;
 
 /** The run configuration a `train` command line asks for (--request, then flags on top). */
-export function configFromArgs(folder: string, v: Record<string, string | boolean | undefined>): { config: RunConfig; channels: 1 | 3 | 'auto' } {
+export function configFromArgs(folder: string, v: Record<string, string | boolean | undefined>): { config: RunConfig; channels: 1 | 3 | 'auto'; noCache: boolean } {
   const base = typeof v.request === 'string' ? parseTrainRequestJson(v.request) : {};
-  return configFromRequest(path.resolve(folder), requestFromFlags(v, base));
+  const request = requestFromFlags(v, base);
+  return { ...configFromRequest(path.resolve(folder), request), noCache: request.noCache === true };
 }
 
 async function projector(): Promise<Projector> {
@@ -82,7 +83,7 @@ async function projector(): Promise<Projector> {
   return (mu, count, dim, previous, onPca) => projectLatents(mu, count, dim, previous, { onPca });
 }
 
-async function runTraining(args: { config?: RunConfig; channels?: 1 | 3 | 'auto'; runDir: string; resumeEpochs?: number; backend: BackendName; resume: boolean }): Promise<number> {
+async function runTraining(args: { config?: RunConfig; channels?: 1 | 3 | 'auto'; noCache?: boolean; runDir: string; resumeEpochs?: number; backend: BackendName; resume: boolean }): Promise<number> {
   const emit = makeEmitter(false);
   const log = (message: string, level: 'info' | 'warn' | 'error' = 'info') => emit({ type: 'log', level, message });
   const control = new TrainControl();
@@ -90,7 +91,7 @@ async function runTraining(args: { config?: RunConfig; channels?: 1 | 3 | 'auto'
   const { initBackend } = await import('../backend/backendInit');
   const backend = await initBackend(args.backend, log);
   const outcome = await train({
-    runDir: args.runDir, config: args.config, channels: args.channels, backend, emit, control, project: await projector(),
+    runDir: args.runDir, config: args.config, channels: args.channels, noCache: args.noCache, backend, emit, control, project: await projector(),
     resume: args.resume ? { epochs: args.resumeEpochs } : undefined,
   });
   emit({ type: 'done', status: outcome.status, message: outcome.message });
@@ -115,9 +116,9 @@ export async function main(argv: string[]): Promise<number> {
     case 'train': {
       if (positionals.length !== 1) throw new UsageError('train needs exactly one image folder');
       if (!v.out) throw new UsageError('train needs --out <runDir>, the folder the run is written to');
-      const { config, channels } = configFromArgs(positionals[0], v);
+      const { config, channels, noCache } = configFromArgs(positionals[0], v);
       (await import('../run/runDir')).assertNewRunFolder(v.out); // before the backend starts (train() checks again)
-      return runTraining({ config, channels, runDir: path.resolve(v.out), backend: config.training.backend, resume: false });
+      return runTraining({ config, channels, noCache, runDir: path.resolve(v.out), backend: config.training.backend, resume: false });
     }
     case 'resume': {
       if (positionals.length !== 1) throw new UsageError('resume needs exactly one run directory');

@@ -12,12 +12,14 @@
  * - Pixels are kept as uint8 (N × H × W × C) and scaled to [0, 1] per batch, so 60,000
  *   28×28 images hold 47 MB, not 188 MB of float32.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { DatasetImage, ImageShape, SkippedFile } from '../protocol/runFormat';
 import { IMAGE_EXTENSIONS } from '../protocol/images';
 import { shuffledIndices } from '../model/random';
+import { decodePlainPng } from './plainPng';
+import { PixelCache, type CachedFile, type PixelCacheStats } from './pixelCache';
 
 export { IMAGE_EXTENSIONS };
 export const UNLABELLED = 'unlabelled';
@@ -141,6 +143,12 @@ export interface DatasetOptions {
   onProgress?: (done: number, total: number) => void;
   /** Least time between two progress calls (default 250 ms). */
   progressMs?: number;
+  /** Skip the decoded-pixel cache (./pixelCache.ts): decode every file, read and write no entry. */
+  noCache?: boolean;
+  /** Decode everything with sharp (no in-process PNG fast path; tests compare the two). */
+  sharpOnly?: boolean;
+  /** One line about the cache (used, rebuilt, written). */
+  log?: (message: string, level: 'info' | 'warn') => void;
 }
 
 export interface Dataset {
@@ -151,6 +159,33 @@ export interface Dataset {
   shape: ImageShape;
   /** uint8, images.length × H × W × C, in the order of `images`. */
   pixels: Uint8Array;
+  /** How the pixel cache served this load (absent with noCache). */
+  cache?: PixelCacheStats;
+}
+
+/** Small files are read at once and tried by the in-process PNG decoder first. */
+const FAST_PATH_BYTES = 64 * 1024;
+
+/**
+ * One file's pixels or skip reason, with its size and mtime (the cache's validation): from
+ * `cache` when the file is unchanged, else decoded — a small plain PNG in-process (./plainPng.ts,
+ * byte-identical to sharp), anything else by sharp on libuv's thread pool.
+ */
+async function decodeFile(file: ScannedFile, shape: ImageShape, cache: PixelCache | undefined, sharpOnly: boolean): Promise<CachedFile & { cached?: true }> {
+  let st;
+  try { st = statSync(file.absPath); } catch (e) { return { size: -1, mtimeMs: -1, reason: skipReason(e) }; }
+  const hit = cache?.lookup(file.relPath, st.size, st.mtimeMs);
+  if (hit) return { ...hit, cached: true };
+  const meta = { size: st.size, mtimeMs: st.mtimeMs };
+  try {
+    if (!sharpOnly && st.size > 0 && st.size <= FAST_PATH_BYTES) {
+      const px = decodePlainPng(readFileSync(file.absPath), shape);
+      if (px) return { ...meta, pixels: px };
+    }
+    return { ...meta, pixels: await decodeImage(file.absPath, shape) };
+  } catch (e) {
+    return { ...meta, reason: skipReason(e) };
+  }
 }
 
 /**
@@ -190,24 +225,46 @@ export async function loadDataset(dataDir: string, opts: DatasetOptions): Promis
   const size = shape.height * shape.width * shape.channels;
   const decoded: (Uint8Array | undefined)[] = new Array(files.length);
   const skipped = [...scan.skipped];
+  const rootReal = await fs.realpath(dataDir);
+  const cache = opts.noCache ? undefined : await PixelCache.open(rootReal, shape);
+  if (cache?.stats.found === 'damaged') opts.log?.(`pixel cache entry ${cache.file} is damaged or of another version: decoding again`, 'warn');
+  const results = new Map<string, CachedFile>();
+  const failed: number[] = [];
   let next = 0, ok = 0;
   const every = opts.progressMs ?? 250;
   let lastReport = Date.now();
   opts.onProgress?.(0, target);
-  // sharp decodes on libuv's thread pool; a few files in flight keep both cores busy.
+  // Many files in flight: sharp decodes on libuv's thread pool (UV_THREADPOOL_SIZE, default 4);
+  // the in-process fast path and cache hits are synchronous, so each worker yields now and then
+  // to let IPC (pause, stop) and progress through.
   async function worker() {
+    let since = 0;
     while (next < order.length && ok < target) {
       const i = order[next++];
-      try { decoded[i] = await decodeImage(files[i].absPath, shape); ok++; }
-      catch (e) { skipped.push({ path: files[i].relPath, reason: skipReason(e) }); }
+      const r = await decodeFile(files[i], shape, cache, opts.sharpOnly === true);
+      results.set(files[i].relPath, r);
+      if (r.pixels) { decoded[i] = r.pixels; ok++; } else if (r.size >= 0 && !r.cached) failed.push(i); else skipped.push({ path: files[i].relPath, reason: r.reason });
       if (opts.onProgress && ok < target && Date.now() - lastReport >= every) {
         lastReport = Date.now();
         opts.onProgress(ok, target);
       }
+      if (++since >= 256) { since = 0; await new Promise((r) => setImmediate(r)); }
     }
   }
-  await Promise.all(Array.from({ length: 4 }, worker));
+  await Promise.all(Array.from({ length: 8 }, worker));
+  // libvips's error text is not per-call: concurrent failures can swap or lose it ("Unknown
+  // error"). The (few) failed files are decoded once more, one at a time, for their own reason.
+  for (const i of failed) {
+    const r = await decodeFile(files[i], shape, undefined, true);
+    results.set(files[i].relPath, r);
+    if (r.pixels) { decoded[i] = r.pixels; ok++; } else skipped.push({ path: files[i].relPath, reason: r.reason });
+  }
   opts.onProgress?.(Math.min(ok, target), target);
+  if (cache) {
+    await cache.save(results, files.map((f) => f.relPath)).catch((e: Error) => opts.log?.(`pixel cache not written (${cache.file}): ${e.message}`, 'warn'));
+    const s = cache.stats;
+    opts.log?.(`pixel cache: ${s.hits} images from ${s.file}, ${s.misses} decoded${s.written ? ', entry written' : ''}`, 'info');
+  }
 
   // Scan order; with maxImages, one worker may overshoot by a file or two: trim to the target.
   const usable = files.map((f, i) => ({ f, px: decoded[i] })).filter((e) => e.px !== undefined).slice(0, target);
@@ -222,5 +279,5 @@ export async function loadDataset(dataDir: string, opts: DatasetOptions): Promis
   shuffledIndices(usable.length, opts.seed).slice(0, valCount).forEach((i) => (isVal[i] = 1));
   const images: DatasetImage[] = usable.map((e, i) => ({ path: e.f.relPath, label: labelIndex.get(e.f.label)!, split: isVal[i] ? 'val' : 'train' }));
   skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { dataDir: path.resolve(dataDir), labels, images, skipped, shape, pixels };
+  return { dataDir: path.resolve(dataDir), labels, images, skipped, shape, pixels, ...(cache ? { cache: cache.stats } : {}) };
 }

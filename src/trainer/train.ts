@@ -20,6 +20,7 @@ import {
 import { saveRunModel } from '../run/modelFiles';
 import { openEpochHistory } from './replay/epochHistory';
 import { LiveControl } from './control';
+import { EarlyMap, type EarlyMapOptions } from './earlyMap';
 
 /** The decoder is saved for live decoding in the panel at most this often. */
 const DECODER_SAVE_MS = 5_000;
@@ -55,6 +56,10 @@ export interface TrainOptions {
   project?: Projector;
   /** 'auto' detects from the images (new runs only). */
   channels?: 1 | 3 | 'auto';
+  /** Decode without the pixel cache (--no-cache; src/trainer/pixelCache.ts). */
+  noCache?: boolean;
+  /** The map during epoch 1 (./earlyMap.ts): its timing, or false for none. */
+  earlyMap?: Partial<EarlyMapOptions> | false;
 }
 
 export interface TrainOutcome { status: RunStatus; message: string }
@@ -95,7 +100,7 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
       height: m.imageHeight, width: m.imageWidth, channels: opts.channels ?? m.channels,
       maxImages: config.training.maxImages, valSplit: config.training.valSplit, seed: config.training.seed,
       exclude: [runDir],
-      onProgress: (done, total) => emit({ type: 'loading', done, total }),
+      onProgress: (done, total) => emit({ type: 'loading', done, total }), noCache: opts.noCache, log, // pixel cache (issue 13)
     }).catch(async (e: unknown) => { throw await cannotStart(runDir, config, e, opts.backend); });
     await assertNoLinks(runDir);
     config = { ...config, model: { ...m, channels: data.shape.channels } };
@@ -151,6 +156,7 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
 
   const history = await openEpochHistory(runDir, data.images.length, config, shape, log); // epoch replay: history/ (src/run/history.ts)
   let previousLayout: { x: Float32Array; y: Float32Array } | undefined;
+  const earlyMap = epoch === 0 && opts.project && opts.earlyMap !== false ? new EarlyMap(runDir, data.pixels, data.images.length, shape, config.model.latentDim, emit, opts.earlyMap) : undefined; // issue 13: a map during epoch 1
   let projecting: Promise<void> | undefined;
   const startProjection = (mu: Float32Array, forEpoch: number) => {
     if (!opts.project || projecting) return;
@@ -263,6 +269,7 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
           emit({ type: 'step', metrics: m, stepsPerEpoch });
         }
         if (pending.length >= 10) await appendMetrics(runDir, pending.splice(0));
+        if (epoch === 0) await earlyMap?.afterStep(model.encoder, model.step, stepInEpoch); // issue 13: a map during epoch 1
         if (Date.now() - lastDecoderSave > DECODER_SAVE_MS) {
           await saveRunModel(runDir, 'decoder', model.decoder);
           emit({ type: 'decoderSaved', step: model.step });
@@ -274,6 +281,7 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
         }
       }
       await appendMetrics(runDir, pending.splice(0));
+      if (epoch === 0 && earlyMap?.maps) log(earlyMap.summary()); // issue 13: what the early maps cost
       await endOfEpoch();
       stepInEpoch = 0;
       await saveCheckpoint(runDir, { step: model.step, epoch: epoch + 1, stepInEpoch: 0 }, await model.getState());
