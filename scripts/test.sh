@@ -10,6 +10,8 @@ npm run typecheck || { echo "type-check failed"; exit 1; }
 npm run lint || { echo "lint failed"; exit 1; }
 
 log=$(mktemp)
+# Every test run starts with an empty pixel cache of its own (src/trainer/pixelCache.ts), never the user's.
+export LATENT_LENS_CACHE_DIR="${LATENT_LENS_CACHE_DIR:-$(mktemp -d)}"
 passed=0; failed=0
 # Unit tests, browser tests (which train a real run on the sample), then the Slurm sweep test
 # (a one-node cluster on this machine: scripts/slurm-cluster.sh; it skips, saying why, where it
