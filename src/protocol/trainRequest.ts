@@ -13,7 +13,7 @@
  */
 import { describeIssues, z } from './zod';
 import {
-  PARAMS, PRESETS, DEFAULT_MODEL, DEFAULT_TRAINING, TRAIN_PARAM_NAMES,
+  PARAMS, PRESETS, DEFAULT_MODEL, DEFAULT_TRAINING, MLP_LATENT_DEFAULT, TRAIN_PARAM_NAMES,
   checkImageSize, defaultFilters, describeRange, paramSchema, paramSpec, stagesFor,
   type ParamName, type TrainParamName,
 } from './config';
@@ -102,6 +102,7 @@ function requestField(name: TrainParamName): z.ZodType {
   if (name === 'channels') return z.union([z.literal('auto'), z.literal(1), z.literal(3)]);
   if (name === 'preset') return z.enum(Object.keys(PRESETS) as [string, ...string[]]);
   if (s.kind === 'enum') return z.enum(s.choices as readonly string[] as [string, ...string[]]);
+  if (s.kind === 'boolean') return z.boolean();
   return paramSchema(name);
 }
 
@@ -160,15 +161,20 @@ export function configFromRequest(dataDir: string, request: TrainRequest): { con
   const sizeChanged = size.height !== base.model.imageHeight || size.width !== base.model.imageWidth;
   const training = { ...DEFAULT_TRAINING, ...base.training };
   const pick = <K extends keyof typeof training & TrainParamName>(k: K) => (r[k] ?? training[k]) as (typeof training)[K];
+  const arch = (r.arch ?? base.model.arch ?? 'conv') as 'conv' | 'mlp';
+  // The MLP's own latent size (20) when the MLP is asked for on top of a conv base and no size is given.
+  const latentDefault = arch === 'mlp' && (base.model.arch ?? 'conv') !== 'mlp' ? MLP_LATENT_DEFAULT : base.model.latentDim;
   const config: RunConfig = {
     version: 1,
     dataDir,
     ...(preset ? { preset } : {}),
     model: {
       imageHeight: size.height, imageWidth: size.width, channels: channels === 'auto' ? 1 : channels,
-      latentDim: r.latentDim ?? base.model.latentDim,
+      latentDim: r.latentDim ?? latentDefault,
       filters: sizeChanged ? defaultFilters(stagesFor(size.height, size.width)) : base.model.filters,
       likelihood: (r.likelihood ?? base.model.likelihood) as RunConfig['model']['likelihood'],
+      arch,
+      conditional: r.conditional ?? base.model.conditional ?? false,
     },
     training: {
       epochs: pick('epochs'), batchSize: pick('batchSize'), learningRate: pick('learningRate'), beta: pick('beta'),
@@ -184,9 +190,12 @@ export function configFromRequest(dataDir: string, request: TrainRequest): { con
 /** Train parameters that have a flag, in table order. */
 const FLAGGED = TRAIN_PARAM_NAMES.filter((k) => paramSpec(k).flag);
 
-/** parseArgs options of every parameter flag (all strings: the value is validated by parseField). */
-export function trainFlagOptions(): Record<string, { type: 'string' }> {
-  return Object.fromEntries(FLAGGED.map((k) => [paramSpec(k).flag!, { type: 'string' as const }]));
+/**
+ * parseArgs options of every parameter flag: strings validated by parseField, except the
+ * switches of boolean parameters (`--conditional`).
+ */
+export function trainFlagOptions(): Record<string, { type: 'string' | 'boolean' }> {
+  return Object.fromEntries(FLAGGED.map((k) => [paramSpec(k).flag!, { type: paramSpec(k).kind === 'boolean' ? 'boolean' as const : 'string' as const }]));
 }
 
 /** Validate one flag's value; throws a ConfigError `--<flag> "<value>" is not valid: …`. */
@@ -202,6 +211,7 @@ export function requestFromFlags(values: Record<string, string | boolean | undef
   for (const k of FLAGGED) {
     const v = values[paramSpec(k).flag!];
     if (typeof v === 'string') out[k] = parseFlag(k, v);
+    else if (typeof v === 'boolean' && paramSpec(k).kind === 'boolean') out[k] = v;
   }
   return parseTrainRequest(out);
 }
@@ -210,6 +220,7 @@ export function requestFromFlags(values: Record<string, string | boolean | undef
 export function trainUsage(indent = '        ', width = 100): string {
   const items = FLAGGED.map((k) => {
     const s = paramSpec(k);
+    if (s.kind === 'boolean') return `[--${s.flag}]`;
     const meta = s.kind === 'enum' ? (s.choices as readonly string[]).join('|') : s.metavar ?? 'V';
     return `[--${s.flag} ${meta}]`;
   });
@@ -228,6 +239,7 @@ export function trainFlagHelp(): string {
   return FLAGGED.map((k) => {
     const s = paramSpec(k);
     const def = s.default === '' ? '' : `; default ${s.default}`;
+    if (s.kind === 'boolean') return `  --${s.flag}  ${s.description} (a switch; default off)`;
     return `  --${s.flag}  ${s.description} (${describeRange(k)}${def})`;
   }).join('\n');
 }

@@ -8,6 +8,7 @@
  *   latent-lens bench [--json]                             training throughput of the canonical model
  *   latent-lens report <runDir> --out <file.html>          a self-contained HTML view of a run
  *   latent-lens encode <modelDir> <folder> --out <runDir>  a saved encoder/decoder applied to a folder, as a run
+ *   latent-lens samples <runDir> --out <file.png> [--label L]  prior samples decoded (with a label: conditional model)
  *
  * Forked by the VS Code extension with an IPC channel, it sends every TrainerEvent with
  * process.send and obeys TrainerCommands (pause, resume, stop, project); the same events
@@ -29,9 +30,10 @@ const USAGE = `usage:
 ${trainUsage()}
   latent-lens resume <runDir> [--epochs N] [--backend B]
   latent-lens eval <runDir> --data <folder> [--json] [--backend B]
-  latent-lens bench [--json] [--backend B] [--batch-size N] [--steps N]
+  latent-lens bench [--json] [--backend B] [--batch-size N] [--steps N] [model flags: --preset, --image-size, --channels, --arch, --conditional …]
   latent-lens report <runDir> --out <file.html>
   latent-lens encode <modelDir> <folder> --out <runDir> [--backend B]
+  latent-lens samples <runDir> --out <file.png> [--label NAME] [--count N] [--seed N] [--json]
 
 train options (--request <json>: a TrainRequest object with these keys in camelCase; flags override it):
 ${trainFlagHelp()}`;
@@ -51,6 +53,7 @@ const backendOption = (value: string | undefined): BackendName => (value === und
 const options = {
   ...trainFlagOptions(),
   out: { type: 'string' }, request: { type: 'string' }, json: { type: 'boolean' }, data: { type: 'string' }, steps: { type: 'string' }, help: { type: 'boolean' },
+  label: { type: 'string' }, count: { type: 'string' },
 } as const;
 
 /** The run configuration a `train` command line asks for (--request, then flags on top). */
@@ -150,8 +153,8 @@ export async function main(argv: string[]): Promise<number> {
       const { initBackend } = await import('../backend/backendInit');
       const log = (m: string) => process.stderr.write(m + '\n');
       const backend = await initBackend(backendOption(flag('backend')), log);
-      const result = await runBench({ backend, batchSize: flag('batch-size') === undefined ? 128 : parseFlag('batchSize', flag('batch-size')!), steps: positiveCount('steps', v.steps, 10), log });
-      console.log(v.json ? JSON.stringify(result) : `${result.train_images_per_s} training images/s on ${result.backend} (canonical model, batch ${result.batch_size})`);
+      const result = await runBench({ backend, batchSize: flag('batch-size') === undefined ? 128 : parseFlag('batchSize', flag('batch-size')!), steps: positiveCount('steps', v.steps, 10), log, request: requestFromFlags(v) });
+      console.log(v.json ? JSON.stringify(result) : `${result.train_images_per_s} training images/s on ${result.backend} (${result.model} ${result.shape.join('×')}, batch ${result.batch_size})`);
       return 0;
     }
     case 'encode': {
@@ -162,6 +165,16 @@ export async function main(argv: string[]): Promise<number> {
       const { encodeFolder } = await import('./encode');
       const message = await encodeFolder({ modelDir: positionals[0], dataDir: positionals[1], runDir: path.resolve(v.out), backend, emit, project: await projector() });
       emit({ type: 'done', status: 'completed', message });
+      return 0;
+    }
+    case 'samples': {
+      if (positionals.length !== 1 || !v.out) throw new UsageError('samples needs a run directory and --out <file.png>');
+      const { writeSamples } = await import('./pictures/samples');
+      const { initBackend } = await import('../backend/backendInit');
+      await initBackend(backendOption(flag('backend')), (m) => process.stderr.write(m + '\n'));
+      const seed = flag('seed') === undefined ? 0 : parseFlag('seed', flag('seed')!);
+      const r = await writeSamples({ runDir: positionals[0], out: v.out, label: v.label, count: positiveCount('count', v.count, 64), seed, scale: 2 });
+      console.log(v.json ? JSON.stringify(r) : `wrote ${r.count} prior samples${r.label === null ? '' : ` decoded as ${JSON.stringify(r.label)}`} (${r.model}) to ${r.file}`);
       return 0;
     }
     case 'report': {

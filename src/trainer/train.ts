@@ -9,8 +9,11 @@ import type { EpochMetrics, RunConfig, RunStatus, StepMetrics, TrainerEvent } fr
 import { VaeModel } from '../model/vaeModel';
 import { createAdam } from '../backend/fusedAdam';
 import { shuffledIndices } from '../model/random';
-import { loadDataset, type Dataset } from './dataset';
-import { batchTensor, encodeAll } from '../analysis/latentStats';
+import { labelFeed, loadDataset, type Dataset } from './dataset';
+import { batchTensor } from '../analysis/latentStats';
+import { encodeRows } from './evaluate';
+import { oneHotLabels } from '../model/vae';
+import { modelKind } from '../protocol/config';
 import { isPosteriorCollapse, latentStatistics, posteriorCollapseWarning } from '../analysis/collapseRule';
 import {
   RunFileError, appendMetrics, loadCheckpoint, readConfig, readDatasetIndex, readLatents, readPixels, runPaths, saveCheckpoint,
@@ -93,7 +96,9 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
       exclude: [runDir],
       onProgress: (done, total) => log(`decoded ${done}/${total} images`),
     });
-    config = { ...config, model: { ...m, channels: data.shape.channels } };
+    // A conditional model's label list is fixed here, from the training folder, and stored with it.
+    config = { ...config, model: { ...m, channels: data.shape.channels, ...(m.conditional ? { labels: data.labels } : {}) } };
+    if (m.conditional && data.labels.length < 2) log(`a conditional model on ${data.labels.length} label: put the images in one subfolder per label`, 'warn');
     await writeConfig(runDir, config);
     await writeDataset(runDir, data);
     if (data.skipped.length) log(`skipped ${data.skipped.length} files (reasons in dataset.json), e.g. ${data.skipped[0].path}: ${data.skipped[0].reason}`, 'warn');
@@ -106,6 +111,9 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
   const stepsPerEpoch = Math.max(1, Math.floor(trainIdx.length / t.batchSize));
 
   // ── model ──
+  const labels = labelFeed(config.model, data);
+  /** The one-hot labels of some images (a conditional model), else undefined. */
+  const oneHotOf = (rows: number[]) => (labels ? oneHotLabels(rows.map((i) => labels.rows[i]), labels.count) : undefined);
   const model = new VaeModel(config.model, t, { createAdam });
   let epoch = 0, stepInEpoch = 0;
   if (opts.resume) {
@@ -130,7 +138,7 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
     type: 'started', runDir, backend: opts.backend, config, step: model.step, stepsPerEpoch,
     dataset: { images: data.images.length, trainImages: trainIdx.length, valImages: valIdx.length, labels: data.labels, skipped: data.skipped.length },
   });
-  log(`backend ${opts.backend}; ${trainIdx.length} training and ${valIdx.length} validation images, ${data.labels.length} labels; ${stepsPerEpoch} steps per epoch`);
+  log(`${modelKind(config.model)}, latent ${config.model.latentDim}; backend ${opts.backend}; ${trainIdx.length} training and ${valIdx.length} validation images, ${data.labels.length} labels; ${stepsPerEpoch} steps per epoch`);
   await status('training');
 
   const pending: StepMetrics[] = [];
@@ -167,13 +175,15 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
 
   /** μ and log σ² of every image, validation ELBO, active units, written to the run. */
   const endOfEpoch = async () => {
-    const { mu, logVar } = encodeAll(model.encoder, data.pixels, data.images.length, shape, config.model.latentDim);
+    const { mu, logVar } = encodeRows(model.encoder, data.pixels, data.images.length, shape, config.model.latentDim, labels);
     const evalIdx = valIdx.length > 0 ? valIdx : trainIdx;
     let recon = 0, kl = 0;
     for (let s = 0; s < evalIdx.length; s += 256) {
-      const x = batchTensor(data.pixels, evalIdx.slice(s, s + 256), shape);
-      const sums = model.evaluateBatch(x, t.seed * 7 + s);
-      x.dispose();
+      const rows = evalIdx.slice(s, s + 256);
+      const x = batchTensor(data.pixels, rows, shape);
+      const y = oneHotOf(rows);
+      const sums = model.evaluateBatch(x, t.seed * 7 + s, y);
+      x.dispose(); y?.dispose();
       recon += sums.recon; kl += sums.kl;
     }
     const d = config.model.latentDim, n = data.images.length;
@@ -225,8 +235,9 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
         }
         const batch = Array.from(order.subarray(stepInEpoch * t.batchSize, (stepInEpoch + 1) * t.batchSize), (i) => trainIdx[i]);
         const x = batchTensor(data.pixels, batch, shape);
-        const r = model.trainStep(x);
-        x.dispose();
+        const y = oneHotOf(batch);
+        const r = model.trainStep(x, y);
+        x.dispose(); y?.dispose();
         windowImages += batch.length;
         if (!Number.isFinite(r.loss)) {
           await appendMetrics(runDir, pending.splice(0));
