@@ -24,6 +24,7 @@ import type { ViewState } from './store/viewState';
 import { installTestHooks } from './testHooks';
 import { onThemeChange } from './theme';
 import { DecodeView } from './views/decodeView';
+import { LabelDecodeView } from './views/labelDecodeView';
 import { renderHeader } from './views/header';
 import { KlChart } from './views/klChart';
 import { Legend } from './views/legend';
@@ -81,6 +82,7 @@ store.watch(['hovered'], (s) => {
   if (s.hovered !== null) app.announce(`${data.files[s.hovered]}, ${data.labels[data.labelIndex[s.hovered]] ?? ''}`);
 });
 wireControls(app);
+new LabelDecodeView(data, decoder, store, ui.labelDecode);
 onThemeChange(() => {
   map.setTheme();
   app.themeStamp++;

@@ -13,6 +13,7 @@ import type { ViewState } from '../store/viewState';
 import type { Layout } from '../dom/layout';
 import type { Neighbour } from './map/hitTest';
 import { PROBE_NEIGHBOURS } from './map/pointMap';
+import { modelLabelOf } from './labelDecodeView';
 
 export type DecodeRequest =
   | { kind: 'point'; index: number; mode: 'hover' | 'pinned' }
@@ -86,7 +87,8 @@ export class DecodeView {
       ui.decCaption.textContent = decoder.error ? `Decoder failed to load: ${decoder.error}` : 'The decoder has not been saved yet.';
       return null;
     }
-    const img = decoder.decode(z, key);
+    // A conditional decoder decodes with the point's label (a probe: its nearest point's).
+    const img = decoder.decode(z, key, r.kind === 'point' ? modelLabelOf(data, r.index) : r.neighbours[0] && modelLabelOf(data, r.neighbours[0].index));
     const computeMs = performance.now() - t0;
     if (!img || !data.images && !data.config) return null;
     const h = data.images?.height ?? data.config!.model.imageHeight;

@@ -2,6 +2,7 @@
 import type { RunData } from '../data/runData';
 import type { BrowserDecoder } from '../decode/decoder';
 import type { Layout } from '../dom/layout';
+import { modelKind } from '../../protocol/config';
 
 export function renderHeader(ui: Pick<Layout, 'h1' | 'statusLine' | 'methodBadge'>, data: RunData, decoder: BrowserDecoder): void {
   ui.h1.textContent = `Latent Lens — ${data.title}`;
@@ -15,6 +16,7 @@ export function renderHeader(ui: Pick<Layout, 'h1' | 'statusLine' | 'methodBadge
     if (s.backend) parts.push(`backend ${s.backend}`);
     if (s.message) parts.push(s.message);
   }
+  if (data.config) parts.push(`${modelKind(data.config.model)}, ${data.config.model.imageHeight}×${data.config.model.imageWidth}×${data.config.model.channels}, latent ${data.config.model.latentDim}`);
   parts.push(`${data.count.toLocaleString('en-US')} of ${data.totalCount.toLocaleString('en-US')} images shown`);
   if (decoder.ready) parts.push(`decoder from step ${decoder.step} (${decoder.backend})`);
   ui.statusLine.textContent = parts.join(' · ');
