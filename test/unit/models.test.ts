@@ -19,6 +19,7 @@ before(async () => { await tf.setBackend('cpu'); });
 const TEN = ['ankle-boot', 'bag', 'coat', 'dress', 'pullover', 'sandal', 'shirt', 'sneaker', 'trouser', 'tshirt-top'];
 const shapes = (m: tf.LayersModel) => m.layers.map((l) => `${l.getClassName()}${JSON.stringify(l.outputShape)}`);
 const params = (...ms: tf.LayersModel[]) => ms.reduce((s, m) => s + m.countParams(), 0);
+const free = (...ms: tf.LayersModel[]) => ms.forEach((m) => m.dispose());
 /** Weight shapes in layer order, tfjs layout (Dense kernel [in, out]; torch's Linear weight is [out, in]). */
 const weightShapes = (m: tf.LayersModel) => m.weights.map((w) => w.shape.join('×'));
 
@@ -38,13 +39,13 @@ test('canonical-mlp is the MLP VAE of pytorch/examples (torch_ref.py --arch mlp)
   assert.equal((dec.layers[1].getConfig() as { activation: string }).activation, 'relu');
   assert.equal((dec.layers[2].getConfig() as { activation: string }).activation, 'linear', 'the decoder returns logits');
   assert.equal(params(enc, dec), 652_824);
-  tf.dispose([enc, dec]);
+  free(enc, dec);
   const cond = { ...m, conditional: true, labels: TEN };
   const ce = buildEncoder(cond), cd = buildDecoder(cond);
   assert.deepEqual(weightShapes(ce), ['794×400', '400', '400×40', '40'], 'the one-hot joins the flattened image before fc1');
   assert.deepEqual(weightShapes(cd), ['30×400', '400', '400×784', '784'], 'and z before fc3');
   assert.equal(params(ce, cd), 660_824);
-  tf.dispose([ce, cd]);
+  free(ce, cd);
 });
 
 test('canonical-cvae is the canonical conv VAE made conditional (torch_ref.py --conditional), layer by layer', () => {
@@ -56,18 +57,18 @@ test('canonical-cvae is the canonical conv VAE made conditional (torch_ref.py --
   assert.deepEqual(shapes(dec), ['InputLayer[null,16]', 'InputLayer[null,10]', 'Concatenate[null,26]', 'Dense[null,3136]', 'Reshape[null,7,7,64]', 'Conv2DTranspose[null,14,14,64]', 'Conv2DTranspose[null,28,28,32]', 'Conv2DTranspose[null,28,28,1]']);
   assert.equal(params(enc, dec), 259_873);
   // Initialisation as torch's defaults: U(±1/√fan_in), fan_in counting the one-hot (head: 3146, fc: 26).
-  const head = enc.getLayer('enc_mu_logvar').getWeights().map((w) => w.dataSync());
-  const fc = dec.getLayer('dec_dense').getWeights().map((w) => w.dataSync());
+  const head = enc.getLayer('enc_mu_logvar').getWeights().map((w) => Array.from(w.dataSync()));
+  const fc = dec.getLayer('dec_dense').getWeights().map((w) => Array.from(w.dataSync()));
   for (const [w, fanIn] of [[head[0], 3146], [head[1], 3146], [fc[0], 26], [fc[1], 26]] as const) {
     const bound = 1 / Math.sqrt(fanIn);
     const max = w.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
     assert.ok(max <= bound + 1e-7 && max > 0.8 * bound, `weights within ±1/√${fanIn} and spread over it (max ${max}, bound ${bound})`);
   }
-  tf.dispose([enc, dec]);
+  free(enc, dec);
   const plain = PRESETS.canonical.model;
   const pe = buildEncoder(plain), pd = buildDecoder(plain);
   assert.equal(params(pe, pd), 228_193, 'the canonical model is unchanged');
-  tf.dispose([pe, pd]);
+  free(pe, pd);
 });
 
 test('64×64×3: the default model has filters 32, 64, 128, 256 and a 4×4×256 bottleneck, as torch_ref.py --size 64 --channels 3', () => {
@@ -77,7 +78,7 @@ test('64×64×3: the default model has filters 32, 64, 128, 256 and a 4×4×256 
   assert.deepEqual(enc.layers.at(-2)!.outputShape, [null, 4096]);
   assert.deepEqual(dec.outputs[0].shape, [null, 64, 64, 3]);
   assert.equal(params(enc, dec), 1_567_395);
-  tf.dispose([enc, dec]);
+  free(enc, dec);
   const { config } = configFromRequest('/data', { imageSize: 64, channels: 3 });
   assert.deepEqual(config.model.filters, [32, 64, 128, 256]);
   assert.deepEqual(benchModel({ imageSize: 64, channels: 3 }).filters, [32, 64, 128, 256]);
@@ -87,7 +88,7 @@ test('64×64×3: the default model has filters 32, 64, 128, 256 and a 4×4×256 
   const me = buildEncoder(mlp), md = buildDecoder(mlp);
   assert.deepEqual(md.outputs[0].shape, [null, 64, 64, 3]);
   assert.equal(params(me, md), 9_867_528);
-  tf.dispose([me, md]);
+  free(me, md);
 });
 
 test('a conditional decoder\'s output changes with the label; the same label gives the same image', () => {
@@ -99,7 +100,8 @@ test('a conditional decoder\'s output changes with the label; the same label giv
     const [a, b, a2] = [as(0), as(1), as(0)];
     assert.ok(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] > 1e-4, `${arch}: label a and label b decode differently`);
     assert.equal(tf.max(tf.abs(tf.sub(a, a2))).dataSync()[0], 0);
-    tf.dispose([z, a, b, a2, dec]);
+    tf.dispose([z, a, b, a2]);
+    free(dec);
   }
   assert.throws(() => buildDecoder({ ...m, labels: undefined }), /needs its label list/);
 });
