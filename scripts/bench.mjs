@@ -12,11 +12,24 @@
 //             times each: decode rate, time to the first step and to the first map (from the
 //             trainer's IPC events), with the load average; `--ref <dist/cli.js>` adds another
 //             build (e.g. a worktree of main) as reference. No PyTorch needed: scripts/bench-firstmap.mjs
+//   mlp       as fidelity, for preset canonical-mlp vs `torch_ref.py --arch mlp`
+//   cvae      as fidelity, for preset canonical-cvae vs `torch_ref.py --conditional`
+//   cvae-samples  the cvae run's prior samples, 100 per label (`latent-lens samples --label`):
+//             the share nearer (mean squared distance) to their label's mean training image than
+//             to any other label's mean; beside it the reference CVAE's samples by the same rule
+//             (scripts/cvae-samples-ref.py) and the real test images. --samples-train-n and
+//             --samples-epochs train a model of their own for it (default: the cvae section's run)
+//   speed64   training images/s of the default model at 64×64×3 (filters 32,64,128,256) vs
+//             `torch_ref.py --size 64 --channels 3 --filters 32,64,128,256 --synthetic 4096`,
+//             --repeats pairs one after the other: median ratio and its spread
 //
-// Usage: node scripts/bench.mjs [--only speed,fidelity,memory,firstmap] [--train-n 10000] [--epochs 2] [--runs 3] [--ref CLI]
+// Usage: node scripts/bench.mjs [--only speed,fidelity,memory,firstmap,mlp,cvae,cvae-samples,speed64] [--train-n 10000] [--epochs 2] [--runs 3] [--ref CLI] [--repeats 3]
+// (default: speed,fidelity,memory)
 // Needs: apt-get install python3-torch libopenblas0-pthread dataset-fashion-mnist
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import sharp from 'sharp';
 import path from 'node:path';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -25,7 +38,7 @@ const root = path.resolve(import.meta.dirname, '..');
 const cli = path.join(root, 'dist', 'cli.js');
 const torchRef = process.env.LATENT_LENS_TORCH_REF ?? path.resolve(root, '..', 'shared', 'bench', 'torch_ref.py');
 const work = path.join(os.tmpdir(), 'latent-lens-bench');
-const { values } = parseArgs({ options: { only: { type: 'string', default: 'speed,fidelity,memory' }, 'train-n': { type: 'string', default: '10000' }, epochs: { type: 'string', default: '2' }, backend: { type: 'string', default: 'auto' }, runs: { type: 'string', default: '3' }, ref: { type: 'string' }, data: { type: 'string' } } });
+const { values } = parseArgs({ options: { only: { type: 'string', default: 'speed,fidelity,memory' }, 'train-n': { type: 'string', default: '10000' }, epochs: { type: 'string', default: '2' }, backend: { type: 'string', default: 'auto' }, runs: { type: 'string', default: '3' }, ref: { type: 'string' }, data: { type: 'string' }, repeats: { type: 'string', default: '3' }, 'samples-train-n': { type: 'string' }, 'samples-epochs': { type: 'string' } } });
 const only = new Set(values.only.split(','));
 if (only.has('firstmap')) { // issue 13: its own script, no PyTorch needed
   const { benchFirstMap } = await import('./bench-firstmap.mjs');
@@ -33,7 +46,7 @@ if (only.has('firstmap')) { // issue 13: its own script, no PyTorch needed
   only.delete('firstmap');
   if (only.size === 0) process.exit(0);
 }
-const trainN = Number(values['train-n']), epochs = Number(values.epochs);
+const trainN = Number(values['train-n']), epochs = Number(values.epochs), repeats = Math.max(1, Number(values.repeats));
 
 function run(cmd, args, { watchPid = false } = {}) {
   return new Promise((resolve, reject) => {
@@ -87,6 +100,97 @@ if (only.has('fidelity')) {
   rows.push([`test −ELBO, nats (${epochs} epochs × ${trainN} images)`, ours.test_neg_elbo, ref.test_neg_elbo, 'lower is better']);
   rows.push(['  of which reconstruction', ours.test_recon, ref.test_recon, '']);
   rows.push(['  of which KL', ours.test_kl, ref.test_kl, '']);
+}
+
+/** Train a preset on the first trainN training images (no validation split) and evaluate it on the 10,000 test images, beside torch_ref.py. */
+async function fidelity(name, preset, refArgs) {
+  console.error(`\n== ${name}: preset ${preset} vs torch_ref.py ${refArgs.join(' ')}, first ${trainN} training images, ${epochs} epochs, test on 10,000 ==`);
+  const trainDir = await imageFolder(`train-first-${trainN}`, 'train', trainN);
+  const testDir = await imageFolder('test-10k', 't10k', 10000);
+  const ref = lastJson((await run('/usr/bin/python3', [torchRef, ...refArgs, '--train-n', String(trainN), '--epochs', String(epochs)])).out);
+  const runDir = path.join(work, `${name}-run`);
+  rmSync(runDir, { recursive: true, force: true });
+  await run('node', [cli, 'train', trainDir, '--out', runDir, '--preset', preset, '--epochs', String(epochs), '--val-split', '0', '--backend', values.backend]);
+  const ours = lastJson((await run('node', [cli, 'eval', runDir, '--data', testDir, '--json', '--backend', values.backend])).out);
+  rows.push([`${preset}: test −ELBO, nats (${epochs} epochs × ${trainN} images)`, ours.test_neg_elbo, ref.test_neg_elbo, 'lower is better; target ratio ≤ 1.03']);
+  rows.push(['  of which reconstruction', ours.test_recon, ref.test_recon, '']);
+  rows.push(['  of which KL', ours.test_kl, ref.test_kl, '']);
+  return runDir;
+}
+
+if (only.has('mlp')) await fidelity('mlp', 'canonical-mlp', ['--arch', 'mlp']);
+let cvaeRun = path.join(work, 'cvae-run');
+if (only.has('cvae')) cvaeRun = await fidelity('cvae', 'canonical-cvae', ['--conditional']);
+
+// Fashion-MNIST class order in the idx files; scripts/fashion-mnist-to-png.mjs names the folders so.
+const CLASS_NAMES = ['tshirt-top', 'trouser', 'pullover', 'dress', 'coat', 'sandal', 'shirt', 'sneaker', 'bag', 'ankle-boot'];
+function idx(split, n) {
+  const src = '/usr/share/datasets/fashion-mnist';
+  const im = gunzipSync(readFileSync(`${src}/${split}-images-idx3-ubyte.gz`)), lab = gunzipSync(readFileSync(`${src}/${split}-labels-idx1-ubyte.gz`));
+  const count = Math.min(n, im.readUInt32BE(4));
+  return { count, labels: lab.subarray(8, 8 + count), pixel: (i, p) => im[16 + i * 784 + p] / 255 };
+}
+/** The label whose mean image is nearest (mean squared distance) to an image given as px(p) in [0, 1]. */
+const nearestMean = (means, px) => {
+  let best = -1, bestD = Infinity;
+  means.forEach((m, c) => { let d = 0; for (let p = 0; p < 784; p++) d += (px(p) - m[p]) ** 2; if (d < bestD) { bestD = d; best = c; } });
+  return best;
+};
+
+if (only.has('cvae-samples')) {
+  const sN = Number(values['samples-train-n'] ?? trainN), sEpochs = Number(values['samples-epochs'] ?? epochs);
+  if (sN !== trainN || sEpochs !== epochs || !existsSync(path.join(cvaeRun, 'model', 'decoder', 'model.json'))) {
+    cvaeRun = path.join(work, `cvae-samples-run-${sN}x${sEpochs}`);
+    if (!existsSync(path.join(cvaeRun, 'model', 'decoder', 'model.json'))) {
+      console.error(`\n== cvae-samples: training canonical-cvae on the first ${sN} training images, ${sEpochs} epochs ==`);
+      const dir = await imageFolder(`train-first-${sN}`, 'train', sN);
+      await run('node', [cli, 'train', dir, '--out', cvaeRun, '--preset', 'canonical-cvae', '--epochs', String(sEpochs), '--val-split', '0', '--backend', values.backend]);
+    }
+  }
+  console.error(`\n== cvae-samples: 100 prior samples per label from ${cvaeRun} (${sN} images × ${sEpochs} epochs), nearest label mean; then the reference CVAE ==`);
+  const ref = lastJson((await run('/usr/bin/python3', [path.join(root, 'scripts', 'cvae-samples-ref.py'), torchRef, '--train-n', String(sN), '--epochs', String(sEpochs)])).out);
+  const train = idx('train', sN);
+  const means = CLASS_NAMES.map(() => new Float64Array(784)), counts = new Array(10).fill(0);
+  for (let i = 0; i < train.count; i++) { const c = train.labels[i]; counts[c]++; for (let p = 0; p < 784; p++) means[c][p] += train.pixel(i, p); }
+  means.forEach((m, c) => m.forEach((v, p) => (m[p] = v / counts[c])));
+  // The rule on real images: the test images of each label nearest to their own label's mean.
+  const test = idx('t10k', 10000), realHits = new Array(10).fill(0), realN = new Array(10).fill(0);
+  for (let i = 0; i < test.count; i++) { const c = test.labels[i]; realN[c]++; if (nearestMean(means, (p) => test.pixel(i, p)) === c) realHits[c]++; }
+  const perLabel = [];
+  for (const [c, name] of CLASS_NAMES.entries()) {
+    const file = path.join(work, `cvae-samples-${name}.png`);
+    const info = lastJson((await run('node', [cli, 'samples', cvaeRun, '--label', name, '--count', '100', '--seed', String(100 + c), '--out', file, '--json', '--backend', values.backend])).out);
+    const { data, info: img } = await sharp(file).greyscale().raw().toBuffer({ resolveWithObject: true });
+    let hits = 0;
+    for (let t = 0; t < info.count; t++) {
+      const x0 = info.pad + (t % info.columns) * (info.tileWidth + info.pad), y0 = info.pad + Math.floor(t / info.columns) * (info.tileHeight + info.pad);
+      const px = (p) => data[((y0 + Math.floor(p / 28)) * info.scale * img.width + (x0 + (p % 28)) * info.scale) * img.channels] / 255;
+      if (nearestMean(means, px) === c) hits++;
+    }
+    perLabel.push({ label: name, samples: hits / info.count, ref: ref.per_label[c], real: realHits[c] / realN[c] });
+  }
+  const mean = (k) => perLabel.reduce((s, r) => s + r[k], 0) / perLabel.length;
+  console.log(`\n| label (${sN} images × ${sEpochs} epochs) | Latent Lens CVAE samples | PyTorch CVAE samples | real test images |\n| --- | ---: | ---: | ---: |`);
+  for (const r of perLabel) console.log(`| ${r.label} | ${(100 * r.samples).toFixed(0)} % | ${(100 * r.ref).toFixed(0)} % | ${(100 * r.real).toFixed(0)} % |`);
+  const realAll = realHits.reduce((a, b) => a + b, 0) / test.count;
+  console.log(`| all (mean over labels; real: over all 10,000) | ${(100 * mean('samples')).toFixed(1)} % | ${(100 * mean('ref')).toFixed(1)} % | ${(100 * realAll).toFixed(1)} % |`);
+  console.log(`labels at or above 60 %: Latent Lens ${perLabel.filter((r) => r.samples >= 0.6).length} of 10, PyTorch ${perLabel.filter((r) => r.ref >= 0.6).length} of 10`);
+  rows.push([`canonical-cvae: prior samples nearest their label's mean, % (${sN} × ${sEpochs})`, +(100 * mean('samples')).toFixed(1), +(100 * mean('ref')).toFixed(1), `same rule on real test images: ${(100 * realAll).toFixed(1)} %; target ≥ 60 % per label`]);
+}
+
+if (only.has('speed64')) {
+  console.error(`\n== speed64: 64×64×3, filters 32,64,128,256, ${repeats} pairs (torch_ref.py 1 epoch on 4,096 random images; latent-lens bench) ==`);
+  const ratios = [], oursAll = [], refAll = [];
+  let backend = '';
+  for (let i = 0; i < repeats; i++) {
+    const ref = lastJson((await run('/usr/bin/python3', [torchRef, '--size', '64', '--channels', '3', '--filters', '32,64,128,256', '--synthetic', '4096', '--epochs', '1'])).out);
+    const ours = lastJson((await run('node', [cli, 'bench', '--json', '--backend', values.backend, '--image-size', '64', '--channels', '3', '--steps', '8'])).out);
+    backend = ours.backend;
+    oursAll.push(ours.train_images_per_s); refAll.push(ref.train_images_per_s); ratios.push(ours.train_images_per_s / ref.train_images_per_s);
+    console.error(`pair ${i + 1}: ours ${ours.train_images_per_s}, reference ${ref.train_images_per_s} images/s, ratio ${ratios.at(-1).toFixed(3)}`);
+  }
+  const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  rows.push(['training images/s, 64×64×3 conv (batch 128), median', med(oursAll), med(refAll), `${backend}; pair ratios ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)} over ${repeats} pairs (median ${med(ratios).toFixed(3)})`]);
 }
 
 if (only.has('memory')) {

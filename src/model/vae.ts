@@ -1,14 +1,17 @@
 /**
- * The convolutional VAE as pure builders (after tfjs-examples/fashion-mnist-vae/model.js).
+ * The VAEs as pure builders (after tfjs-examples/fashion-mnist-vae/model.js): the convolutional
+ * VAE, the MLP VAE of pytorch/examples vae/main.py, and either made conditional (a CVAE: the
+ * one-hot label joins the flattened encoder features before the μ/log σ² layer and joins z
+ * before the decoder's first dense layer, as shared/bench/torch_ref.py).
  *
- * encoder: x → [Conv2D(f, 3×3, stride 2, same, ReLU)] per stage → Flatten → Dense(2·latent) = [μ ‖ log σ²]
- * decoder: z → Dense(h·w·f_last, ReLU) → Reshape → [Conv2DTranspose(f, 3×3, stride 2, same, ReLU)] per stage,
- *          filters in reverse → Conv2DTranspose(channels, 3×3, stride 1, same) = logits
- * With the canonical options this is exactly the model of shared/bench/CANONICAL.md.
+ * conv encoder: x → [Conv2D(f, 3×3, stride 2, same, ReLU)] per stage → Flatten → Dense(2·latent) = [μ ‖ log σ²]
+ * conv decoder: z → Dense(h·w·f_last, ReLU) → Reshape → [Conv2DTranspose(f, 3×3, stride 2, same, ReLU)] per stage,
+ *               filters in reverse → Conv2DTranspose(channels, 3×3, stride 1, same) = logits
+ * With the presets' options these are exactly the models of shared/bench/CANONICAL.md.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../protocol/trainerIpc';
-import { bottleneckShape } from '../protocol/config';
+import { MLP_HIDDEN, archOf, bottleneckShape, labelCount } from '../protocol/config';
 
 /**
  * Seeded initialisers matching PyTorch's defaults (torch.nn.Conv2d / ConvTranspose2d / Linear
@@ -26,35 +29,93 @@ function seeded(seed: number) {
   });
 }
 
-/** Encoder: image batch [N, H, W, C] in [0, 1] → [N, 2·latentDim], the concatenation [μ ‖ log σ²]. */
-export function buildEncoder(model: ModelConfig, seed = 0): tf.LayersModel {
-  const init = seeded(seed);
-  const input = tf.input({ shape: [model.imageHeight, model.imageWidth, model.channels], name: 'image' });
-  let h: tf.SymbolicTensor = input;
-  model.filters.forEach((filters, i) => {
-    const inChannels = i === 0 ? model.channels : model.filters[i - 1];
-    h = tf.layers.conv2d({ filters, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', ...init(9 * inChannels), name: `enc_conv${i + 1}` }).apply(h) as tf.SymbolicTensor;
-  });
-  h = tf.layers.flatten({ name: 'enc_flatten' }).apply(h) as tf.SymbolicTensor;
-  const [bh, bw] = bottleneckShape(model);
-  const flat = bh * bw * model.filters[model.filters.length - 1];
-  const out = tf.layers.dense({ units: 2 * model.latentDim, ...init(flat), name: 'enc_mu_logvar' }).apply(h) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: out, name: 'encoder' });
+/** The label input of a conditional model: a one-hot vector of `k` labels. */
+function labelInput(k: number, name: string): tf.SymbolicTensor {
+  return tf.input({ shape: [k], name });
 }
 
-/** Decoder: z [N, latentDim] → logits [N, H, W, C] (Bernoulli logits, or the pre-sigmoid mean for Gaussian). */
-export function buildDecoder(model: ModelConfig, seed = 0): tf.LayersModel {
-  const [bh, bw] = bottleneckShape(model);
-  const init = seeded(seed + 7919);
-  const reversed = [...model.filters].reverse();
-  const input = tf.input({ shape: [model.latentDim], name: 'z' });
-  let h = tf.layers.dense({ units: bh * bw * reversed[0], activation: 'relu', ...init(model.latentDim), name: 'dec_dense' }).apply(input) as tf.SymbolicTensor;
-  h = tf.layers.reshape({ targetShape: [bh, bw, reversed[0]], name: 'dec_reshape' }).apply(h) as tf.SymbolicTensor;
-  reversed.forEach((filters, i) => {
-    h = tf.layers.conv2dTranspose({ filters, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', ...init(9 * filters), name: `dec_deconv${i + 1}` }).apply(h) as tf.SymbolicTensor;
+const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;
+
+/** The one-hot size of a conditional model; throws when a conditional model has no label list. */
+function conditionSize(model: ModelConfig): number {
+  if (!model.conditional) return 0;
+  const k = labelCount(model);
+  if (k < 1) throw new Error('a conditional model needs its label list (model.labels): it is fixed from the training folder when training starts');
+  return k;
+}
+
+/**
+ * Encoder: image batch [N, H, W, C] in [0, 1] (and, when conditional, the one-hot label [N, K])
+ * → [N, 2·latentDim], the concatenation [μ ‖ log σ²].
+ * - conv: [Conv2D(f, 3×3, stride 2, same, ReLU)] per stage → Flatten → (‖ label) → Dense(2·latent)
+ * - mlp:  Flatten → (‖ label) → Dense(400, ReLU) → Dense(2·latent)  (pytorch/examples vae/main.py)
+ */
+export function buildEncoder(model: ModelConfig, seed = 0): tf.LayersModel {
+  const init = seeded(seed);
+  const k = conditionSize(model);
+  const input = tf.input({ shape: [model.imageHeight, model.imageWidth, model.channels], name: 'image' });
+  const label = k ? labelInput(k, 'label') : undefined;
+  let h: tf.SymbolicTensor = input;
+  if (archOf(model) === 'mlp') {
+    h = apply(tf.layers.flatten({ name: 'enc_flatten' }), h);
+    const d = model.imageHeight * model.imageWidth * model.channels;
+    if (label) h = apply(tf.layers.concatenate({ name: 'enc_concat_label' }), [h, label]);
+    h = apply(tf.layers.dense({ units: MLP_HIDDEN, activation: 'relu', ...init(d + k), name: 'enc_hidden' }), h);
+    const out = apply(tf.layers.dense({ units: 2 * model.latentDim, ...init(MLP_HIDDEN), name: 'enc_mu_logvar' }), h);
+    return tf.model({ inputs: label ? [input, label] : input, outputs: out, name: 'encoder' });
+  }
+  model.filters.forEach((filters, i) => {
+    const inChannels = i === 0 ? model.channels : model.filters[i - 1];
+    h = apply(tf.layers.conv2d({ filters, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', ...init(9 * inChannels), name: `enc_conv${i + 1}` }), h);
   });
-  const logits = tf.layers.conv2dTranspose({ filters: model.channels, kernelSize: 3, strides: 1, padding: 'same', ...init(9 * model.channels), name: 'dec_logits' }).apply(h) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: logits, name: 'decoder' });
+  h = apply(tf.layers.flatten({ name: 'enc_flatten' }), h);
+  const [bh, bw] = bottleneckShape(model);
+  const flat = bh * bw * model.filters[model.filters.length - 1];
+  if (label) h = apply(tf.layers.concatenate({ name: 'enc_concat_label' }), [h, label]);
+  const out = apply(tf.layers.dense({ units: 2 * model.latentDim, ...init(flat + k), name: 'enc_mu_logvar' }), h);
+  return tf.model({ inputs: label ? [input, label] : input, outputs: out, name: 'encoder' });
+}
+
+/**
+ * Decoder: z [N, latentDim] (and, when conditional, the one-hot label [N, K]) → logits [N, H, W, C]
+ * (Bernoulli logits, or the pre-sigmoid mean for Gaussian).
+ * - conv: (z ‖ label) → Dense(h·w·f_last, ReLU) → Reshape → [Conv2DTranspose(f, 3×3, stride 2, same, ReLU)]
+ *   per stage, filters in reverse → Conv2DTranspose(channels, 3×3, stride 1, same)
+ * - mlp:  (z ‖ label) → Dense(400, ReLU) → Dense(H·W·C) → Reshape(H, W, C)
+ */
+export function buildDecoder(model: ModelConfig, seed = 0): tf.LayersModel {
+  const init = seeded(seed + 7919);
+  const k = conditionSize(model);
+  const input = tf.input({ shape: [model.latentDim], name: 'z' });
+  const label = k ? labelInput(k, 'label') : undefined;
+  const inputs = label ? [input, label] : input;
+  let h: tf.SymbolicTensor = label ? apply(tf.layers.concatenate({ name: 'dec_concat_label' }), [input, label]) : input;
+  if (archOf(model) === 'mlp') {
+    const d = model.imageHeight * model.imageWidth * model.channels;
+    h = apply(tf.layers.dense({ units: MLP_HIDDEN, activation: 'relu', ...init(model.latentDim + k), name: 'dec_hidden' }), h);
+    h = apply(tf.layers.dense({ units: d, ...init(MLP_HIDDEN), name: 'dec_logits' }), h);
+    const logits = apply(tf.layers.reshape({ targetShape: [model.imageHeight, model.imageWidth, model.channels], name: 'dec_reshape' }), h);
+    return tf.model({ inputs, outputs: logits, name: 'decoder' });
+  }
+  const [bh, bw] = bottleneckShape(model);
+  const reversed = [...model.filters].reverse();
+  h = apply(tf.layers.dense({ units: bh * bw * reversed[0], activation: 'relu', ...init(model.latentDim + k), name: 'dec_dense' }), h);
+  h = apply(tf.layers.reshape({ targetShape: [bh, bw, reversed[0]], name: 'dec_reshape' }), h);
+  reversed.forEach((filters, i) => {
+    h = apply(tf.layers.conv2dTranspose({ filters, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', ...init(9 * filters), name: `dec_deconv${i + 1}` }), h);
+  });
+  const logits = apply(tf.layers.conv2dTranspose({ filters: model.channels, kernelSize: 3, strides: 1, padding: 'same', ...init(9 * model.channels), name: 'dec_logits' }), h);
+  return tf.model({ inputs, outputs: logits, name: 'decoder' });
+}
+
+/** The inputs of an encoder or decoder: the tensor alone, or with the one-hot labels of a conditional model. */
+export function withLabels<T extends tf.Tensor>(x: T, oneHot?: tf.Tensor2D): T | [T, tf.Tensor2D] {
+  return oneHot ? [x, oneHot] : x;
+}
+
+/** One-hot rows [N, K] of label indices (a conditional model's input). */
+export function oneHotLabels(indices: ArrayLike<number>, k: number): tf.Tensor2D {
+  return tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from(indices), 'int32'), k).toFloat() as tf.Tensor2D);
 }
 
 /** Split the encoder's [N, 2D] output into μ and log σ², each [N, D]. */
@@ -73,7 +134,7 @@ export function reparameterize(mu: tf.Tensor2D, logVar: tf.Tensor2D, seed?: numb
   return tf.add(mu, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps));
 }
 
-/** The image the decoder means: sigmoid of the logits, in [0, 1]. */
-export function decodeToImage(decoder: tf.LayersModel, z: tf.Tensor2D): tf.Tensor4D {
-  return tf.tidy(() => tf.sigmoid(decoder.predict(z) as tf.Tensor4D));
+/** The image the decoder means: sigmoid of the logits, in [0, 1]. A conditional decoder needs the one-hot labels. */
+export function decodeToImage(decoder: tf.LayersModel, z: tf.Tensor2D, oneHot?: tf.Tensor2D): tf.Tensor4D {
+  return tf.tidy(() => tf.sigmoid(decoder.predict(withLabels(z, oneHot)) as tf.Tensor4D));
 }

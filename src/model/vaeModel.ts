@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig, TrainingConfig } from '../protocol/trainerIpc';
-import { buildDecoder, buildEncoder, reparameterize, splitMuLogVar } from './vae';
+import { buildDecoder, buildEncoder, reparameterize, splitMuLogVar, withLabels } from './vae';
 import { klPerImageAndDim, klWarmupWeight, reconstructionPerImage, vaeLoss } from './loss';
 
 export type LossSettings = Pick<TrainingConfig, 'learningRate' | 'beta' | 'klWarmupSteps' | 'freeBits' | 'seed'>;
@@ -52,16 +52,19 @@ export class VaeModel {
     this.variables = [...this.encoder.trainableWeights, ...this.decoder.trainableWeights].map((w) => w.read() as tf.Variable);
   }
 
-  /** One Adam step on a batch [N, H, W, C] in [0, 1]. Leaves no tensor behind. */
-  trainStep(x: tf.Tensor4D): StepResult {
+  /**
+   * One Adam step on a batch [N, H, W, C] in [0, 1] (with its one-hot labels [N, K] for a
+   * conditional model: oneHotLabels). Leaves no tensor behind.
+   */
+  trainStep(x: tf.Tensor4D, oneHot?: tf.Tensor2D): StepResult {
     const klWeight = klWarmupWeight(this.step, this.settings.klWarmupSteps);
     // A different ε for every step, reproducible from the seed.
     const noiseSeed = this.settings.seed * 1_000_003 + this.step;
     let kept: { recon: tf.Scalar; kl: tf.Scalar; klPerDim: tf.Tensor1D } | undefined;
     const { value, grads } = tf.variableGrads(() => {
-      const { mu, logVar } = splitMuLogVar(this.encoder.apply(x, { training: true }) as tf.Tensor2D);
+      const { mu, logVar } = splitMuLogVar(this.encoder.apply(withLabels(x, oneHot), { training: true }) as tf.Tensor2D);
       const z = reparameterize(mu, logVar, noiseSeed);
-      const logits = this.decoder.apply(z, { training: true }) as tf.Tensor4D;
+      const logits = this.decoder.apply(withLabels(z, oneHot), { training: true }) as tf.Tensor4D;
       const terms = vaeLoss(x, logits, mu, logVar, { likelihood: this.config.likelihood, beta: this.settings.beta, klWeight, freeBits: this.settings.freeBits });
       kept = { recon: tf.keep(terms.recon), kl: tf.keep(terms.kl), klPerDim: tf.keep(terms.klPerDim) };
       return terms.loss;
@@ -80,10 +83,10 @@ export class VaeModel {
   }
 
   /** Negative-ELBO terms summed over a batch, with one z sample per image (as CANONICAL.md). */
-  evaluateBatch(x: tf.Tensor4D, seed: number): EvalSums {
+  evaluateBatch(x: tf.Tensor4D, seed: number, oneHot?: tf.Tensor2D): EvalSums {
     return tf.tidy(() => {
-      const { mu, logVar } = splitMuLogVar(this.encoder.predict(x) as tf.Tensor2D);
-      const logits = this.decoder.predict(reparameterize(mu, logVar, seed)) as tf.Tensor4D;
+      const { mu, logVar } = splitMuLogVar(this.encoder.predict(withLabels(x, oneHot)) as tf.Tensor2D);
+      const logits = this.decoder.predict(withLabels(reparameterize(mu, logVar, seed), oneHot)) as tf.Tensor4D;
       const recon = tf.sum(reconstructionPerImage(x, logits, this.config.likelihood)).dataSync()[0];
       const kl = tf.sum(klPerImageAndDim(mu, logVar)).dataSync()[0];
       return { images: x.shape[0], recon, kl };

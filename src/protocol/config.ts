@@ -17,6 +17,11 @@ import type { ModelConfig, TrainingConfig } from './runFormat';
 
 export const BACKENDS = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
 export const LIKELIHOODS = ['bernoulli', 'gaussian'] as const;
+export const ARCHS = ['conv', 'mlp'] as const;
+/** Latent size of the MLP VAE when none is given (pytorch/examples vae/main.py uses 20). */
+export const MLP_LATENT_DEFAULT = 20;
+/** Hidden units of each MLP layer (pytorch/examples vae/main.py). */
+export const MLP_HIDDEN = 400;
 export const CHANNEL_CHOICES = ['auto', '1', '3'] as const;
 
 /** Image sides the model accepts (pixels), before the stage rule (see `checkImageSize`). */
@@ -52,7 +57,11 @@ export interface ParamSpec {
  * config.json keys; `imageSize` becomes `model.imageHeight` / `model.imageWidth`).
  */
 export const PARAMS = {
-  preset: { kind: 'enum', group: 'run', default: '', choices: ['canonical'], flag: 'preset', metavar: 'canonical', description: 'A fixed model (and its optimiser settings): canonical = 28×28×1, conv 32 → 64, latent 16, Bernoulli, Adam 1e-3, batch 128.' },
+  preset: {
+    kind: 'enum', group: 'run', default: '', choices: ['canonical', 'canonical-mlp', 'canonical-cvae'], flag: 'preset', metavar: 'canonical',
+    description: 'A fixed model (and its optimiser settings): canonical = 28×28×1, conv 32 → 64, latent 16, Bernoulli, Adam 1e-3, batch 128; ' +
+      'canonical-mlp = the PyTorch example\'s MLP VAE (784-400-20); canonical-cvae = canonical made conditional on the label.',
+  },
   imageSize: {
     kind: 'imageSize', group: 'model', default: 28, min: IMAGE_SIDE_MIN, max: IMAGE_SIDE_MAX, flag: 'image-size', metavar: 'N | HxW', setting: 'imageSize',
     description: 'Side in pixels images are resized to before training (N, or HxW).',
@@ -61,6 +70,20 @@ export const PARAMS = {
   channels: { kind: 'enum', group: 'model', default: 'auto', choices: CHANNEL_CHOICES, flag: 'channels', description: 'Colour channels: 1 (grayscale), 3 (RGB) or auto (detected from the images).' },
   latentDim: { kind: 'int', group: 'model', default: 16, min: 1, max: 512, flag: 'latent-dim', metavar: 'N', setting: 'latentDim', description: 'Number of latent dimensions (size of z).' },
   likelihood: { kind: 'enum', group: 'model', default: 'bernoulli', choices: LIKELIHOODS, flag: 'likelihood', description: 'Decoder likelihood of a pixel.' },
+  arch: {
+    kind: 'enum', group: 'model', default: 'conv', choices: ARCHS, flag: 'arch', setting: 'arch',
+    description: `Model: conv (stride-2 convolutions, the canonical VAE) or mlp (Dense ${MLP_HIDDEN}, ReLU each way, as the PyTorch example; latent ${MLP_LATENT_DEFAULT} unless given).`,
+    settingExtra: {
+      enumDescriptions: [
+        'Convolutional VAE: one 3×3 stride-2 convolution per stage, mirrored by transposed convolutions.',
+        `MLP VAE (pytorch/examples vae/main.py): Dense ${MLP_HIDDEN}, ReLU → μ, log σ²; Dense ${MLP_HIDDEN}, ReLU → pixels.`,
+      ],
+    },
+  },
+  conditional: {
+    kind: 'boolean', group: 'model', default: false, flag: 'conditional', setting: 'conditional',
+    description: 'Conditional VAE: the label (first-level subfolder) as a one-hot vector joins the encoder features and z, so the decoder can be asked for a label.',
+  },
   epochs: { kind: 'int', group: 'training', default: 10, min: 1, max: 10000, flag: 'epochs', metavar: 'N', setting: 'epochs', description: 'Passes over the training images.' },
   batchSize: { kind: 'int', group: 'training', default: 128, min: 1, max: 65536, flag: 'batch-size', metavar: 'N', setting: 'batchSize', description: 'Images per training step.' },
   learningRate: { kind: 'number', group: 'training', default: 0.001, exclusiveMin: 0, flag: 'lr', metavar: 'LR', setting: 'learningRate', description: 'Adam learning rate.' },
@@ -149,6 +172,8 @@ export const DEFAULT_MODEL: ModelConfig = {
   latentDim: PARAMS.latentDim.default,
   filters: [32, 64],
   likelihood: PARAMS.likelihood.default,
+  arch: PARAMS.arch.default,
+  conditional: PARAMS.conditional.default,
 };
 
 export const DEFAULT_TRAINING: TrainingConfig = {
@@ -167,15 +192,46 @@ export const DEFAULT_TRAINING: TrainingConfig = {
 
 /**
  * Presets fix the model (and the optimiser settings that define it); the data shape is fixed too.
- * `canonical` is exactly the model of shared/bench/CANONICAL.md: 28×28×1, conv 32 → conv 64
- * (3×3, stride 2, same, ReLU), latent 16, Bernoulli likelihood, Adam 1e-3, batch 128.
+ * Each is exactly a model of shared/bench/CANONICAL.md, trained by torch_ref.py:
+ *  - `canonical`: 28×28×1, conv 32 → conv 64 (3×3, stride 2, same, ReLU), latent 16, Bernoulli
+ *    likelihood, Adam 1e-3, batch 128;
+ *  - `canonical-mlp`: pytorch/examples vae/main.py, 784 → 400 → (20, 20), 20 → 400 → 784 (`--arch mlp`);
+ *  - `canonical-cvae`: `canonical` with the one-hot label joined to the flattened encoder features
+ *    and to z (`--conditional`); the labels are the training folder's.
  */
+const CANONICAL_TRAINING: Partial<TrainingConfig> = { batchSize: 128, learningRate: 1e-3, beta: 1, klWarmupSteps: 0, freeBits: 0 };
 export const PRESETS: Record<string, { model: ModelConfig; training: Partial<TrainingConfig> }> = {
   canonical: {
-    model: { imageHeight: 28, imageWidth: 28, channels: 1, latentDim: 16, filters: [32, 64], likelihood: 'bernoulli' },
-    training: { batchSize: 128, learningRate: 1e-3, beta: 1, klWarmupSteps: 0, freeBits: 0 },
+    model: { imageHeight: 28, imageWidth: 28, channels: 1, latentDim: 16, filters: [32, 64], likelihood: 'bernoulli', arch: 'conv', conditional: false },
+    training: CANONICAL_TRAINING,
+  },
+  'canonical-mlp': {
+    model: { imageHeight: 28, imageWidth: 28, channels: 1, latentDim: MLP_LATENT_DEFAULT, filters: [32, 64], likelihood: 'bernoulli', arch: 'mlp', conditional: false },
+    training: CANONICAL_TRAINING,
+  },
+  'canonical-cvae': {
+    model: { imageHeight: 28, imageWidth: 28, channels: 1, latentDim: 16, filters: [32, 64], likelihood: 'bernoulli', arch: 'conv', conditional: true },
+    training: CANONICAL_TRAINING,
   },
 };
+
+/** conv or mlp (runs written before the field: conv). */
+export function archOf(model: Pick<ModelConfig, 'arch'>): 'conv' | 'mlp' {
+  return model.arch ?? 'conv';
+}
+
+/** Size of the one-hot label vector the model takes: 0 for an unconditional model. */
+export function labelCount(model: Pick<ModelConfig, 'conditional' | 'labels'>): number {
+  return model.conditional ? model.labels?.length ?? 0 : 0;
+}
+
+/** "conv VAE", "MLP VAE", "conditional conv VAE (10 labels)": the model's kind in words (run header, report, CLI). */
+export function modelKind(model: Pick<ModelConfig, 'arch' | 'conditional' | 'labels'>): string {
+  const arch = archOf(model) === 'mlp' ? 'MLP' : 'conv';
+  if (!model.conditional) return `${arch} VAE`;
+  const n = model.labels?.length;
+  return `conditional ${arch} VAE${n ? ` (${n} label${n === 1 ? '' : 's'})` : ''}`;
+}
 
 /** Filters of the first stride-2 stages, doubling from 32 and capped at 256. */
 export function defaultFilters(stages: number): number[] {

@@ -6,7 +6,7 @@
  * Readers are tolerant of runs written by older versions: fields added later are optional.
  */
 import { z } from './zod';
-import { BACKENDS, LIKELIHOODS, paramSchema, IMAGE_SIDE_MAX, IMAGE_SIDE_MIN } from './config';
+import { ARCHS, BACKENDS, LIKELIHOODS, paramSchema, IMAGE_SIDE_MAX, IMAGE_SIDE_MIN } from './config';
 
 // ───────────────────────────── config.json ─────────────────────────────
 
@@ -15,6 +15,9 @@ export type BackendName = z.infer<typeof BackendName>;
 
 export const Likelihood = z.enum(LIKELIHOODS);
 export type Likelihood = z.infer<typeof Likelihood>;
+
+export const ModelArch = z.enum(ARCHS);
+export type ModelArch = z.infer<typeof ModelArch>;
 
 const imageSide = z.number().int().min(IMAGE_SIDE_MIN).max(IMAGE_SIDE_MAX);
 
@@ -27,6 +30,15 @@ export const ModelConfig = z.object({
   /** Filters of each stride-2 encoder stage; the decoder mirrors them. */
   filters: z.array(z.number().int().min(1)).min(1),
   likelihood: Likelihood,
+  /** conv (default, and every run written before it was recorded) or mlp (filters unused). */
+  arch: ModelArch.optional(),
+  /** A conditional VAE: the label's one-hot vector joins the encoder's features and z. Absent = false. */
+  conditional: z.boolean().optional(),
+  /**
+   * A conditional model's labels, in one-hot order: fixed when training starts (the training
+   * folder's labels) and stored with the model; encode and eval map a folder's labels onto it.
+   */
+  labels: z.array(z.string()).optional(),
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;
 

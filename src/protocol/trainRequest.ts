@@ -13,7 +13,7 @@
  */
 import { describeIssues, z } from './zod';
 import {
-  PARAMS, PRESETS, DEFAULT_MODEL, DEFAULT_TRAINING, TRAIN_PARAM_NAMES,
+  PARAMS, PRESETS, DEFAULT_MODEL, DEFAULT_TRAINING, MLP_LATENT_DEFAULT, TRAIN_PARAM_NAMES,
   checkImageSize, defaultFilters, describeRange, paramSchema, paramSpec, stagesFor,
   type ParamName, type TrainParamName,
 } from './config';
@@ -161,15 +161,20 @@ export function configFromRequest(dataDir: string, request: TrainRequest): { con
   const sizeChanged = size.height !== base.model.imageHeight || size.width !== base.model.imageWidth;
   const training = { ...DEFAULT_TRAINING, ...base.training };
   const pick = <K extends keyof typeof training & TrainParamName>(k: K) => (r[k] ?? training[k]) as (typeof training)[K];
+  const arch = (r.arch ?? base.model.arch ?? 'conv') as 'conv' | 'mlp';
+  // The MLP's own latent size (20) when the MLP is asked for on top of a conv base and no size is given.
+  const latentDefault = arch === 'mlp' && (base.model.arch ?? 'conv') !== 'mlp' ? MLP_LATENT_DEFAULT : base.model.latentDim;
   const config: RunConfig = {
     version: 1,
     dataDir,
     ...(preset ? { preset } : {}),
     model: {
       imageHeight: size.height, imageWidth: size.width, channels: channels === 'auto' ? 1 : channels,
-      latentDim: r.latentDim ?? base.model.latentDim,
+      latentDim: r.latentDim ?? latentDefault,
       filters: sizeChanged ? defaultFilters(stagesFor(size.height, size.width)) : base.model.filters,
       likelihood: (r.likelihood ?? base.model.likelihood) as RunConfig['model']['likelihood'],
+      arch,
+      conditional: r.conditional ?? base.model.conditional ?? false,
     },
     training: {
       epochs: pick('epochs'), batchSize: pick('batchSize'), learningRate: pick('learningRate'), beta: pick('beta'),
@@ -185,7 +190,10 @@ export function configFromRequest(dataDir: string, request: TrainRequest): { con
 /** Train parameters that have a flag, in table order. */
 const FLAGGED = TRAIN_PARAM_NAMES.filter((k) => paramSpec(k).flag);
 
-/** parseArgs options of every parameter flag (strings, validated by parseField; a boolean parameter is a bare switch). */
+/**
+ * parseArgs options of every parameter flag: strings validated by parseField, except the
+ * switches of boolean parameters (`--conditional`).
+ */
 export function trainFlagOptions(): Record<string, { type: 'string' | 'boolean' }> {
   return Object.fromEntries(FLAGGED.map((k) => [paramSpec(k).flag!, { type: paramSpec(k).kind === 'boolean' ? 'boolean' as const : 'string' as const }]));
 }
@@ -203,7 +211,7 @@ export function requestFromFlags(values: Record<string, string | boolean | undef
   for (const k of FLAGGED) {
     const v = values[paramSpec(k).flag!];
     if (typeof v === 'string') out[k] = parseFlag(k, v);
-    else if (v === true) out[k] = true; // a boolean switch (--no-cache)
+    else if (typeof v === 'boolean' && paramSpec(k).kind === 'boolean') out[k] = v;
   }
   return parseTrainRequest(out);
 }
@@ -212,8 +220,9 @@ export function requestFromFlags(values: Record<string, string | boolean | undef
 export function trainUsage(indent = '        ', width = 100): string {
   const items = FLAGGED.map((k) => {
     const s = paramSpec(k);
+    if (s.kind === 'boolean') return `[--${s.flag}]`;
     const meta = s.kind === 'enum' ? (s.choices as readonly string[]).join('|') : s.metavar ?? 'V';
-    return s.kind === 'boolean' ? `[--${s.flag}]` : `[--${s.flag} ${meta}]`;
+    return `[--${s.flag} ${meta}]`;
   });
   const lines: string[] = [];
   let line = '';
@@ -230,6 +239,7 @@ export function trainFlagHelp(): string {
   return FLAGGED.map((k) => {
     const s = paramSpec(k);
     const def = s.default === '' ? '' : `; default ${s.default}`;
+    if (s.kind === 'boolean') return `  --${s.flag}  ${s.description} (a switch; default off)`;
     return `  --${s.flag}  ${s.description} (${describeRange(k)}${def})`;
   }).join('\n');
 }

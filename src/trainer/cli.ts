@@ -38,7 +38,7 @@ const USAGE = `usage:
 ${trainUsage()}
   latent-lens resume <runDir> [--epochs N] [--backend B]
   latent-lens eval <runDir> --data <folder> [--json] [--backend B]
-  latent-lens bench [--json] [--backend B] [--batch-size N] [--steps N]
+  latent-lens bench [--json] [--backend B] [--batch-size N] [--steps N] [model flags: --preset, --image-size, --channels, --arch, --conditional …]
   latent-lens report <runDir> --out <file.html>
   latent-lens report <runA> <runB> [<runC> <runD>] --out <compare.html>
   latent-lens encode <modelDir> <folder> --out <runDir> [--backend B]
@@ -69,6 +69,7 @@ const options = {
   out: { type: 'string' }, format: { type: 'string' }, request: { type: 'string' }, json: { type: 'boolean' }, data: { type: 'string' }, steps: { type: 'string' }, help: { type: 'boolean' },
   // The picture commands (./pictures/commands.ts); --seed and --steps are shared.
   n: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, image: { type: 'string' }, temperature: { type: 'string' }, spherical: { type: 'boolean' },
+  label: { type: 'string' }, count: { type: 'string' },
 } as const;
 
 /** The run configuration a `train` command line asks for (--request, then flags on top). */
@@ -142,8 +143,8 @@ export async function main(argv: string[]): Promise<number> {
       const { initBackend } = await import('../backend/backendInit');
       const log = (m: string) => process.stderr.write(m + '\n');
       const backend = await initBackend(backendOption(flag('backend')), log);
-      const result = await runBench({ backend, batchSize: flag('batch-size') === undefined ? 128 : parseFlag('batchSize', flag('batch-size')!), steps: positiveCount('steps', v.steps, 10), log });
-      console.log(v.json ? JSON.stringify(result) : `${result.train_images_per_s} training images/s on ${result.backend} (canonical model, batch ${result.batch_size})`);
+      const result = await runBench({ backend, batchSize: flag('batch-size') === undefined ? 128 : parseFlag('batchSize', flag('batch-size')!), steps: positiveCount('steps', v.steps, 10), log, request: requestFromFlags(v) });
+      console.log(v.json ? JSON.stringify(result) : `${result.train_images_per_s} training images/s on ${result.backend} (${result.model} ${result.shape.join('×')}, batch ${result.batch_size})`);
       return 0;
     }
     case 'encode': {
@@ -154,6 +155,20 @@ export async function main(argv: string[]): Promise<number> {
       const { encodeFolder } = await import('./encode');
       const message = await encodeFolder({ modelDir: positionals[0], dataDir: positionals[1], runDir: path.resolve(v.out), backend, emit, project: await projector() });
       emit({ type: 'done', status: 'completed', message });
+      return 0;
+    }
+    case 'samples': {
+      // Prior samples of a conditional model (--label, issue 12) here; of any other model, the picture command below.
+      const conditionalRun = positionals.length === 1 && (v.label !== undefined || v.count !== undefined
+        || await import('../run/runDir').then((r) => r.readConfig(positionals[0])).then((c) => c.model.conditional === true, () => false));
+      if (!conditionalRun) return (await import('./pictures/commands')).picturesCommand('samples', positionals, { ...v, seed: flag('seed'), backend: backendOption(flag('backend')) });
+      if (positionals.length !== 1 || !v.out) throw new UsageError('samples needs a run directory and --out <file.png>');
+      const { writeSamples } = await import('./pictures/samples');
+      const { initBackend } = await import('../backend/backendInit');
+      await initBackend(backendOption(flag('backend')), (m) => process.stderr.write(m + '\n'));
+      const seed = flag('seed') === undefined ? 0 : parseFlag('seed', flag('seed')!);
+      const r = await writeSamples({ runDir: positionals[0], out: v.out, label: v.label, count: positiveCount('count', v.count, 64), seed });
+      console.log(v.json ? JSON.stringify(r) : `wrote ${r.count} prior samples${r.label === null ? '' : ` decoded as ${JSON.stringify(r.label)}`} (${r.model}) to ${r.file}`);
       return 0;
     }
     case 'report': {

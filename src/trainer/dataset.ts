@@ -281,3 +281,34 @@ export async function loadDataset(dataDir: string, opts: DatasetOptions): Promis
   skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { dataDir: path.resolve(dataDir), labels, images, skipped, shape, pixels, ...(cache ? { cache: cache.stats } : {}) };
 }
+
+/** A conditional model's label of each image: indexes into the model's label list (its one-hot positions). */
+export interface LabelFeed {
+  /** Model label index of each image, in dataset order. */
+  rows: Int32Array;
+  /** Labels the model knows (the one-hot size). */
+  count: number;
+}
+
+/**
+ * The images' labels mapped onto a conditional model's label list (fixed when it was trained),
+ * by name; undefined for an unconditional model. Throws naming every label of the folder that
+ * the model was not trained with.
+ */
+export function labelFeed(model: { conditional?: boolean; labels?: string[] }, data: Pick<Dataset, 'labels' | 'images' | 'dataDir'>): LabelFeed | undefined {
+  if (!model.conditional) return undefined;
+  const known = model.labels ?? [];
+  const index = new Map(known.map((l, i) => [l, i]));
+  const used = new Set(data.images.map((im) => im.label));
+  const unknown = data.labels.filter((l, i) => used.has(i) && !index.has(l));
+  if (unknown.length > 0) {
+    const names = unknown.map((l) => JSON.stringify(l)).join(', ');
+    throw new Error(
+      `${data.dataDir} has the label${unknown.length > 1 ? 's' : ''} ${names}, which the conditional model was not trained with: ` +
+        `a conditional model decodes only the labels it was trained on (${known.map((l) => JSON.stringify(l)).join(', ') || 'none recorded'}). ` +
+        'Move those images out of the folder, or train a model on a folder with these labels.',
+    );
+  }
+  const map = data.labels.map((l) => index.get(l) ?? -1);
+  return { rows: Int32Array.from(data.images, (im) => map[im.label]), count: known.length };
+}

@@ -8,9 +8,8 @@ import path from 'node:path';
 import type { TrainerEvent } from '../protocol/trainerIpc';
 import type { EpochMetrics, RunConfig } from '../protocol/runFormat';
 import { DEFAULT_TRAINING } from '../protocol/config';
-import { loadDataset } from './dataset';
-import { elboSums } from './evaluate';
-import { encodeAll } from '../analysis/latentStats';
+import { labelFeed, loadDataset } from './dataset';
+import { elboSums, encodeRows } from './evaluate';
 import { perImageQuantities } from './perImagePass';
 import { isPosteriorCollapse, latentStatistics } from '../analysis/collapseRule';
 import type { Projector } from './train';
@@ -33,16 +32,26 @@ export async function encodeFolder(opts: { modelDir: string; dataDir: string; ru
   if ((encoder.outputs[0].shape as number[])[1] !== 2 * latentDim) {
     throw new Error(`the encoder outputs ${(encoder.outputs[0].shape as number[])[1]} values per image, but the decoder takes z of ${latentDim}: expected [μ ‖ log σ²] = ${2 * latentDim}`);
   }
-  // The model's own run, if it is one, knows the likelihood and the filters.
+  // The model's own run, if it is one, knows the likelihood, the filters and a conditional model's labels.
   const source = found.runDir ? await readConfig(found.runDir) : undefined;
+  const conditional = encoder.inputs.length > 1;
+  const modelLabels = source?.model.labels;
+  if (conditional && !modelLabels) {
+    encoder.dispose(); decoder.dispose();
+    throw new Error(`the model in "${opts.modelDir}" is conditional (it takes a label beside the image) but its label list is unknown: give the run folder it was trained in (its config.json records the labels)`);
+  }
+  const convLayers = encoder.layers.filter((l) => l.getClassName() === 'Conv2D');
   const config: RunConfig = {
     version: 1,
     dataDir: path.resolve(opts.dataDir),
     preset: 'loaded-model',
     model: {
       imageHeight: height, imageWidth: width, channels: channels === 3 ? 3 : 1, latentDim,
-      filters: source?.model.filters ?? encoder.layers.filter((l) => l.getClassName() === 'Conv2D').map((l) => (l.getConfig() as { filters: number }).filters),
+      filters: source?.model.filters ?? (convLayers.length ? convLayers.map((l) => (l.getConfig() as { filters: number }).filters) : [32]),
       likelihood: source?.model.likelihood ?? 'bernoulli',
+      arch: source?.model.arch ?? (convLayers.length ? 'conv' : 'mlp'),
+      conditional,
+      ...(conditional ? { labels: modelLabels } : {}),
     },
     training: { ...DEFAULT_TRAINING, epochs: 1, valSplit: 0, backend: 'auto' },
   };
@@ -51,6 +60,14 @@ export async function encodeFolder(opts: { modelDir: string; dataDir: string; ru
     onProgress: (done, total) => emit({ type: 'loading', done, total }),
   }).catch(async (e: unknown) => { throw await cannotStart(runDir, config, e, opts.backend); });
   await assertNoLinks(runDir);
+  // A conditional model: every label of the folder must be one it was trained with (else a clear error).
+  let labels;
+  try {
+    labels = labelFeed(config.model, data);
+  } catch (e) {
+    encoder.dispose(); decoder.dispose();
+    throw e;
+  }
   await writeConfig(runDir, config);
   await writeDataset(runDir, data);
   emit({ type: 'started', runDir, backend: opts.backend, config, step: 0, stepsPerEpoch: 1, dataset: { images: data.images.length, trainImages: data.images.length, valImages: 0, labels: data.labels, skipped: data.skipped.length } });
@@ -58,10 +75,10 @@ export async function encodeFolder(opts: { modelDir: string; dataDir: string; ru
   await saveRunModel(runDir, 'encoder', encoder);
   await saveRunModel(runDir, 'decoder', decoder);
   const n = data.images.length;
-  const { mu, logVar } = encodeAll(encoder, data.pixels, n, data.shape, latentDim);
+  const { mu, logVar } = encodeRows(encoder, data.pixels, n, data.shape, latentDim, labels);
   const { klPerDim, muVariance, activeUnits } = latentStatistics(mu, logVar, n, latentDim);
-  const { recon, kl } = elboSums(encoder, decoder, data.pixels, n, data.shape, config.model.likelihood);
-  const perImage = perImageQuantities(decoder, { mu, logVar }, data.pixels, n, data.shape, latentDim, config.model.likelihood);
+  const { recon, kl } = elboSums(encoder, decoder, data.pixels, n, data.shape, config.model.likelihood, labels);
+  const perImage = perImageQuantities(decoder, { mu, logVar }, data.pixels, n, data.shape, latentDim, config.model.likelihood, labels);
   await writeLatents(runDir, 0, 0, latentDim, mu, logVar, perImage);
   emit({ type: 'latents', epoch: 0, step: 0, count: n });
   // No training steps: the collapse check is not due (collapseRule.ts), so the verdict is false.

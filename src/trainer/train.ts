@@ -8,10 +8,13 @@ import type { EpochMetrics, RunConfig, RunStatus, StepMetrics, TrainerEvent } fr
 import { VaeModel } from '../model/vaeModel';
 import { createAdam } from '../backend/fusedAdam';
 import { shuffledIndices } from '../model/random';
-import { loadDataset, type Dataset } from './dataset';
+import { labelFeed, loadDataset, type Dataset } from './dataset';
 import { cannotStart } from './cannotStart';
-import { batchTensor, encodeAll } from '../analysis/latentStats';
+import { batchTensor } from '../analysis/latentStats';
 import { perImageQuantities } from './perImagePass';
+import { encodeRows } from './evaluate';
+import { oneHotLabels } from '../model/vae';
+import { modelKind } from '../protocol/config';
 import { isPosteriorCollapse, latentStatistics, posteriorCollapseWarning } from '../analysis/collapseRule';
 import {
   RunFileError, appendMetrics, assertNewRunFolder, assertNoLinks, loadCheckpoint, loadRunData, readConfig, readLatents, readMetrics, runPaths, saveCheckpoint,
@@ -103,7 +106,9 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
       onProgress: (done, total) => emit({ type: 'loading', done, total }), noCache: opts.noCache, log, // pixel cache (issue 13)
     }).catch(async (e: unknown) => { throw await cannotStart(runDir, config, e, opts.backend); });
     await assertNoLinks(runDir);
-    config = { ...config, model: { ...m, channels: data.shape.channels } };
+    // A conditional model's label list is fixed here, from the training folder, and stored with it.
+    config = { ...config, model: { ...m, channels: data.shape.channels, ...(m.conditional ? { labels: data.labels } : {}) } };
+    if (m.conditional && data.labels.length < 2) log(`a conditional model on ${data.labels.length} label: put the images in one subfolder per label`, 'warn');
     await writeConfig(runDir, config);
     await writeDataset(runDir, data);
     if (data.skipped.length) log(`skipped ${data.skipped.length} files (reasons in dataset.json), e.g. ${data.skipped[0].path}: ${data.skipped[0].reason}`, 'warn');
@@ -116,6 +121,9 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
   const stepsPerEpoch = Math.max(1, Math.floor(trainIdx.length / t.batchSize));
 
   // ── model ──
+  const labels = labelFeed(config.model, data);
+  /** The one-hot labels of some images (a conditional model), else undefined. */
+  const oneHotOf = (rows: number[]) => (labels ? oneHotLabels(rows.map((i) => labels.rows[i]), labels.count) : undefined);
   const model = new VaeModel(config.model, t, { createAdam });
   let epoch = 0, stepInEpoch = 0;
   if (opts.resume) {
@@ -143,7 +151,7 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
     type: 'started', runDir, backend: opts.backend, config, step: model.step, stepsPerEpoch,
     dataset: { images: data.images.length, trainImages: trainIdx.length, valImages: valIdx.length, labels: data.labels, skipped: data.skipped.length },
   });
-  log(`backend ${opts.backend}; ${trainIdx.length} training and ${valIdx.length} validation images, ${data.labels.length} labels; ${stepsPerEpoch} steps per epoch`);
+  log(`${modelKind(config.model)}, latent ${config.model.latentDim}; backend ${opts.backend}; ${trainIdx.length} training and ${valIdx.length} validation images, ${data.labels.length} labels; ${stepsPerEpoch} steps per epoch`);
   await status('training');
 
   const pending: StepMetrics[] = [];
@@ -183,13 +191,15 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
 
   /** μ and log σ² of every image, validation ELBO, active units, written to the run. */
   const endOfEpoch = async () => {
-    const { mu, logVar } = encodeAll(model.encoder, data.pixels, data.images.length, shape, config.model.latentDim);
+    const { mu, logVar } = encodeRows(model.encoder, data.pixels, data.images.length, shape, config.model.latentDim, labels);
     const evalIdx = valIdx.length > 0 ? valIdx : trainIdx;
     let recon = 0, kl = 0;
     for (let s = 0; s < evalIdx.length; s += 256) {
-      const x = batchTensor(data.pixels, evalIdx.slice(s, s + 256), shape);
-      const sums = model.evaluateBatch(x, t.seed * 7 + s);
-      x.dispose();
+      const rows = evalIdx.slice(s, s + 256);
+      const x = batchTensor(data.pixels, rows, shape);
+      const y = oneHotOf(rows);
+      const sums = model.evaluateBatch(x, t.seed * 7 + s, y);
+      x.dispose(); y?.dispose();
       recon += sums.recon; kl += sums.kl;
     }
     const d = config.model.latentDim, n = data.images.length;
@@ -199,7 +209,7 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
       kind: 'epoch', epoch: epoch + 1, step: model.step, valNegElbo: (recon + kl) / evalIdx.length, valRecon: recon / evalIdx.length, valKl: kl / evalIdx.length,
       klPerDim, activeUnits, muVariance, collapsed: isPosteriorCollapse(verdict), time: Date.now(),
     };
-    const perImage = perImageQuantities(model.decoder, { mu, logVar }, data.pixels, n, shape, d, config.model.likelihood);
+    const perImage = perImageQuantities(model.decoder, { mu, logVar }, data.pixels, n, shape, d, config.model.likelihood, labels);
     await writeLatents(runDir, epoch + 1, model.step, d, mu, logVar, perImage);
     await history.epochEnd(epoch + 1, model.step, mu, model.decoder); // epoch replay: μ (float16) + the decoded grid of fixed z
     emit({ type: 'latents', epoch: epoch + 1, step: model.step, count: n });
@@ -249,8 +259,9 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
         }
         const batch = Array.from(order.subarray(stepInEpoch * t.batchSize, (stepInEpoch + 1) * t.batchSize), (i) => trainIdx[i]);
         const x = batchTensor(data.pixels, batch, shape);
-        const r = model.trainStep(x);
-        x.dispose();
+        const y = oneHotOf(batch);
+        const r = model.trainStep(x, y);
+        x.dispose(); y?.dispose();
         windowImages += batch.length;
         const singleStep = live.takeSingleStep();
         if (singleStep) control.pause();

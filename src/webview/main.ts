@@ -25,6 +25,7 @@ import type { ViewState } from './store/viewState';
 import { installTestHooks } from './testHooks';
 import { onThemeChange } from './theme';
 import { DecodeView } from './views/decodeView';
+import { LabelDecodeView } from './views/labelDecodeView';
 import { renderHeader } from './views/header';
 import { KlChart } from './views/klChart';
 import { Legend } from './views/legend';
@@ -93,6 +94,7 @@ wireControls(app);
 mountTimeline(app, document.getElementById('ll-timeline')!); // epoch replay: the timeline under the map
 mountInspector(app); // c-inspect (issue 15): colour by, selection, outliers, neighbours
 wireTrainingControls(host); // live training controls (issue 10)
+new LabelDecodeView(data, decoder, store, ui.labelDecode);
 onThemeChange(() => {
   map.setTheme();
   app.themeStamp++;

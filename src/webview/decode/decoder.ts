@@ -29,6 +29,8 @@ export class BrowserDecoder {
   /** Bumped at every weight swap (cache key). */
   version = 0;
   error: string | null = null;
+  /** Called after every weight swap (the "Decode as label" view redraws). */
+  readonly onLoad = new Set<() => void>();
 
   /** Pick the backend; `wasm` maps binary names to URLs (blob: or webview resource URLs). */
   async init(backend: string, wasm?: { simd: string; plain: string }): Promise<void> {
@@ -75,6 +77,7 @@ export class BrowserDecoder {
           this.version++;
           this.cache.clear();
           this.error = null;
+          this.onLoad.forEach((fn) => fn());
           return;
         }
         const model = await tf.loadLayersModel(tf.io.fromMemory({
@@ -84,7 +87,7 @@ export class BrowserDecoder {
         }));
         // Warm up (first predict compiles/allocates).
         const dim = this.inputDim(model);
-        tf.tidy(() => { (model.predict(tf.zeros([1, dim])) as tf.Tensor).dataSync(); });
+        tf.tidy(() => { (model.predict(model.inputs.map((i) => tf.zeros([1, i.shape[1] ?? dim]))) as tf.Tensor).dataSync(); });
         const old = this.model;
         this.model = model;
         this.topology = topology;
@@ -93,6 +96,7 @@ export class BrowserDecoder {
         this.cache.clear();
         this.error = null;
         old?.dispose();
+        this.onLoad.forEach((fn) => fn());
       } catch (err) {
         // A weights file that does not fit its model.json (truncated, another model): name it, not only TensorFlow.js's shape error.
         this.error = `the decoder weights (model/decoder) do not fit its model.json: ${err instanceof Error ? err.message : String(err)}`;
@@ -125,13 +129,19 @@ export class BrowserDecoder {
     return this.model ? this.inputDim(this.model) : 0;
   }
 
+  /** Labels a conditional decoder takes beside z (its one-hot size); 0 for an unconditional one. */
+  get labelCount(): number {
+    return this.model && this.model.inputs.length > 1 ? (this.model.inputs[1].shape[1] as number) : 0;
+  }
+
   /**
    * Decode one latent vector to pixel intensities in [0, 1] (H × W × C, row-major): the
    * sigmoid of the decoder's logits, i.e. the image the decoder means. `key` caches the result.
+   * `label`: the model's label index a conditional decoder decodes with (default its first).
    */
-  decode(z: Float32Array, key?: string): Float32Array | null {
+  decode(z: Float32Array, key?: string, label?: number): Float32Array | null {
     if (!this.model) return null;
-    const k = key === undefined ? undefined : `${this.version}:${key}`;
+    const k = key === undefined ? undefined : `${this.version}:${key}${label === undefined ? '' : `:${label}`}`;
     if (k !== undefined) {
       const hit = this.cache.get(k);
       if (hit) {
@@ -142,7 +152,9 @@ export class BrowserDecoder {
     }
     const model = this.model;
     const out = tf.tidy(() => {
-      const logits = model.predict(tf.tensor2d(z, [1, z.length])) as tf.Tensor;
+      const zt = tf.tensor2d(z, [1, z.length]);
+      const labels = this.labelCount;
+      const logits = model.predict(labels ? [zt, tf.oneHot([label ?? 0], labels).toFloat()] : zt) as tf.Tensor;
       return tf.sigmoid(logits).dataSync() as Float32Array;
     });
     if (k !== undefined) {

@@ -92,7 +92,9 @@ export function buildLayout(hasHost: boolean) {
   const hideAll = custom('vscode-button', { secondary: '', id: 'll-hide-all' }, 'Hide all');
   legActions.append(showAll, hideAll);
   legSec.body.append(legendList, legActions);
-  side.append(legSec.root);
+  const labelSec = section('ll-label-section', 'Decode as label'); // conditional models only (views/labelDecodeView.ts)
+  labelSec.root.hidden = true;
+  side.append(labelSec.root, legSec.root);
 
   const klSec = section('ll-kl-section', 'KL divergence per latent dimension');
   const klControls = el('div', { class: 'll-toolbar' });
@@ -126,7 +128,7 @@ export function buildLayout(hasHost: boolean) {
     h1, statusLine, methodBadge, mapWrap, announcer, mapTools, inspector,
     controls: { sizeInput, reproject, resetView, themeSelect, sortSelect, smoothInput, smoothValue, logBox, showAll, hideAll },
     decode: { origCanvas, recCanvas, decCaption, unpinBtn, openBtn },
-    legendList, klBody: klSec.body, lossBody: lossSec.body,
+    legendList, klBody: klSec.body, lossBody: lossSec.body, labelDecode: { root: labelSec.root, body: labelSec.body },
   };
 }
 

@@ -14,6 +14,7 @@ import type { Layout } from '../dom/layout';
 import type { Neighbour } from './map/hitTest';
 import { PROBE_NEIGHBOURS } from './map/pointMap';
 import { damagedFile } from './problems';
+import { modelLabelOf } from './labelDecodeView';
 
 export type DecodeRequest =
   | { kind: 'point'; index: number; mode: 'hover' | 'pinned' }
@@ -90,7 +91,8 @@ export class DecodeView {
       ui.decCaption.textContent = damagedDecoder ? `Decoding unavailable: ${damagedDecoder.message.replace(/\.?$/, '.')}` : decoder.error ? `Decoding unavailable: ${decoder.error}` : 'The decoder has not been saved yet.';
       return null;
     }
-    const img = decoder.decode(z, key);
+    // A conditional decoder decodes with the point's label (a probe: its nearest point's).
+    const img = decoder.decode(z, key, r.kind === 'point' ? modelLabelOf(data, r.index) : r.neighbours[0] && modelLabelOf(data, r.neighbours[0].index));
     const computeMs = performance.now() - t0;
     if (!img || !data.images && !data.config) return null;
     const h = data.images?.height ?? data.config!.model.imageHeight;

@@ -8,6 +8,7 @@ import type { BrowserDecoder } from '../decode/decoder';
 import type { Layout } from '../dom/layout';
 import { decodingImagesText } from '../../protocol/images';
 import { damagedFile, renderProblems } from './problems';
+import { modelKind } from '../../protocol/config';
 
 export function renderHeader(ui: Pick<Layout, 'h1' | 'statusLine' | 'methodBadge'>, data: RunData, decoder: BrowserDecoder): void {
   ui.h1.textContent = `Latent Lens — ${data.title}`;
@@ -27,6 +28,7 @@ export function renderHeader(ui: Pick<Layout, 'h1' | 'statusLine' | 'methodBadge
     }
     parts.push(`${data.count.toLocaleString('en-US')} of ${data.totalCount.toLocaleString('en-US')} images shown`);
   }
+  if (data.config) parts.push(`${modelKind(data.config.model)}, ${data.config.model.imageHeight}×${data.config.model.imageWidth}×${data.config.model.channels}, latent ${data.config.model.latentDim}`);
   const damagedDecoder = damagedFile(data.problems, 'model/decoder');
   if (decoder.ready) parts.push(`decoder from step ${decoder.step} (${decoder.backend})`);
   else if (damagedDecoder) parts.push(`decoding unavailable: ${damagedDecoder.file} is damaged`);

@@ -1,0 +1,88 @@
+// The models of issue 12 as a user runs them: the built dist/cli.js trains a small conditional
+// model on the embedded sample, `samples --label` writes its PNG grid, and a folder with a label
+// the model was not trained with is refused by samples, eval and encode with a message naming it.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const cli = path.join(root, 'dist', 'cli.js');
+const sample = path.join(root, 'samples', 'fashion-mnist-2k');
+const small = ['--max-images', '160', '--image-size', '16', '--batch-size', '32', '--latent-dim', '4', '--backend', 'wasm', '--log-every', '1'];
+
+interface Result { code: number | null; stdout: string; stderr: string }
+function run(args: string[]): Promise<Result> {
+  assert.ok(existsSync(cli), `${cli} is missing: run npm run build first`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let tmp = '';
+let runDir = '';
+let labels: string[] = [];
+
+before(async () => {
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'll-models-'));
+  runDir = path.join(tmp, 'run');
+  const r = await run(['train', sample, '--out', runDir, '--epochs', '1', '--conditional', ...small]);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /conditional conv VAE \(10 labels\), latent 4/);
+  labels = JSON.parse(await fs.readFile(path.join(runDir, 'config.json'), 'utf8')).model.labels;
+});
+after(async () => { if (tmp) await fs.rm(tmp, { recursive: true, force: true }); });
+
+test('a conditional run stores its label list with the model; samples --label writes a PNG grid of the right size', async () => {
+  assert.deepEqual(labels, [...labels].sort());
+  assert.equal(labels.length, 10);
+  const out = path.join(tmp, 'samples.png');
+  const r = await run(['samples', runDir, '--label', 'trouser', '--count', '10', '--out', out, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const info = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  assert.deepEqual([info.count, info.columns, info.rows, info.tileHeight, info.channels, info.label], [10, 4, 3, 16, 1, 'trouser']);
+  const meta = await sharp(out).metadata();
+  // 4 columns of 16 px + 5 gaps of 2 px, 3 rows.
+  assert.deepEqual([meta.format, meta.width, meta.height], ['png', 4 * 16 + 5 * 2, 3 * 16 + 4 * 2]);
+});
+
+test('samples with a label the model does not know exits 1 naming it and the labels it knows', async () => {
+  const r = await run(['samples', runDir, '--label', 'wolf', '--out', path.join(tmp, 'wolf.png')]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /label "wolf" is not one the model was trained with; its labels: "ankle-boot", "bag"/);
+  assert.ok(!existsSync(path.join(tmp, 'wolf.png')));
+  const none = await run(['samples', runDir, '--out', path.join(tmp, 'x.png')]);
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /give --label, one of "ankle-boot"/);
+});
+
+test('eval and encode map a folder\'s labels onto the model\'s; an unknown label is a clear error naming it', async () => {
+  const folder = path.join(tmp, 'with-wolf');
+  for (const label of ['bag', 'trouser']) {
+    await fs.mkdir(path.join(folder, label), { recursive: true });
+    for (const f of (await fs.readdir(path.join(sample, label))).slice(0, 3)) await fs.copyFile(path.join(sample, label, f), path.join(folder, label, f));
+  }
+  const ok = await run(['eval', runDir, '--data', folder, '--json', '--backend', 'wasm']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(JSON.parse(ok.stdout.trim().split('\n').pop()!).images, 6, 'a subset of the labels in another order maps by name');
+  await fs.mkdir(path.join(folder, 'wolf'));
+  await fs.copyFile(path.join(folder, 'bag', (await fs.readdir(path.join(folder, 'bag')))[0]), path.join(folder, 'wolf', 'w.png'));
+  const bad = await run(['eval', runDir, '--data', folder, '--json', '--backend', 'wasm']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /has the label "wolf", which the conditional model was not trained with/);
+  const enc = await run(['encode', runDir, folder, '--out', path.join(tmp, 'encoded'), '--backend', 'wasm']);
+  assert.equal(enc.code, 1);
+  assert.match(enc.stderr, /has the label "wolf", which the conditional model was not trained with/);
+  await fs.rm(path.join(folder, 'wolf'), { recursive: true });
+  const enc2 = await run(['encode', runDir, folder, '--out', path.join(tmp, 'encoded'), '--backend', 'wasm']);
+  assert.equal(enc2.code, 0, enc2.stderr + enc2.stdout);
+  const cfg = JSON.parse(await fs.readFile(path.join(tmp, 'encoded', 'config.json'), 'utf8'));
+  assert.deepEqual([cfg.model.conditional, cfg.model.arch, cfg.model.labels], [true, 'conv', labels]);
+});
