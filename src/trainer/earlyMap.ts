@@ -15,7 +15,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ImageShape } from '../protocol/runFormat';
 import type { TrainerEvent } from '../protocol/trainerIpc';
-import { encodeAll } from '../analysis/latentStats';
+import { encodeRows } from './evaluate';
+import type { LabelFeed } from './dataset';
 import { alignTo, pca2d } from '../analysis/projectionMath';
 import { writeProjection } from '../run/runDir';
 
@@ -49,13 +50,17 @@ export class EarlyMap {
   maps = 0;
   millis = 0;
 
-  constructor(private readonly runDir: string, pixels: Uint8Array, private readonly count: number, private readonly shape: ImageShape, private readonly latentDim: number, private readonly emit: (e: TrainerEvent) => void, opts: Partial<EarlyMapOptions> = {}) {
+  /** A conditional model's labels of the sample's images (its encoder takes them). */
+  private readonly sampleLabels: LabelFeed | undefined;
+
+  constructor(private readonly runDir: string, pixels: Uint8Array, private readonly count: number, private readonly shape: ImageShape, private readonly latentDim: number, private readonly emit: (e: TrainerEvent) => void, opts: Partial<EarlyMapOptions> = {}, labels?: LabelFeed) {
     this.opts = { ...EARLY_MAP_DEFAULTS, ...opts };
     const n = Math.min(count, this.opts.sampleSize);
     this.sample = Uint32Array.from({ length: n }, (_, i) => Math.floor((i * count) / n));
     const size = shape.height * shape.width * shape.channels;
     this.samplePixels = new Uint8Array(n * size);
     this.sample.forEach((row, i) => this.samplePixels.set(pixels.subarray(row * size, (row + 1) * size), i * size));
+    this.sampleLabels = labels && { rows: Int32Array.from(this.sample, (row) => labels.rows[row]), count: labels.count };
   }
 
   /** Call after every step of the first epoch; writes a map when one is due. */
@@ -70,7 +75,7 @@ export class EarlyMap {
     this.lastStep = step;
     const t0 = performance.now();
     const n = this.sample.length;
-    const { mu } = encodeAll(encoder, this.samplePixels, n, this.shape, this.latentDim);
+    const { mu } = encodeRows(encoder, this.samplePixels, n, this.shape, this.latentDim, this.sampleLabels);
     const pca = pca2d(mu, n, this.latentDim);
     if (this.previous) alignTo(pca.x, pca.y, this.previous.x, this.previous.y);
     this.previous = pca;

@@ -164,7 +164,7 @@ export async function train(opts: TrainOptions): Promise<TrainOutcome> {
 
   const history = await openEpochHistory(runDir, data.images.length, config, shape, log); // epoch replay: history/ (src/run/history.ts)
   let previousLayout: { x: Float32Array; y: Float32Array } | undefined;
-  const earlyMap = epoch === 0 && opts.project && opts.earlyMap !== false ? new EarlyMap(runDir, data.pixels, data.images.length, shape, config.model.latentDim, emit, opts.earlyMap) : undefined; // issue 13: a map during epoch 1
+  const earlyMap = epoch === 0 && opts.project && opts.earlyMap !== false ? new EarlyMap(runDir, data.pixels, data.images.length, shape, config.model.latentDim, emit, opts.earlyMap || {}, labels) : undefined; // issue 13: a map during epoch 1
   let projecting: Promise<void> | undefined;
   const startProjection = (mu: Float32Array, forEpoch: number) => {
     if (!opts.project || projecting) return;

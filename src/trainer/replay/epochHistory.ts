@@ -38,7 +38,7 @@ export async function openEpochHistory(runDir: string, count: number, config: Ru
     epochEnd: async (epoch, step, mu, decoder) => {
       if (!writer) return;
       try {
-        await writer.epochEnd(epoch, step, mu, decodeGrid(decoder, samples, z));
+        await writer.epochEnd(epoch, step, mu, decodeGrid(decoder, samples, z, config.model.conditional ? config.model.labels?.length ?? 0 : 0));
       } catch (e) { warn(e); }
     },
     map: async (epoch, layout) => {

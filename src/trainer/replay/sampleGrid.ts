@@ -5,6 +5,7 @@
  * shows the decoder changing, not the draw. Pixels are sigmoid(logits) as in the panel's decoder.
  */
 import * as tf from '@tensorflow/tfjs';
+import { oneHotLabels, withLabels } from '../../model/vae';
 import type { HistorySamples, ImageShape } from '../../protocol/runFormat';
 import { mulberry32 } from '../../shared/random';
 
@@ -28,11 +29,17 @@ export function fixedZ(spec: HistorySamples, latentDim: number): Float32Array {
   return z;
 }
 
-/** The grid decoded: rows·cols images of height × width × channels, uint8, image after image. */
-export function decodeGrid(decoder: tf.LayersModel, spec: HistorySamples, z: Float32Array): Uint8Array {
+/**
+ * The grid decoded: rows·cols images of height × width × channels, uint8, image after image.
+ * A conditional model's decoder (`labelCount` > 0) takes cell i with label i mod labelCount, so
+ * each row of the grid shows the labels side by side.
+ */
+export function decodeGrid(decoder: tf.LayersModel, spec: HistorySamples, z: Float32Array, labelCount = 0): Uint8Array {
   const n = spec.rows * spec.cols;
   const values = tf.tidy(() => {
-    const logits = decoder.predict(tf.tensor2d(z, [n, z.length / n]), { batchSize: n }) as tf.Tensor;
+    const zt = tf.tensor2d(z, [n, z.length / n]);
+    const y = labelCount > 0 ? oneHotLabels(Array.from({ length: n }, (_, i) => i % labelCount), labelCount) : undefined;
+    const logits = decoder.predict(withLabels(zt, y), { batchSize: n }) as tf.Tensor;
     return tf.sigmoid(logits).mul(255).round().clipByValue(0, 255).dataSync();
   });
   return Uint8Array.from(values);

@@ -168,10 +168,15 @@ export class BrowserDecoder {
    * Generators (issue 15): decode n latent vectors (n × latentDim, row-major) in ONE predict call
    * — no cache — to pixel intensities in [0, 1] (n × H × W × C).
    */
-  decodeBatch(z: Float32Array, n: number): Float32Array | null {
+  decodeBatch(z: Float32Array, n: number, labels?: ArrayLike<number>): Float32Array | null {
     if (!this.model || !n) return null;
-    const model = this.model;
-    return tf.tidy(() => tf.sigmoid(model.predict(tf.tensor2d(z, [n, z.length / n]), { batchSize: n }) as tf.Tensor).dataSync() as Float32Array);
+    const model = this.model, k = this.labelCount;
+    return tf.tidy(() => {
+      const zt = tf.tensor2d(z, [n, z.length / n]);
+      // A conditional decoder takes [z, one-hot label]: each row's label, else the first label.
+      const input = k ? [zt, tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, i) => labels?.[i] ?? 0), 'int32'), k).toFloat()] : zt;
+      return tf.sigmoid(model.predict(input, { batchSize: n }) as tf.Tensor).dataSync() as Float32Array;
+    });
   }
 
   clearCache(): void {

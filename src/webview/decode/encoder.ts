@@ -47,8 +47,12 @@ export class BrowserEncoder {
   encodeMu(pixels: Float32Array, n: number, h: number, w: number, c: number): Float32Array | null {
     if (!this.model || !n) return null;
     const model = this.model;
+    // A conditional encoder also takes the one-hot label: encode as the first label (where prior samples land, approximately).
+    const labelInput = model.inputs[1];
     return tf.tidy(() => {
-      const out = model.predict(tf.tensor4d(pixels, [n, h, w, c]), { batchSize: n }) as tf.Tensor2D;
+      const x = tf.tensor4d(pixels, [n, h, w, c]);
+      const input = labelInput ? [x, tf.oneHot(tf.zeros([n], 'int32') as tf.Tensor1D, labelInput.shape[1] ?? 1).toFloat()] : x;
+      const out = model.predict(input, { batchSize: n }) as tf.Tensor2D;
       const d = out.shape[1] / 2;
       return out.slice([0, 0], [n, d]).dataSync() as Float32Array;
     });
