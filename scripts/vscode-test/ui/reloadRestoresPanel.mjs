@@ -13,7 +13,10 @@ export const reloadRestoresPanel = {
   async run({ page }) {
     await page.reload();
     await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
-    await page.locator('.tab', { hasText: 'Latent Space' }).first().waitFor({ timeout: 60_000 });
+    const tab = page.locator('.tab', { hasText: 'Latent Space' }).first();
+    await tab.waitFor({ timeout: 60_000 });
+    // Another editor may be active after the reload (e.g. an untitled one): show the panel's tab.
+    await tab.click();
     const probe = await pollPanel(page, 90_000);
     await page.screenshot({ path: path.join(results, 'ui-restored.png') });
     if (!(probe?.points > 0)) throw new Error(`the restored panel shows no points: ${JSON.stringify(probe)?.slice(0, 500)}`);

@@ -42,6 +42,8 @@ export async function palette(page, title) {
   const input = page.locator('.quick-input-widget input');
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   for (let attempt = 0; ; attempt++) {
+    // Keys typed while a webview has focus may not reach the workbench: focus the side bar's title first.
+    await page.locator('.part.sidebar .composite.title').first().click({ timeout: 5000 }).catch(() => {});
     await page.keyboard.press('F1');
     await input.waitFor({ state: 'visible', timeout: 30_000 });
     await input.fill(`>${title}`);
