@@ -3,7 +3,6 @@
 // bad flags. Plus the pure parts: CSV quoting, float text, the sprite's layout and shrinking.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,24 +12,14 @@ import { readLatents, readPerImage, readProjection, runPaths } from '../../src/r
 import { csvField, csvText } from '../../src/trainer/export/csv';
 import { formatFloat32, type ExportTable } from '../../src/trainer/export/rows';
 import { composeSprite, spriteLayout } from '../../src/trainer/export/sprite';
+import { runCli } from './fixtures/runCli';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const cli = path.join(root, 'dist', 'cli.js');
 const sample = path.join(root, 'samples', 'fashion-mnist-2k');
 const IMAGES = 160, DIM = 4, SIDE = 16;
 const small = ['--max-images', String(IMAGES), '--image-size', String(SIDE), '--batch-size', '32', '--latent-dim', String(DIM), '--backend', 'wasm', '--log-every', '1'];
 
-interface Result { code: number | null; stdout: string; stderr: string }
-function run(args: string[]): Promise<Result> {
-  assert.ok(existsSync(cli), `${cli} is missing: run npm run build first`);
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = runCli;
 
 /** RFC 4180 CSV → rows of fields (quoted fields, doubled quotes, LF or CRLF). */
 function parseCsv(text: string): string[][] {

@@ -4,31 +4,20 @@
 // Plus the pure parts shared with the panel (src/analysis/latentWalks.ts) and the grid writer.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { interpolate, priorSamples, sigmaText, traversalGrid, traversalValues } from '../../src/analysis/latentWalks';
 import { gridPixels, gridSize } from '../../src/trainer/pictures/pngGrid';
+import { runCli } from './fixtures/runCli';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const cli = path.join(root, 'dist', 'cli.js');
 const sample = path.join(root, 'samples', 'fashion-mnist-2k');
 const IMAGES = 96, DIM = 4, SIDE = 16;
 const small = ['--max-images', String(IMAGES), '--image-size', String(SIDE), '--batch-size', '32', '--latent-dim', String(DIM), '--backend', 'wasm'];
 
-interface Result { code: number | null; stdout: string; stderr: string }
-function run(args: string[]): Promise<Result> {
-  assert.ok(existsSync(cli), `${cli} is missing: run npm run build first`);
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = runCli;
 
 /** Pixels of a grid of rows × cols cells of SIDE, 2-pixel gaps. */
 const side = (cells: number) => cells * SIDE + (cells + 1) * 2;

@@ -3,28 +3,17 @@
 // have one frame per epoch; a run without history is a clear error (exit 1), bad flags exit 2.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { runCli } from './fixtures/runCli';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const cli = path.join(root, 'dist', 'cli.js');
 const sample = path.join(root, 'samples', 'fashion-mnist-2k');
 const small = ['--max-images', '160', '--image-size', '16', '--batch-size', '32', '--latent-dim', '4', '--backend', 'wasm', '--epochs', '3'];
 
-interface Result { code: number | null; stdout: string; stderr: string }
-function run(args: string[]): Promise<Result> {
-  assert.ok(existsSync(cli), `${cli} is missing: run npm run build first`);
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = runCli;
 
 let tmp = '', runDir = '';
 before(async () => {
