@@ -26,7 +26,11 @@ export function renderHeader(ui: Pick<Layout, 'h1' | 'statusLine' | 'methodBadge
       if (s.backend) parts.push(`backend ${s.backend}`);
       if (s.message) parts.push(s.message);
     }
-    parts.push(`${data.count.toLocaleString('en-US')} of ${data.totalCount.toLocaleString('en-US')} images shown`);
+    // An early map of epoch 1 (src/trainer/earlyMap.ts) places only a sample: say how many are on the map.
+    const placed = data.x ? data.x.reduce((n, v) => (Number.isFinite(v) ? n + 1 : n), 0) : data.count;
+    parts.push(placed < data.count
+      ? `${placed.toLocaleString('en-US')} of ${data.totalCount.toLocaleString('en-US')} images on the map (a sample until epoch 1 ends)`
+      : `${data.count.toLocaleString('en-US')} of ${data.totalCount.toLocaleString('en-US')} images shown`);
   }
   if (data.config) parts.push(`${modelKind(data.config.model)}, ${data.config.model.imageHeight}×${data.config.model.imageWidth}×${data.config.model.channels}, latent ${data.config.model.latentDim}`);
   const damagedDecoder = damagedFile(data.problems, 'model/decoder');
