@@ -15,16 +15,10 @@ import type { ComparePanel } from '../../src/extension/panel/comparePanel';
 import type { LatentLensApi } from '../../src/extension/extension';
 import type { CompareTestView } from '../../src/webview/compare/compareTestHooks';
 import { makeFakeRun } from '../browser/makeFakeRun';
+import { waitFor as waitForShared, type Probe } from './waitFor';
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 300): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+/** The shared poller (./waitFor.ts) with this file's defaults. */
+const waitFor = <T>(what: string, probe: Probe<T>, timeoutMs = 60_000, everyMs = 300): Promise<T> => waitForShared(what, probe, timeoutMs, everyMs);
 
 let nextId = 1;
 function ask(panel: ComparePanel, op: 'view' | 'hover' | 'select', args?: unknown, timeoutMs = 3000): Promise<CompareTestView | undefined> {

@@ -21,18 +21,12 @@ import type { TrainerEvent } from '../../src/protocol/trainerIpc';
 import { VIEW_TYPE } from '../../src/extension/panel/latentPanel';
 import type { ToWebviewMessage } from '../../src/protocol/panelIpc';
 import { figures } from './index';
+import { waitFor as waitForShared, type Probe } from './waitFor';
 
 const EXTENSION_ID = 'latent-lens.latent-lens';
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 120_000, everyMs = 100): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+/** The shared poller (./waitFor.ts) with this file's defaults. */
+const waitFor = <T>(what: string, probe: Probe<T>, timeoutMs = 120_000, everyMs = 100): Promise<T> => waitForShared(what, probe, timeoutMs, everyMs);
 
 /** Resolves with the first trainer event that matches. */
 function nextEvent<T extends TrainerEvent['type']>(run: Run, type: T, match: (e: Extract<TrainerEvent, { type: T }>) => boolean = () => true, timeoutMs = 300_000): Promise<Extract<TrainerEvent, { type: T }>> {

@@ -17,16 +17,10 @@ import * as vscode from 'vscode';
 import type { LatentLensApi } from '../../src/extension/extension';
 import type { LatentPanel } from '../../src/extension/panel/latentPanel';
 import type { ViewStatus } from '../../src/protocol/panelIpc';
+import { waitFor as waitForShared, type Probe } from './waitFor';
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 120_000, everyMs = 100): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+/** The shared poller (./waitFor.ts) with this file's defaults. */
+const waitFor = <T>(what: string, probe: Probe<T>, timeoutMs = 120_000, everyMs = 100): Promise<T> => waitForShared(what, probe, timeoutMs, everyMs);
 
 const HEARTBEAT_TIMEOUT_MS = 8000;
 

@@ -13,18 +13,12 @@ import * as vscode from 'vscode';
 import type { LatentLensApi } from '../../src/extension/extension';
 import type { LatentPanel } from '../../src/extension/panel/latentPanel';
 import { makeFakeRun } from '../browser/makeFakeRun';
+import { waitFor as waitForShared, type Probe } from './waitFor';
 
 interface SelectionView { selected: number; name: string; tiles: number; decoded: number }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+/** The shared poller (./waitFor.ts) with this file's defaults. */
+const waitFor = <T>(what: string, probe: Probe<T>, timeoutMs = 60_000, everyMs = 300): Promise<T> => waitForShared(what, probe, timeoutMs, everyMs);
 
 let nextId = 100_000;
 function ask<T>(lp: LatentPanel, op: string, args?: unknown): Promise<T | undefined> {

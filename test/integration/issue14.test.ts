@@ -14,18 +14,12 @@ import * as vscode from 'vscode';
 import type { LatentLensApi } from '../../src/extension/extension';
 import type { FromWebviewMessage, ToWebviewMessage } from '../../src/protocol/panelIpc';
 import { makeFakeRun } from '../browser/makeFakeRun';
+import { waitFor as waitForShared, type Probe } from './waitFor';
 
 const EXTENSION_ID = 'latent-lens.latent-lens';
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 200): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+/** The shared poller (./waitFor.ts) with this file's defaults. */
+const waitFor = <T>(what: string, probe: Probe<T>, timeoutMs = 60_000, everyMs = 200): Promise<T> => waitForShared(what, probe, timeoutMs, everyMs);
 
 describe('Latent Lens issue 14', function () {
   let api: LatentLensApi;

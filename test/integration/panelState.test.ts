@@ -21,6 +21,7 @@ import * as vscode from 'vscode';
 import type { LatentLensApi } from '../../src/extension/extension';
 import type { LatentPanel } from '../../src/extension/panel/latentPanel';
 import { makeFakeRun } from '../browser/makeFakeRun';
+import { waitFor as waitForShared, type Probe } from './waitFor';
 
 const EXTENSION_ID = 'latent-lens.latent-lens';
 
@@ -34,15 +35,8 @@ interface PageView {
   arrays: Record<string, string>;
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 200): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+/** The shared poller (./waitFor.ts) with this file's defaults. */
+const waitFor = <T>(what: string, probe: Probe<T>, timeoutMs = 60_000, everyMs = 200): Promise<T> => waitForShared(what, probe, timeoutMs, everyMs);
 
 let nextId = 1;
 /** One request on the webview's test channel; undefined when no answer came within `timeoutMs`. */
