@@ -23,6 +23,14 @@ export interface LensKernels {
 
 interface EmscriptenModule { wasmMemory?: WebAssembly.Memory; asm?: Record<string, unknown> }
 
+/** Base64 → bytes with `atob`, which Node and the webview both have (this file also runs in the page: inferenceKernels.ts). */
+function base64Bytes(b64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(b64);
+  const out = new Uint8Array(new ArrayBuffer(s.length));
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
 const cache = new WeakMap<WebAssembly.Memory, LensKernels | null>();
 
 function memoryOf(mod: EmscriptenModule): WebAssembly.Memory | null {
@@ -45,12 +53,12 @@ export function lensKernelsFor(backend: tf.KernelBackend): LensKernels | null {
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   let kernels: LensKernels | null = null;
   try {
-    const bytes = Buffer.from(shared ? LENS_KERNELS_SHARED : LENS_KERNELS_PLAIN, 'base64');
+    const bytes = base64Bytes(shared ? LENS_KERNELS_SHARED : LENS_KERNELS_PLAIN);
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
     kernels = instance.exports as unknown as LensKernels;
   } catch (e) {
     // Training still works without them (JS/XNNPACK paths), only slower: say so once.
-    process.emitWarning(`Latent Lens: the companion wasm kernels could not be loaded (${e instanceof Error ? e.message : String(e)}); training on wasm continues without them, about 25 % slower.`);
+    console.warn(`Latent Lens: the companion wasm kernels could not be loaded (${e instanceof Error ? e.message : String(e)}); training on wasm continues without them, about 25 % slower.`);
   }
   cache.set(memory, kernels);
   return kernels;

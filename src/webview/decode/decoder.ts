@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { registerWasmInferenceKernels } from '../../backend/wasm/inferenceKernels';
 import type { ViewDecoder } from '../../protocol/panelIpc';
 
 interface ModelJson {
@@ -52,6 +53,7 @@ export class BrowserDecoder {
     }
     await tf.ready();
     this.backend = tf.getBackend();
+    if (this.backend === 'wasm') registerWasmInferenceKernels();
   }
 
   get ready(): boolean {
