@@ -156,35 +156,47 @@ try {
     }
     const used = new Set();
     const t0 = performance.now();
+    const nextFrame = () => new Promise((res) => requestAnimationFrame(() => res(performance.now())));
+    const shownNext = [];
     while (lat.length < (withTraffic ? 150 : 100) && performance.now() - t0 < 60000) {
       const i = Math.floor(Math.random() * ll.state.count);
       const [sx, sy] = ll.map.toScreen(ll.state.x[i], ll.state.y[i]);
       if (sx < 0 || sy < 0 || sx > r.width || sy > r.height) continue;
       const before = ll.perf.decodes;
+      // Chrome delivers pointer moves aligned to animation frames (at the start of a frame): so here.
+      await nextFrame();
       const t = performance.now();
       ov.dispatchEvent(new PointerEvent('pointermove', { clientX: r.left + sx, clientY: r.top + sy, bubbles: true }));
       const hit = ll.map.hovered;
       if (hit === null || used.has(hit)) { ov.dispatchEvent(new PointerEvent('pointerleave')); continue; }
       used.add(hit);
-      // Wait until the decoded image is drawn, then for the frame that shows it.
+      // The next frame after the event; then wait until the decoded image is drawn.
+      const frame = nextFrame();
       while (ll.perf.decodes === before) await new Promise((res) => setTimeout(res, 0));
-      await new Promise((res) => requestAnimationFrame(() => res()));
-      lat.push(performance.now() - t);
+      const drawn = ll.perf.lastDrawnAt;
+      lat.push(drawn - t);
+      // Drawn before the next frame's rendering began = on screen one frame after the event.
+      shownNext.push(drawn < (await frame) ? 1 : 0);
       ov.dispatchEvent(new PointerEvent('pointerleave'));
       await new Promise((res) => setTimeout(res, 20 + Math.random() * 30));
     }
     clearInterval(traffic); clearInterval(decoderTimer);
-    return { lat, sent, compute: ll.perf.decodeComputeMs.slice(-lat.length), receive: ll.perf.receiveMs };
+    return { lat, sent, shownNext, compute: ll.perf.decodeComputeMs.slice(-lat.length), requestToDrawn: ll.perf.decodeMs.slice(-lat.length), receive: ll.perf.receiveMs };
   }, { withTraffic, decoderMsg });
   const idle = await decodeRun(false);
   results.decodeP95IdleMs = pct(idle.lat, 95);
   results.decodeMedianIdleMs = median(idle.lat);
   results.decodeComputeMedianMs = median(idle.compute);
-  log(`hover → decoded image shown (${idle.lat.length} distinct points, idle): median ${results.decodeMedianIdleMs.toFixed(1)} ms, p95 ${results.decodeP95IdleMs.toFixed(1)} ms (decoder itself: median ${results.decodeComputeMedianMs.toFixed(1)} ms)`);
+  const nextPct = (a) => (100 * a.reduce((x, y) => x + y, 0)) / a.length;
+  results.decodeShownNextFrameIdlePct = nextPct(idle.shownNext);
+  const parts = (run) => `decode request → drawn median ${median(run.requestToDrawn).toFixed(1)}, p95 ${pct(run.requestToDrawn, 95).toFixed(1)} ms; decoder median ${median(run.compute).toFixed(1)}, p95 ${pct(run.compute, 95).toFixed(1)} ms`;
+  log(`hover → decoded image drawn (${idle.lat.length} distinct points, idle; event at a frame's start): median ${results.decodeMedianIdleMs.toFixed(1)} ms, p95 ${results.decodeP95IdleMs.toFixed(1)} ms (target < 16 ms; decoder itself: median ${results.decodeComputeMedianMs.toFixed(1)} ms); on screen in the next frame: ${results.decodeShownNextFrameIdlePct.toFixed(0)} %`);
   const busy = await decodeRun(true);
   results.decodeP95TrainingMs = pct(busy.lat, 95);
   results.decodeMedianTrainingMs = median(busy.lat);
-  log(`hover → decoded image shown while receiving ${busy.sent} updates (metrics every 50 ms, decoder every 2 s): median ${results.decodeMedianTrainingMs.toFixed(1)} ms, p95 ${results.decodeP95TrainingMs.toFixed(1)} ms`);
+  results.decodeShownNextFrameTrainingPct = nextPct(busy.shownNext);
+  log(`  idle: ${parts(idle)}; while training: ${parts(busy)}`);
+  log(`hover → decoded image drawn while receiving ${busy.sent} updates (metrics every 50 ms, decoder every 2 s): median ${results.decodeMedianTrainingMs.toFixed(1)} ms, p95 ${results.decodeP95TrainingMs.toFixed(1)} ms (target < 16 ms); on screen in the next frame: ${results.decodeShownNextFrameTrainingPct.toFixed(0)} %`);
   for (const [type, ms] of Object.entries(busy.receive)) {
     log(`  handling a validated '${type}' message: median ${median(ms).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms (${ms.length})`);
   }

@@ -49,11 +49,14 @@ declare global {
 export function installTestHooks(app: App, apply: (msg: ToWebviewMessage) => Promise<void>): void {
   const decodeMs = new RingBuffer(), decodeComputeMs = new RingBuffer();
   const receiveMs: Record<string, RingBuffer> = {};
-  app.decodeView.scheduler.observer = (t) => { decodeMs.push(t.totalMs); decodeComputeMs.push(t.computeMs); };
+  let lastDrawnAt = 0;
+  app.decodeView.scheduler.observer = (t) => { decodeMs.push(t.totalMs); decodeComputeMs.push(t.computeMs); lastDrawnAt = performance.now(); };
   const perf = {
     get decodeMs() { return decodeMs.values(); },
     get decodeComputeMs() { return decodeComputeMs.values(); },
     get decodes() { return decodeMs.count; },
+    /** performance.now() when the last hovered point's decoded image was drawn. */
+    get lastDrawnAt() { return lastDrawnAt; },
     get receiveMs() { return Object.fromEntries(Object.entries(receiveMs).map(([k, r]) => [k, r.values()])); },
   };
   /** Validate and apply one host → webview message, timed (the host's path; the benchmark's feed). */

@@ -1,7 +1,13 @@
 /**
- * When decoding happens: in a task of its own, right after the hover handler (which has already
- * drawn the highlight and tooltip); requests that arrive meanwhile replace each other, so only
- * the latest runs. Timing goes to an optional observer (the test build's perf counters).
+ * When decoding happens. A cheap decode runs at once, inside the hover handler: Chrome delivers
+ * pointer moves at the start of an animation frame, so the decoded image is drawn in the same
+ * frame as the highlight — queued as a task instead, it waited for that frame's rendering
+ * (~8 ms of the 10 ms median, docs/performance.md "Hover to decoded image"), and behind
+ * whatever else was queued (a weight update, a grid being decoded: p95 61 ms while training).
+ * A decode that has been slow (a large model, a loaded machine) goes to a task of its own
+ * instead, so the highlight and tooltip are never held up; requests that arrive meanwhile
+ * replace each other, so only the latest runs. Timing goes to an optional observer (the test
+ * build's perf counters).
  */
 
 export interface DecodeTiming {
@@ -11,10 +17,15 @@ export interface DecodeTiming {
   computeMs: number;
 }
 
+/** A decode expected to take at most this long runs inside the handler (a third of a 60 Hz frame). */
+export const INLINE_DECODE_BUDGET_MS = 6;
+
 export class DecodeScheduler<R> {
   private wanted: R | null = null;
   private scheduled = false;
   private requestedAt = 0;
+  /** Recent decoder time (exponential average; a cache hit counts as ~0), null before the first. */
+  private typicalMs: number | null = null;
   private readonly channel = new MessageChannel();
   /** Set by the test build to record timings. */
   observer: ((t: DecodeTiming) => void) | null = null;
@@ -27,6 +38,10 @@ export class DecodeScheduler<R> {
   request(r: R): void {
     this.wanted = r;
     this.requestedAt = performance.now();
+    if (this.typicalMs !== null && this.typicalMs <= INLINE_DECODE_BUDGET_MS) {
+      this.runLatest();
+      return;
+    }
     if (this.scheduled) return;
     this.scheduled = true;
     this.channel.port2.postMessage(0);
@@ -36,7 +51,11 @@ export class DecodeScheduler<R> {
     this.scheduled = false;
     const r = this.wanted;
     if (r === null) return;
+    this.wanted = null;
     const computeMs = this.run(r);
-    if (computeMs !== null) this.observer?.({ totalMs: performance.now() - this.requestedAt, computeMs });
+    if (computeMs === null) return;
+    // Weighted towards the slow: one slow decode moves the next ones to a task at once.
+    this.typicalMs = this.typicalMs === null ? computeMs : Math.max(computeMs, 0.7 * this.typicalMs + 0.3 * computeMs);
+    this.observer?.({ totalMs: performance.now() - this.requestedAt, computeMs });
   }
 }
