@@ -49,7 +49,8 @@ const adapter = new MapAdapter(data);
 
 const map = new PointMap(ui.mapWrap, {
   onHover: (i) => store.set({ hovered: i }),
-  onClickPoint: (i) => store.set({ pinnedRow: data.index[i] ?? i, probe: null }),
+  // Shift+click (Shift+Enter) pins the point as B, the end of the interpolation; a click pins it (A).
+  onClickPoint: (i, asB) => store.set(asB ? { pinnedRowB: data.index[i] ?? i } : { pinnedRow: data.index[i] ?? i, probe: null }),
   onClickEmpty: (x, y) => store.set({ pinnedRow: null, probe: { x, y } }),
   // Escape clears the selection first, then unpins.
   onUnpin: () => store.set(store.get().selection ? { selection: null, selectionPage: 0 } : { pinnedRow: null, probe: null }),

@@ -118,6 +118,40 @@ test('Interpolation: "Step k of N" between the pin and B, a path on the map; key
   }
 });
 
+test('Interpolation from the map: click pins A, Shift+click pins B (Shift+Enter from the keyboard)', async () => {
+  const page = await open('light');
+  type LL = { latentLens: { store: { get(): { pinnedRow: number | null; pinnedRowB: number | null } }; state: { x: Float32Array; y: Float32Array; count: number }; map: { toScreen(x: number, y: number): [number, number] }; data: { index: Int32Array | number[] } } };
+  await page.getByRole('tab', { name: 'Interpolation' }).click();
+  // Two points apart on screen (the 20th and 80th percentile in x), clicked as a person would.
+  const [a, b] = await page.evaluate(() => {
+    const ll = (window as unknown as LL).latentLens;
+    const order = Array.from({ length: ll.state.count }, (_, i) => i).filter((i) => Number.isFinite(ll.state.x[i])).sort((p, q) => ll.state.x[p] - ll.state.x[q]);
+    return [order[Math.floor(order.length * 0.2)], order[Math.floor(order.length * 0.8)]].map((i) => ({ i, xy: ll.map.toScreen(ll.state.x[i], ll.state.y[i]) }));
+  });
+  await page.locator('#ll-map').scrollIntoViewIfNeeded();
+  const box = (await page.locator('#ll-map').boundingBox())!;
+  await page.mouse.click(box.x + a.xy[0], box.y + a.xy[1]);
+  await page.keyboard.down('Shift');
+  await page.mouse.click(box.x + b.xy[0], box.y + b.xy[1]);
+  await page.keyboard.up('Shift');
+  const pins = await page.evaluate(() => { const s = (window as unknown as LL).latentLens.store.get(); return [s.pinnedRow, s.pinnedRowB]; });
+  assert.notEqual(pins[0], null, `the click pinned A (${JSON.stringify([a, b, box])})`);
+  assert.notEqual(pins[1], null, 'the Shift+click pinned B');
+  assert.notEqual(pins[0], pins[1]);
+  const ims = await images(page, 'Interpolation');
+  assert.equal(ims.length, 8, 'the interpolation between A and B is decoded');
+  assert.ok(ims.every((i) => i.varied));
+  assert.equal((await overlays(page)).paths.length, 1, 'and drawn on the map as a path');
+  // The keyboard: Shift+Enter on the focused map pins the point under the keyboard cursor as B.
+  await page.evaluate(() => (window as unknown as { latentLens: { store: { set(p: object): void } } }).latentLens.store.set({ pinnedRowB: null }));
+  await page.locator('#ll-map').focus();
+  await page.keyboard.press('n');
+  await page.keyboard.press('Shift+Enter');
+  const b2 = await page.evaluate(() => (window as unknown as LL).latentLens.store.get().pinnedRowB);
+  assert.notEqual(b2, null, 'Shift+Enter pinned B');
+  await page.close();
+});
+
 test('Prior samples: 64 named "Sample k of 64", reseed, hollow markers where they land', async () => {
   for (const theme of ['light', 'dark'] as const) {
     const page = await open(theme);

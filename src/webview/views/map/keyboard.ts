@@ -1,6 +1,6 @@
 /**
  * The map's keyboard: arrows move the cursor, Shift+arrows pan, + and − zoom, 0 resets, N and
- * P step through points, Enter pins or decodes, S selects the points in view, Escape clears the
+ * P step through points, Enter pins or decodes (Shift+Enter pins a point as B, the interpolation's end), S selects the points in view, Escape clears the
  * selection, then unpins. Keys map to actions of a
  * KeyTarget (the PointMap), so this file knows keys and nothing about drawing.
  */
@@ -14,7 +14,7 @@ export interface KeyTarget {
   panBy(dx: number, dy: number): void;
   zoomBy(factor: number): void;
   resetView(): void;
-  activate(): void;
+  activate(asB?: boolean): void;
   unpin(): void;
   step(dir: 1 | -1): void;
   /** S: select the visible points in the current view (the lasso's keyboard alternative). */
@@ -36,7 +36,7 @@ export function handleMapKey(e: KeyboardEvent, t: KeyTarget): boolean {
   } else if (e.key === '0' || e.key === 'Home') {
     t.resetView();
   } else if (e.key === 'Enter' || e.key === ' ') {
-    t.activate();
+    t.activate(e.shiftKey);
   } else if (e.key === 'Escape') {
     t.unpin();
   } else if (e.key === 's' && !e.ctrlKey && !e.metaKey) {

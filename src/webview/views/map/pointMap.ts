@@ -26,7 +26,7 @@ export const PROBE_NEIGHBOURS = 8;
 
 export interface PointMapCallbacks {
   onHover(index: number | null): void;
-  onClickPoint(index: number): void;
+  onClickPoint(index: number, asB: boolean): void;
   /** A click on empty space at map (data) coordinates. */
   onClickEmpty(x: number, y: number): void;
   onUnpin(): void;
@@ -123,7 +123,7 @@ export class PointMap implements KeyTarget {
     this.overlay.addEventListener('pointerleave', () => { if (!this.drag.active) this.setHovered(null); });
     this.overlay.addEventListener('click', (e) => {
       if (this.drag.moved) { this.drag.moved = false; return; }
-      this.clickAt(e.offsetX, e.offsetY);
+      this.clickAt(e.offsetX, e.offsetY, e.shiftKey);
     });
     this.overlay.addEventListener('keydown', (e) => {
       if (!handleMapKey(e, this)) return;
@@ -217,9 +217,10 @@ export class PointMap implements KeyTarget {
     this.callbacks.onHover(i);
   }
 
-  clickAt(px: number, py: number): void {
+  /** `asB`: Shift held (a point becomes B, the end of the interpolation). */
+  clickAt(px: number, py: number, asB = false): void {
     const hit = this.pick(px, py);
-    if (hit !== null) this.callbacks.onClickPoint(hit);
+    if (hit !== null) this.callbacks.onClickPoint(hit, asB);
     else {
       const [dx, dy] = this.geo.toData(px, py);
       this.callbacks.onClickEmpty(dx, dy);
@@ -247,10 +248,10 @@ export class PointMap implements KeyTarget {
     this.hoverAt(this.cursor.x, this.cursor.y);
   }
 
-  activate(): void {
+  activate(asB = false): void {
     const c = this.cursor ?? { x: this.geo.cssW / 2, y: this.geo.cssH / 2 };
     this.cursor = c;
-    this.clickAt(c.x, c.y);
+    this.clickAt(c.x, c.y, asB);
   }
 
   unpin(): void {
