@@ -20,12 +20,14 @@ export interface DecodeTiming {
 /** A decode expected to take at most this long runs inside the handler (a third of a 60 Hz frame). */
 export const INLINE_DECODE_BUDGET_MS = 6;
 
+const RECENT = 5;
+
 export class DecodeScheduler<R> {
   private wanted: R | null = null;
   private scheduled = false;
   private requestedAt = 0;
-  /** Recent decoder time (exponential average; a cache hit counts as ~0), null before the first. */
-  private typicalMs: number | null = null;
+  /** The decoder's last few times (a cache hit counts as ~0): their median decides inline or not. */
+  private recentMs: number[] = [];
   private readonly channel = new MessageChannel();
   /** Set by the test build to record timings. */
   observer: ((t: DecodeTiming) => void) | null = null;
@@ -38,13 +40,19 @@ export class DecodeScheduler<R> {
   request(r: R): void {
     this.wanted = r;
     this.requestedAt = performance.now();
-    if (this.typicalMs !== null && this.typicalMs <= INLINE_DECODE_BUDGET_MS) {
+    if (this.recentMs.length && this.typicalMs() <= INLINE_DECODE_BUDGET_MS) {
       this.runLatest();
       return;
     }
     if (this.scheduled) return;
     this.scheduled = true;
     this.channel.port2.postMessage(0);
+  }
+
+  /** Median of the recent times: one decode preempted by the OS does not move hover off the inline path, a slower model does. */
+  private typicalMs(): number {
+    const s = [...this.recentMs].sort((a, b) => a - b);
+    return s[Math.floor(s.length / 2)];
   }
 
   private runLatest(): void {
@@ -54,8 +62,8 @@ export class DecodeScheduler<R> {
     this.wanted = null;
     const computeMs = this.run(r);
     if (computeMs === null) return;
-    // Weighted towards the slow: one slow decode moves the next ones to a task at once.
-    this.typicalMs = this.typicalMs === null ? computeMs : Math.max(computeMs, 0.7 * this.typicalMs + 0.3 * computeMs);
+    this.recentMs.push(computeMs);
+    if (this.recentMs.length > RECENT) this.recentMs.shift();
     this.observer?.({ totalMs: performance.now() - this.requestedAt, computeMs });
   }
 }
