@@ -30,7 +30,7 @@ import {
 } from '../../protocol/panelIpc';
 import { Endpoint, parserOf, type Wire } from '../../protocol/rpc';
 import {
-  SnapshotCache, loadRunSnapshot, readViewProjection, readViewStatus,
+  SnapshotCache, loadRunSnapshot, readViewImageRows, readViewProjection, readViewStatus,
 } from '../../run/runSnapshot';
 import { testHooksRequested } from '../../webview/html';
 import { panelHtml } from './panelHtml';
@@ -85,6 +85,8 @@ export class LatentPanel {
   /** The point index of the last snapshot (null = identity) and its size. */
   private pointIndex: Uint32Array | null = null;
   private pointCount = 0;
+  /** What the `images` requests read against (the last snapshot's config and dataset size). */
+  private imageSource: Pick<RunSnapshot, 'config' | 'totalCount'> | null = null;
   private pendingSteps: Extract<ToWebviewMessage, { type: 'metrics' }>['steps'] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private disposed = false;
@@ -272,6 +274,7 @@ export class LatentPanel {
     }
     this.pointIndex = snapshot.count === snapshot.totalCount ? null : snapshot.index;
     this.pointCount = snapshot.count;
+    this.imageSource = { config: snapshot.config, totalCount: snapshot.totalCount };
     this.pendingSteps = [];
     this.stats.snapshots++;
     this.stats.lastSnapshotCount = snapshot.count;
@@ -331,6 +334,12 @@ export class LatentPanel {
         const projection = await readViewProjection(this.runDir, this.pointIndex);
         if (projection) this.post({ type: 'projection', projection, millis: done.millis });
         return projectedReply(done);
+      }
+      case 'images': { // originals on demand (issue 13): only the rows the page shows, never the whole file
+        const src = this.imageSource;
+        const images = src && await readViewImageRows(this.runDir, src.config, src.totalCount, m.rows);
+        if (!images) throw new Error('This run has no original images (data/pixels.u8).');
+        return { type: 'images', images };
       }
       case 'control': // Live control (issue 10): own runs and followed runs alike (Run.control).
         if (!this.run?.running) throw new Error('No trainer is running this run: start or resume it first.');
