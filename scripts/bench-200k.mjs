@@ -20,7 +20,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync 
 import os from 'node:os';
 import path from 'node:path';
 import { makeFakeRun } from '../test/browser/makeFakeRun.ts';
-import { SnapshotCache, loadRunSnapshot, readViewImageRows } from '../src/run/runSnapshot.ts';
+import { SnapshotCache, loadRunSnapshot, readViewImageRows, readViewProblems } from '../src/run/runSnapshot.ts';
 import { makeNonce, renderWebviewHtml } from '../src/webview/html.ts';
 import { writeReport } from '../src/trainer/report.ts';
 import { projectLatents, closeProjectionWorker } from '../src/trainer/projection.ts';
@@ -239,16 +239,16 @@ try {
       const { json, buffers } = vscodeSerialize({ kind: 'reply', inReplyTo: env.id, message: { type: 'images', images } });
       await page.evaluate(([j, b]) => window.__deliver(j, b), [json, buffers]);
     });
-    const loads = [], host = [], pageMs = [], pans = [], hovers = { handler: [], toFrame: [] }, originals = [], grids = [], heaps = [], rss = [];
+    const loads = [], diagnoses = [], host = [], pageMs = [], pans = [], hovers = { handler: [], toFrame: [] }, originals = [], grids = [], heaps = [], rss = [];
     for (let run = 0; run < RUNS; run++) {
       const page = await context.newPage();
       page.on('pageerror', (e) => console.error('page error:', e.message));
       await page.goto(`file://${pageFile}`);
       await page.waitForFunction(() => window.__posted.some((m) => m.kind === 'request' && m.message?.type === 'ready'), null, { timeout: 60000 });
       const ready = await page.evaluate(() => window.__posted.find((m) => m.message?.type === 'ready').id);
-      // Host: read the run (as LatentPanel.readSnapshot: maxPoints = N, a fresh cache, diagnose — no trainer running).
+      // Host: read the run (as LatentPanel.readSnapshot: maxPoints = N, a fresh cache; the diagnosis of damaged files follows the reply).
       const h0 = performance.now();
-      const snapshot = await loadRunSnapshot(runDir, { maxPoints: N, cache: new SnapshotCache(), diagnose: true });
+      const snapshot = await loadRunSnapshot(runDir, { maxPoints: N, cache: new SnapshotCache(), diagnose: false });
       const h1 = performance.now();
       const { json, buffers } = vscodeSerialize({ kind: 'reply', inReplyTo: ready, message: { type: 'snapshot', snapshot } });
       const h2 = performance.now();
@@ -266,6 +266,9 @@ try {
       }));
       if (p.count !== N) throw new Error(`the page shows ${p.count} points, not ${N}`);
       host.push(h1 - h0 + (h2 - h1)); pageMs.push(p.ms); loads.push(h2 - h0 + p.ms);
+      const d0 = performance.now();
+      if ((await readViewProblems(runDir)).length) throw new Error('the fake run has damaged files');
+      diagnoses.push(performance.now() - d0);
       if (run === 0) log(`  map: ${p.name}; reply ${wireMb.toFixed(1)} MB (JSON + buffers)`);
       log(`  load ${run + 1}: ${((h2 - h0 + p.ms) / 1000).toFixed(2)} s = host read ${(h1 - h0).toFixed(0)} ms + serialise ${(h2 - h1).toFixed(0)} ms + page ${p.ms.toFixed(0)} ms`);
       const pan = await profiled(page, 'panning', () => page.evaluate(PAN));
@@ -283,13 +286,13 @@ try {
     }
     await context.close();
     Object.assign(R, {
-      loadMs: summary(loads), hostMs: summary(host), pageMs: summary(pageMs),
+      loadMs: summary(loads), hostMs: summary(host), diagnosisAfterMs: summary(diagnoses), pageMs: summary(pageMs),
       panFps: summary(pans.map((p) => p.fps)), panRedrawMs: summary(pans.map((p) => p.renderMs)), panLongestTaskMs: summary(pans.map((p) => p.longest)),
       hoverHandlerMs: { ...summary(hovers.handler), p95: pct(hovers.handler, 95) }, hoverToFrameMs: { ...summary(hovers.toFrame), p95: pct(hovers.toFrame, 95) },
       originalAfterHoverMs: { ...summary(originals), p95: pct(originals, 95) }, gridOriginalsMs: summary(grids),
       jsHeapMb: summary(heaps), rendererRssMb: summary(rss), load: load(),
     });
-    log(`PANEL ${N.toLocaleString('en-US')} points, ${RUNS} runs (median (min–max)): load ${spread(loads.map((v) => v / 1000), 2)} s [host ${spread(host)} ms, page ${spread(pageMs)} ms]; ` +
+    log(`PANEL ${N.toLocaleString('en-US')} points, ${RUNS} runs (median (min–max)): load ${spread(loads.map((v) => v / 1000), 2)} s [host ${spread(host)} ms, page ${spread(pageMs)} ms; then the host's diagnosis of damaged files ${spread(diagnoses)} ms, off the load path]; ` +
       `pan ${spread(pans.map((p) => p.fps), 1)} frames/s, longest task while panning ${spread(pans.map((p) => p.longest))} ms; ` +
       `hover handler median ${median(hovers.handler).toFixed(2)} ms (p95 ${pct(hovers.handler, 95).toFixed(2)}, max ${Math.max(...hovers.handler).toFixed(1)}); original after hover ${spread(originals, 1)} ms; ` +
       `JS heap ${spread(heaps)} MB; renderer RSS ${spread(rss)} MB; load average ${load()}`);

@@ -270,6 +270,8 @@ export const ToWebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('change'), change: ChangeLine }),
   /** The reply to `control`: the request reached the trainer's control file or channel. */
   z.object({ type: z.literal('controlled'), message: z.string() }),
+  /** The run's damaged files, found after the snapshot was sent (issue 13: the panel diagnoses after drawing). */
+  z.object({ type: z.literal('problems'), problems: z.array(ViewProblem) }),
   /** The reply to `images` (issue 13): originals on demand. */
   z.object({ type: z.literal('images'), images: ViewImageRows }),
   /** Something the host wants the user to see (a failed request is an error reply instead). */

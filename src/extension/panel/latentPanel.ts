@@ -30,7 +30,7 @@ import {
 } from '../../protocol/panelIpc';
 import { Endpoint, parserOf, type Wire } from '../../protocol/rpc';
 import {
-  SnapshotCache, loadRunSnapshot, readViewImageRows, readViewProjection, readViewStatus,
+  SnapshotCache, loadRunSnapshot, readViewImageRows, readViewProblems, readViewProjection, readViewStatus,
 } from '../../run/runSnapshot';
 import { testHooksRequested } from '../../webview/html';
 import { panelHtml } from './panelHtml';
@@ -87,6 +87,7 @@ export class LatentPanel {
   private pointCount = 0;
   /** What the `images` requests read against (the last snapshot's config and dataset size). */
   private imageSource: Pick<RunSnapshot, 'config' | 'totalCount'> | null = null;
+  private diagnosis = 0;
   private pendingSteps: Extract<ToWebviewMessage, { type: 'metrics' }>['steps'] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private disposed = false;
@@ -266,7 +267,7 @@ export class LatentPanel {
   private async readSnapshot(): Promise<RunSnapshot> {
     let snapshot: RunSnapshot;
     try {
-      snapshot = await loadRunSnapshot(this.runDir, { maxPoints: this.hooks.maxPoints(), cache: this.cache, diagnose: !this.run?.running });
+      snapshot = await loadRunSnapshot(this.runDir, { maxPoints: this.hooks.maxPoints(), cache: this.cache, diagnose: false });
     } catch (err) {
       const message = `could not read the run ${this.runDir}: ${(err as Error).message}`;
       this.hooks.log(`[panel] ${message}`);
@@ -279,7 +280,21 @@ export class LatentPanel {
     this.stats.snapshots++;
     this.stats.lastSnapshotCount = snapshot.count;
     const live = this.liveStatus();
+    this.diagnoseLater();
     return live ? { ...snapshot, status: live } : snapshot;
+  }
+
+  /**
+   * The damaged files (issue 14) of a run no trainer is writing, as a `problems` event after the
+   * snapshot rather than inside it: the diagnosis reads every file once more (issue 13: seconds at
+   * 200,000 points), and the page draws meanwhile. Nothing is sent for a sound run.
+   */
+  private diagnoseLater(): void {
+    const gen = ++this.diagnosis;
+    if (this.run?.running) return;
+    setTimeout(() => void readViewProblems(this.runDir).then((problems) => {
+      if (gen === this.diagnosis && problems.length && this.webviewReady && !this.disposed) this.post({ type: 'problems', problems });
+    }, (err: Error) => this.hooks.log(`[panel] could not check the run's files: ${err.message}`)), 0);
   }
 
   private flushSteps(): void {
