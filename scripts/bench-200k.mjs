@@ -123,7 +123,7 @@ const PAN = async () => {
   ll.map.resetView();
   await new Promise((r) => requestAnimationFrame(r));
   const long = [];
-  const obs = new PerformanceObserver((l) => { for (const e of l.getEntries()) long.push(e.duration); });
+  const obs = new window.PerformanceObserver((l) => { for (const e of l.getEntries()) long.push(e.duration); });
   obs.observe({ type: 'longtask', buffered: false });
   const start = ll.map.renders, renderMs = [];
   let frames = 0;
