@@ -4,7 +4,9 @@
  * The page is the webview bundle (dist/webview.js, or dist/webview.test.js with `testHooks`) and
  * its CSS inlined, plus the RunSnapshot embedded as a JSON data block — its typed arrays as
  * base64 (`toJsonSafe` of src/protocol/rpc.ts; the one place base64 remains) — under the same
- * strict CSP with a fresh nonce.
+ * strict CSP with a fresh nonce. Originals past INLINE_PIXELS_BYTES are not in the snapshot but
+ * in raw-deflate blocks the page unpacks on demand (issue 13: a 200,000-point report stays
+ * loadable; see `packImages`).
  */
 import { existsSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
