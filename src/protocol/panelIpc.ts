@@ -73,15 +73,54 @@ export type ViewDecoder = z.infer<typeof ViewDecoder>;
 export const ViewEncoder = ViewDecoder;
 export type ViewEncoder = ViewDecoder;
 
-/** The images as the model sees them, for showing the original beside its reconstruction. */
+/**
+ * The images as the model sees them, for showing the original beside its reconstruction. A
+ * snapshot carries every point's pixels only while they are small (`INLINE_PIXELS_BYTES`);
+ * beyond, `pixels` is absent and the page asks for the originals it shows (`images` request,
+ * at most `MAX_IMAGE_ROWS` per request) — issue 13: 200,000 points at 64×64×3 would be 2.5 GB.
+ */
 export const ViewImages = z.object({
   height: z.number().int().min(1),
   width: z.number().int().min(1),
   channels: z.union([z.literal(1), z.literal(3)]),
-  /** count × height × width × channels, snapshot point order. */
-  pixels: U8,
+  /** count × height × width × channels, snapshot point order; absent: on demand. */
+  pixels: U8.optional(),
 });
 export type ViewImages = z.infer<typeof ViewImages>;
+
+/** A snapshot carries its points' pixels up front only up to this many bytes (20,000 images of 28×28 fit). */
+export const INLINE_PIXELS_BYTES = 16 * 1024 * 1024;
+/** At most this many originals per `images` request (a page of the selection grid is 200). */
+export const MAX_IMAGE_ROWS = 256;
+
+/** The reply to `images`: the originals of dataset rows `rows`, in that order (a row the run does not have is left out). */
+export const ViewImageRows = z.object({
+  height: z.number().int().min(1),
+  width: z.number().int().min(1),
+  channels: z.union([z.literal(1), z.literal(3)]),
+  rows: U32,
+  /** rows.length × height × width × channels. */
+  pixels: U8,
+});
+export type ViewImageRows = z.infer<typeof ViewImageRows>;
+
+/**
+ * The standalone report's originals (issue 13), when they are too many to carry in its snapshot:
+ * the header block `ll-images` says how they are packed, and block k (`ll-images-<k>`, a JSON
+ * string) holds points k·chunk … (k+1)·chunk − 1 (snapshot point order) as base64 of their raw
+ * deflate (RFC 1951) — the page unpacks only the blocks of the originals it shows
+ * (DecompressionStream), so it never holds every image.
+ */
+export const ReportImagesHeader = z.object({
+  height: z.number().int().min(1),
+  width: z.number().int().min(1),
+  channels: z.union([z.literal(1), z.literal(3)]),
+  /** Points per block. */
+  chunk: z.number().int().min(1),
+  blocks: z.number().int().min(0),
+});
+export type ReportImagesHeader = z.infer<typeof ReportImagesHeader>;
+export const REPORT_IMAGES_ID = 'll-images';
 
 // ── c-inspect (issue 15): per-image quantities of the snapshot's points ──
 /** latents/recon.f32, kl.f32, meanvar.f32 at the last epoch end, picked like the latents (snapshot point order). */
@@ -231,6 +270,10 @@ export const ToWebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('change'), change: ChangeLine }),
   /** The reply to `control`: the request reached the trainer's control file or channel. */
   z.object({ type: z.literal('controlled'), message: z.string() }),
+  /** The run's damaged files, found after the snapshot was sent (issue 13: the panel diagnoses after drawing). */
+  z.object({ type: z.literal('problems'), problems: z.array(ViewProblem) }),
+  /** The reply to `images` (issue 13): originals on demand. */
+  z.object({ type: z.literal('images'), images: ViewImageRows }),
   /** Something the host wants the user to see (a failed request is an error reply instead). */
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);
@@ -245,6 +288,8 @@ export const FromWebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('requestProjection') }),
   /** Request (issue 10): pause, continue, one step, stop, or new training values (the reply is `controlled`, or an error naming the value). */
   z.object({ type: z.literal('control'), request: PanelControl }),
+  /** Request (issue 13): the originals of these dataset rows (RunSnapshot.index values); the reply is `images`. */
+  z.object({ type: z.literal('images'), rows: z.array(z.number().int().min(0)).min(1).max(MAX_IMAGE_ROWS) }),
   /** Open the image of dataset row `index` (RunSnapshot.index value) in the editor. */
   z.object({ type: z.literal('openFile'), index: z.number().int().min(0) }),
   /** The webview hit an error the host should log. */

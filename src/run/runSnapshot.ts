@@ -16,16 +16,19 @@
  * know a Buffer as a typed array. A `SnapshotCache` keeps the pixels and the decoder between
  * snapshots while their files are unchanged, so a panel shown again re-reads neither.
  */
-import { promises as fsp } from 'node:fs';
+import { constants as fsc, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { EpochMetrics, RunConfig, StepMetrics } from '../protocol/runFormat';
 import {
-  RunSnapshot, VIEW_PROTOCOL_VERSION, ViewDecoder, ViewImages, ViewLatents, ViewPerImage, ViewProblem, ViewProjection, ViewStatus,
+  INLINE_PIXELS_BYTES, MAX_IMAGE_ROWS, RunSnapshot, VIEW_PROTOCOL_VERSION, ViewDecoder, ViewImageRows, ViewImages, ViewLatents, ViewPerImage, ViewProblem,
+  ViewProjection, ViewStatus,
 } from '../protocol/panelIpc';
 import {
   readConfig, readDatasetIndex, readLatents, readMetricsByKind, readModelFolder, readPerImage, readPixels, readProjection, readRunStatus,
 } from './reader';
-import { runPaths } from './paths';
+import { RUN_FILES, runPaths } from './paths';
+import { RunFileError } from './runFileError';
+import { linkError, resolveInsideRun } from './safePath';
 import { readViewHistory } from './snapshotHistory';
 import { diagnoseRun } from './runHealth';
 
@@ -48,6 +51,12 @@ export interface LoadRunSnapshotOptions {
   maxPoints?: number;
   /** Include data/pixels.u8 (originals beside reconstructions). Default true. */
   includePixels?: boolean;
+  /**
+   * Send the points' pixels in the snapshot only up to this many bytes (default
+   * INLINE_PIXELS_BYTES); beyond, `images` carries the shape only and the page asks for the
+   * originals it shows (`readViewImageRows`). 0: always on demand.
+   */
+  inlinePixelBytes?: number;
   /** Include the decoder weights (and the encoder's, for the generators). Default true. */
   includeDecoder?: boolean;
   /** Keep at most this many step lines of metrics (evenly spaced, always the last). Default 5000. */
@@ -89,11 +98,11 @@ export class SnapshotCache {
   encoderHits = 0;
 
   /** data/pixels.u8 for these points (readViewImages), read again only when the file changed. */
-  async images(runDir: string, config: RunConfig | null, total: number, index: Uint32Array | null): Promise<ViewImages | null> {
+  async images(runDir: string, config: RunConfig | null, total: number, index: Uint32Array | null, inlineBytes = INLINE_PIXELS_BYTES): Promise<ViewImages | null> {
     const shape = config ? `${config.model.imageHeight}x${config.model.imageWidth}x${config.model.channels}` : 'none';
-    const key = `${await filesKey([runPaths(runDir).pixels])}#${shape}#${total}#${index ? index.length : 'all'}`;
+    const key = `${await filesKey([runPaths(runDir).pixels])}#${shape}#${total}#${index ? index.length : 'all'}#${inlineBytes}`;
     if (this.imagesEntry?.key === key) { this.hits++; return this.imagesEntry.value; }
-    const value = readViewImages(runDir, config, total, index);
+    const value = readViewImages(runDir, config, total, index, inlineBytes);
     this.imagesEntry = { key, value };
     value.catch(() => { if (this.imagesEntry?.value === value) this.imagesEntry = undefined; });
     return value;
@@ -212,15 +221,69 @@ export async function readViewEncoder(runDir: string, step = 0): Promise<ViewDec
   return { step, modelJson: folder.modelJson as Record<string, unknown>, weights: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer };
 }
 
-/** data/pixels.u8 for the given points, shaped by the model config. */
-export async function readViewImages(runDir: string, config: RunConfig | null, total: number, index: Uint32Array | null): Promise<ViewImages | null> {
+/**
+ * data/pixels.u8 for the given points, shaped by the model config. When the points' pixels
+ * would pass `inlineBytes`, only the shape (the file is checked by its size, not read): the page
+ * then asks for the originals it shows (`readViewImageRows`).
+ */
+export async function readViewImages(runDir: string, config: RunConfig | null, total: number, index: Uint32Array | null, inlineBytes = Infinity): Promise<ViewImages | null> {
   if (!config) return null;
   const { imageHeight: height, imageWidth: width, channels } = config.model;
   const size = height * width * channels;
+  const count = index ? index.length : total;
+  if (count * size > inlineBytes) {
+    const at = await resolveInsideRun(runDir, RUN_FILES.pixels).catch(() => undefined);
+    return at?.stat?.isFile() && at.stat.size >= total * size ? { height, width, channels } : null;
+  }
   const all = await quiet(readPixels(runDir, total * size));
   if (!all) return null;
   const picked = gatherRows(all, size, index, (n) => new Uint8Array(n));
   return { height, width, channels, pixels: compact(picked) };
+}
+
+/**
+ * The originals of some dataset rows (the `images` request of the panel, issue 13): read from
+ * data/pixels.u8 at their offsets — the file is never read whole, so a run of 200,000 images of
+ * 64×64×3 (2.5 GB) costs the extension host only what is shown. Rows outside the dataset are
+ * left out; runs of adjacent rows are read in one call. Goes through the path guard like every
+ * read (no link, a regular file). null when the run has no config or no pixels file.
+ */
+export function readViewImageRows(runDir: string, config: RunConfig | null, total: number, rows: readonly number[]): Promise<ViewImageRows | null> {
+  return readImageRows(runDir, config, total, rows.slice(0, MAX_IMAGE_ROWS));
+}
+
+/** readViewImageRows without the per-request cap (the report packs every point's original with it). */
+export async function readImageRows(runDir: string, config: RunConfig | null, total: number, rows: ArrayLike<number>): Promise<ViewImageRows | null> {
+  if (!config) return null;
+  const { imageHeight: height, imageWidth: width, channels } = config.model;
+  const size = height * width * channels;
+  const wanted = Array.from(rows).filter((r) => Number.isInteger(r) && r >= 0 && r < total);
+  const at = await resolveInsideRun(runDir, RUN_FILES.pixels);
+  if (!at.stat) return null;
+  if (!at.stat.isFile()) throw new RunFileError(at.shown, 'is not a regular file', 'unsafe');
+  let handle;
+  try {
+    handle = await fsp.open(at.file, fsc.O_RDONLY | (fsc.O_NOFOLLOW ?? 0) | (fsc.O_NONBLOCK ?? 0));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw await linkError(at.shown, at.file);
+    throw new RunFileError(at.shown, `cannot be read: ${(e as Error).message}`);
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw new RunFileError(at.shown, 'is not a regular file', 'unsafe');
+    if (st.size < total * size) throw new RunFileError(at.shown, `is truncated: it holds ${st.size} bytes, ${total * size} expected (the images of ${RUN_FILES.dataset})`);
+    const pixels = new Uint8Array(wanted.length * size);
+    // Adjacent rows in one read (a page of the selection grid is often a run of rows).
+    for (let i = 0; i < wanted.length;) {
+      let j = i + 1;
+      while (j < wanted.length && wanted[j] === wanted[j - 1] + 1) j++;
+      await handle.read(pixels, i * size, (j - i) * size, wanted[i] * size);
+      i = j;
+    }
+    return { height, width, channels, rows: Uint32Array.from(wanted), pixels };
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Parse metrics.jsonl; skips lines that do not validate (e.g. a torn last line). */
@@ -278,7 +341,8 @@ export async function loadRunSnapshot(runDir: string, opts: LoadRunSnapshotOptio
   const cache = opts.cache;
   const decoder = opts.includeDecoder === false ? null : await (cache ? cache.decoder(runDir, decoderStep) : readViewDecoder(runDir, decoderStep));
   const encoder = opts.includeDecoder === false ? null : await (cache ? cache.encoder(runDir, decoderStep) : readViewEncoder(runDir, decoderStep));
-  const pixels = opts.includePixels === false ? null : await (cache ? cache.images(runDir, config, total, index) : readViewImages(runDir, config, total, index));
+  const inline = opts.inlinePixelBytes ?? INLINE_PIXELS_BYTES;
+  const pixels = opts.includePixels === false ? null : await (cache ? cache.images(runDir, config, total, index, inline) : readViewImages(runDir, config, total, index, inline));
 
   return {
     version: VIEW_PROTOCOL_VERSION,

@@ -4,14 +4,17 @@
  * The page is the webview bundle (dist/webview.js, or dist/webview.test.js with `testHooks`) and
  * its CSS inlined, plus the RunSnapshot embedded as a JSON data block — its typed arrays as
  * base64 (`toJsonSafe` of src/protocol/rpc.ts; the one place base64 remains) — under the same
- * strict CSP with a fresh nonce.
+ * strict CSP with a fresh nonce. Originals past INLINE_PIXELS_BYTES are not in the snapshot but
+ * in raw-deflate blocks the page unpacks on demand (issue 13: a 200,000-point report stays
+ * loadable; see `packImages`).
  */
 import { existsSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { COMPARE_MAX_RUNS } from '../protocol/panelIpc';
+import { deflateRawSync } from 'node:zlib';
+import { COMPARE_MAX_RUNS, INLINE_PIXELS_BYTES, REPORT_IMAGES_ID, type ReportImagesHeader, type RunSnapshot } from '../protocol/panelIpc';
 import { toJsonSafe } from '../protocol/rpc';
 import { makeNonce, renderWebviewHtml, testHooksRequested, webviewBundleFile } from '../webview/html';
-import { loadRunSnapshot } from '../run/runSnapshot';
+import { loadRunSnapshot, readImageRows } from '../run/runSnapshot';
 import { writeFileAtomic } from '../run/atomic';
 
 export interface ReportOptions {
@@ -26,6 +29,32 @@ export interface ReportOptions {
    * tests and the benchmark). Default: LATENT_LENS_TEST_HOOKS=1 in the environment.
    */
   testHooks?: boolean;
+  /** Carry the originals in the snapshot up to this many bytes (default INLINE_PIXELS_BYTES); beyond, packed blocks (issue 13). */
+  inlinePixelBytes?: number;
+}
+
+/** Bytes of originals per packed block of the report: one block is what a hover unpacks. */
+const REPORT_BLOCK_BYTES = 1 << 20;
+
+/**
+ * The report's originals when they are too many for its snapshot (issue 13): every point's image,
+ * in blocks of about REPORT_BLOCK_BYTES, each raw-deflated and base64'd; the page unpacks a block
+ * when it shows one of its images (src/webview/host/reportImages.ts). Read from data/pixels.u8 a
+ * block at a time (never the whole file). None when the run has no pixels.
+ */
+async function packImages(runDir: string, s: RunSnapshot): Promise<{ id: string; json: string }[]> {
+  const im = s.images;
+  if (!im || im.pixels) return [];
+  const size = im.height * im.width * im.channels;
+  const chunk = Math.max(16, Math.floor(REPORT_BLOCK_BYTES / size));
+  const blocks: { id: string; json: string }[] = [];
+  for (let k = 0, start = 0; start < s.count; k++, start += chunk) {
+    const rows = await readImageRows(runDir, s.config, s.totalCount, s.index.subarray(start, Math.min(s.count, start + chunk)));
+    if (!rows || rows.rows.length !== Math.min(chunk, s.count - start)) return [];
+    blocks.push({ id: `${REPORT_IMAGES_ID}-${k}`, json: JSON.stringify(deflateRawSync(rows.pixels, { level: 6 }).toString('base64')) });
+  }
+  const header: ReportImagesHeader = { height: im.height, width: im.width, channels: im.channels, chunk, blocks: blocks.length };
+  return [{ id: REPORT_IMAGES_ID, json: JSON.stringify(header) }, ...blocks];
 }
 
 function findAsset(rel: string[], assetsDir?: string): string {
@@ -41,8 +70,9 @@ function findAsset(rel: string[], assetsDir?: string): string {
 
 /** Write the standalone report of `runDir` to `outFile` (atomically). */
 export async function writeReport(runDir: string, outFile: string, opts: ReportOptions = {}): Promise<void> {
-  const snapshot = await loadRunSnapshot(runDir, { maxPoints: opts.maxPoints ?? 60000 });
+  const snapshot = await loadRunSnapshot(runDir, { maxPoints: opts.maxPoints ?? 60000, inlinePixelBytes: opts.inlinePixelBytes ?? INLINE_PIXELS_BYTES });
   if (!snapshot.count) throw new Error(`${runDir} has no dataset.json with images: is it a Latent Lens run directory?`);
+  const dataBlocks = await packImages(runDir, snapshot);
   const bundle = webviewBundleFile(opts.testHooks ?? testHooksRequested(process.env));
   const js = (await fsp.readFile(findAsset([bundle], opts.assetsDir), 'utf8')).replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
   const css = await Promise.all([['media', 'webview.css'], ['media', 'report-theme.css']].map((p) => fsp.readFile(findAsset(p, opts.assetsDir), 'utf8')));
@@ -61,6 +91,7 @@ export async function writeReport(runDir: string, outFile: string, opts: ReportO
     styles: css.map((inline) => ({ inline })),
     scripts: [{ inline: js }],
     snapshotJson: JSON.stringify(toJsonSafe(snapshot)),
+    dataBlocks,
     bodyClass: opts.theme === 'dark' ? 'vscode-dark' : opts.theme === 'hc' ? 'vscode-high-contrast' : 'vscode-light',
   });
   await writeFileAtomic(path.resolve(outFile), html);

@@ -52,6 +52,11 @@ export async function dispatch(app: App, msg: ToWebviewMessage): Promise<void> {
       refreshTrainingControls(msg.status.status, undefined); // issue 10
       app.renderHeader();
       break;
+    case 'problems': // damaged files, diagnosed after the snapshot (issue 13)
+      data.problems = msg.problems;
+      app.renderHeader();
+      app.decodeView.refresh(true);
+      break;
     case 'change': // live hyperparameters (issue 10): a mark on the loss chart
       loss.addChange(msg.change);
       break;

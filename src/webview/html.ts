@@ -33,6 +33,8 @@ export interface WebviewHtmlOptions {
   scripts?: PageAsset[];
   /** Self-contained page: JSON of the RunSnapshot, embedded as a data block. */
   snapshotJson?: string;
+  /** Self-contained page: more JSON data blocks after the snapshot (the report's packed originals, issue 13). */
+  dataBlocks?: { id: string; json: string }[];
   title?: string;
   /** Self-contained page: initial theme class (VS Code sets its own body class). */
   bodyClass?: string;
@@ -123,6 +125,7 @@ export function renderWebviewHtml(o: WebviewHtmlOptions): string {
   const data = [
     jsonBlock('ll-config', JSON.stringify(config)),
     ...(o.snapshotJson === undefined ? [] : [jsonBlock('ll-snapshot', o.snapshotJson)]),
+    ...(o.dataBlocks ?? []).map((b) => jsonBlock(b.id.replace(/[^a-z0-9-]/g, ''), b.json)),
   ];
   return `<!DOCTYPE html>
 <html lang="en">

@@ -43,6 +43,7 @@ const host = detectHost();
 const store = new Store<ViewState>(restoreView(host.slot));
 const flushState = persistView(store, host.slot);
 const data = new RunData();
+if (host.images) data.fetchImages = (rows) => host.images!(rows); // issue 13: originals on demand
 const decoder = new BrowserDecoder();
 const ui = buildLayout(host.kind === 'panel');
 const adapter = new MapAdapter(data);

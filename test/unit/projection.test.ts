@@ -68,3 +68,15 @@ test('projectLatents: PCA first, then a UMAP that stays close to the previous la
   assert.ok(moved / n / span < 0.15, `mean displacement ${(moved / n / span).toFixed(3)} of the span`);
   await closeProjectionWorker();
 });
+
+test('knnGrouped (issue 13: placing 200k rows on the UMAP sample) finds the same neighbours as brute force', async () => {
+  const { knn, knnGrouped } = await import('../../src/analysis/projectionMath');
+  for (const [dim, spread] of [[16, 0.3], [7, 3], [3, 1]] as const) {
+    const S = clusters(600, dim, 6, 5), Q = clusters(900, dim, 6, 9).map((v, i) => v + (i % 3) * spread * 0.1);
+    const a = knn(Q, 900, S, 600, dim, 15, false), b = knnGrouped(Q, 900, S, 600, dim, 15);
+    for (let i = 0; i < a.dist.length; i++) assert.ok(Math.abs(a.dist[i] - b.dist[i]) < 1e-4, `dim ${dim}: distance ${i}`);
+    let sameIdx = 0;
+    for (let i = 0; i < a.idx.length; i++) if (a.idx[i] === b.idx[i]) sameIdx++;
+    assert.ok(sameIdx / a.idx.length > 0.99, 'the same rows (up to ties)');
+  }
+});

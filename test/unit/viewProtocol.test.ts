@@ -66,7 +66,7 @@ test('loadRunSnapshot reads a run directory into a valid, sampled snapshot', asy
     assert.equal(full.labels.length, 10);
     assert.ok(full.decoder && full.images && full.latents && full.projection);
     assert.equal(full.latents!.mu.length, 1000 * 8);
-    for (const a of [full.latents!.mu, full.projection!.x, full.index, full.labelIndex, full.split, full.images!.pixels]) {
+    for (const a of [full.latents!.mu, full.projection!.x, full.index, full.labelIndex, full.split, full.images!.pixels!]) {
       assert.equal(a.constructor.name === 'Buffer', false);
       assert.equal(a.byteLength, a.buffer.byteLength, 'a compact array: VS Code sends a view\'s whole buffer');
     }
@@ -98,6 +98,18 @@ test('loadRunSnapshot reads a run directory into a valid, sampled snapshot', asy
     const c = await loadRunSnapshot(dir, { cache });
     assert.notEqual(c.decoder!.weights, a.decoder!.weights, 'new weights are read');
     assert.equal(c.images!.pixels, a.images!.pixels);
+
+    // Issue 13: above the inline budget the snapshot carries the shape only, and the originals
+    // come by dataset row from the file (adjacent rows in one read, rows outside the dataset left out).
+    const { readViewImageRows } = await import('../../src/run/runSnapshot');
+    const lazy = RunSnapshot.parse(await loadRunSnapshot(dir, { inlinePixelBytes: 0 }));
+    assert.deepEqual(lazy.images, { height: 28, width: 28, channels: 1 });
+    const rows = await readViewImageRows(dir, lazy.config, lazy.totalCount, [7, 8, 9, 500, 5000, 3]);
+    assert.deepEqual([...rows!.rows], [7, 8, 9, 500, 3]);
+    const size = 28 * 28;
+    for (const [k, r] of [7, 8, 9, 500, 3].entries()) {
+      assert.deepEqual(rows!.pixels.subarray(k * size, (k + 1) * size), full.images!.pixels!.subarray(r * size, (r + 1) * size), `row ${r}`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

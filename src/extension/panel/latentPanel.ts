@@ -30,7 +30,7 @@ import {
 } from '../../protocol/panelIpc';
 import { Endpoint, parserOf, type Wire } from '../../protocol/rpc';
 import {
-  SnapshotCache, loadRunSnapshot, readViewProjection, readViewStatus,
+  SnapshotCache, loadRunSnapshot, readViewImageRows, readViewProblems, readViewProjection, readViewStatus,
 } from '../../run/runSnapshot';
 import { testHooksRequested } from '../../webview/html';
 import { panelHtml } from './panelHtml';
@@ -85,6 +85,9 @@ export class LatentPanel {
   /** The point index of the last snapshot (null = identity) and its size. */
   private pointIndex: Uint32Array | null = null;
   private pointCount = 0;
+  /** What the `images` requests read against (the last snapshot's config and dataset size). */
+  private imageSource: Pick<RunSnapshot, 'config' | 'totalCount'> | null = null;
+  private diagnosis = 0;
   private pendingSteps: Extract<ToWebviewMessage, { type: 'metrics' }>['steps'] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private disposed = false;
@@ -264,7 +267,7 @@ export class LatentPanel {
   private async readSnapshot(): Promise<RunSnapshot> {
     let snapshot: RunSnapshot;
     try {
-      snapshot = await loadRunSnapshot(this.runDir, { maxPoints: this.hooks.maxPoints(), cache: this.cache, diagnose: !this.run?.running });
+      snapshot = await loadRunSnapshot(this.runDir, { maxPoints: this.hooks.maxPoints(), cache: this.cache, diagnose: false });
     } catch (err) {
       const message = `could not read the run ${this.runDir}: ${(err as Error).message}`;
       this.hooks.log(`[panel] ${message}`);
@@ -272,11 +275,26 @@ export class LatentPanel {
     }
     this.pointIndex = snapshot.count === snapshot.totalCount ? null : snapshot.index;
     this.pointCount = snapshot.count;
+    this.imageSource = { config: snapshot.config, totalCount: snapshot.totalCount };
     this.pendingSteps = [];
     this.stats.snapshots++;
     this.stats.lastSnapshotCount = snapshot.count;
     const live = this.liveStatus();
+    this.diagnoseLater();
     return live ? { ...snapshot, status: live } : snapshot;
+  }
+
+  /**
+   * The damaged files (issue 14) of a run no trainer is writing, as a `problems` event after the
+   * snapshot rather than inside it: the diagnosis reads every file once more (issue 13: seconds at
+   * 200,000 points), and the page draws meanwhile. Nothing is sent for a sound run.
+   */
+  private diagnoseLater(): void {
+    const gen = ++this.diagnosis;
+    if (this.run?.running) return;
+    setTimeout(() => void readViewProblems(this.runDir).then((problems) => {
+      if (gen === this.diagnosis && problems.length && this.webviewReady && !this.disposed) this.post({ type: 'problems', problems });
+    }, (err: Error) => this.hooks.log(`[panel] could not check the run's files: ${err.message}`)), 0);
   }
 
   private flushSteps(): void {
@@ -331,6 +349,12 @@ export class LatentPanel {
         const projection = await readViewProjection(this.runDir, this.pointIndex);
         if (projection) this.post({ type: 'projection', projection, millis: done.millis });
         return projectedReply(done);
+      }
+      case 'images': { // originals on demand (issue 13): only the rows the page shows, never the whole file
+        const src = this.imageSource;
+        const images = src && await readViewImageRows(this.runDir, src.config, src.totalCount, m.rows);
+        if (!images) throw new Error('This run has no original images (data/pixels.u8).');
+        return { type: 'images', images };
       }
       case 'control': // Live control (issue 10): own runs and followed runs alike (Run.control).
         if (!this.run?.running) throw new Error('No trainer is running this run: start or resume it first.');

@@ -5,13 +5,15 @@
  */
 import type { EpochMetrics, RunConfig, StepMetrics } from '../../protocol/trainerIpc';
 import { pca2d } from '../../analysis/projectionMath';
+import { Originals, type FetchImages } from './originals';
 import type { RunSnapshot, ViewDecoder, ViewHistory, ViewLatents, ViewPerImage, ViewProblem, ViewProjection, ViewStatus } from '../../protocol/panelIpc';
 
+/** The shape of the run's images; `pixels` (every point's) only when the snapshot carried them — else ask `originals`. */
 export interface Images {
   height: number;
   width: number;
   channels: number;
-  pixels: Uint8Array;
+  pixels?: Uint8Array;
 }
 
 export class RunData {
@@ -42,6 +44,10 @@ export class RunData {
   status: ViewStatus | null = null;
   decoder: ViewDecoder | null = null;
   images: Images | null = null;
+  /** Every view's originals (issue 13): carried by the snapshot or fetched on demand through `fetchImages`. */
+  readonly originals = new Originals();
+  /** How the host fetches originals (the panel's `images` request, the report's embedded blocks); null: it cannot. */
+  fetchImages: FetchImages | null = null;
   /** The run's damaged files (issue 14; src/webview/views/problems.ts shows them). */
   problems: ViewProblem[] = [];
   // c-inspect (issue 15): recon / KL / mean σ² per point at the last epoch end (null: none yet).
@@ -84,6 +90,7 @@ export class RunData {
     this.decoder = s.decoder;
     this.problems = s.problems ?? [];
     this.images = s.images ? { height: s.images.height, width: s.images.width, channels: s.images.channels, pixels: s.images.pixels } : null;
+    this.originals.reset(this.images, s.images?.pixels, s.index, this.fetchImages);
     this.mu = null;
     this.latentDim = s.config?.model.latentDim ?? s.klPerDim.length;
     if (s.latents) this.applyLatents(s.latents);

@@ -3,7 +3,7 @@
  * of src/protocol/rpc.ts over VS Code's postMessage, state in VS Code's webview state) and the
  * standalone report (the run embedded in the page, state in sessionStorage).
  */
-import type { FromWebviewMessage, ToWebviewMessage } from '../../protocol/panelIpc';
+import type { FromWebviewMessage, ToWebviewMessage, ViewImageRows } from '../../protocol/panelIpc';
 import type { StateSlot } from '../store/persistence';
 import { panelHost, vscodeApi } from './panelHost';
 import { reportHost } from './reportHost';
@@ -22,6 +22,11 @@ export interface Host {
    * (or the host's error shown), or rejects with a message for the user.
    */
   start(receive: (msg: ToWebviewMessage) => Promise<void>): Promise<void>;
+  /**
+   * Issue 13: the originals of some dataset rows, on demand (panel: the `images` request, read by
+   * the extension from data/pixels.u8; report: unpacked from the page's embedded blocks). Absent: the page cannot fetch originals (Compare Runs).
+   */
+  images?(rows: number[]): Promise<ViewImageRows>;
 }
 
 /** The panel when the page runs inside VS Code, else the report. */

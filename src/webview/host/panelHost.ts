@@ -46,6 +46,11 @@ export function panelHost(api: VsCodeApi): Host {
     slot: vscodeSlot(api),
     post,
     request: (m) => endpoint.request(m),
+    async images(rows) {
+      const reply = await endpoint.request({ type: 'images', rows });
+      if (reply.type !== 'images') throw new Error(`"images" was answered with "${reply.type}"`);
+      return reply.images;
+    },
     async start(receive) {
       const apply = (msg: ToWebviewMessage) => receive(msg).catch((err) => post({ type: 'log', level: 'error', message: errorText(err) }));
       endpoint.onEvent((msg) => void apply(msg));

@@ -6,7 +6,7 @@
 import type { RunData } from '../data/runData';
 import type { BrowserDecoder } from '../decode/decoder';
 import { estimateZ } from '../decode/estimateZ';
-import { clearCanvas, drawByteImage, drawFloatImage } from '../decode/images';
+import { clearCanvas, drawFloatImage } from '../decode/images';
 import { DecodeScheduler } from '../decode/scheduler';
 import type { Store } from '../store/store';
 import type { ViewState } from '../store/viewState';
@@ -15,6 +15,7 @@ import type { Neighbour } from './map/hitTest';
 import { PROBE_NEIGHBOURS } from './map/pointMap';
 import { damagedFile } from './problems';
 import { modelLabelOf } from './labelDecodeView';
+import { showOriginal } from './inspector/tiles';
 
 export type DecodeRequest =
   | { kind: 'point'; index: number; mode: 'hover' | 'pinned' }
@@ -60,7 +61,7 @@ export class DecodeView {
     if (!force && key === this.last) return;
     this.last = key;
     if (r.kind === 'point') this.drawOriginal(r.index);
-    else clearCanvas(this.ui.origCanvas, 'Original: none (decoded from an empty spot of the map)');
+    else { this.data.originals.drop(this.ui.origCanvas); clearCanvas(this.ui.origCanvas, 'Original: none (decoded from an empty spot of the map)'); }
     this.scheduler.request(r);
   }
 
@@ -111,9 +112,8 @@ export class DecodeView {
     return computeMs;
   }
 
+  /** The original: at once when the page has it, else when the host sends it (issue 13). */
   private drawOriginal(i: number): void {
-    const im = this.data.images;
-    if (!im) { clearCanvas(this.ui.origCanvas, 'Original: not included in this run'); return; }
-    drawByteImage(this.ui.origCanvas, im.pixels, i, im.height, im.width, im.channels, `Original: ${this.data.files[i] ?? ''}`);
+    showOriginal(this.data, this.ui.origCanvas, i, `Original: ${this.data.files[i] ?? ''}`);
   }
 }

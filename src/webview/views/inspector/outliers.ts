@@ -5,7 +5,7 @@
  */
 import type { App } from '../../app';
 import { el, section } from '../../dom/el';
-import { drawByteImage } from '../../decode/images';
+import { showOriginal } from './tiles';
 import { topOutliers } from './queries';
 
 export const TOP = 50;
@@ -35,8 +35,7 @@ export function mountOutliers(app: App, into: HTMLElement): void {
         'aria-label': `${rank + 1}. ${file} (${label}), reconstruction error ${p.recon[i].toFixed(1)} nats: show on the map`,
       });
       const thumb = el('canvas', { class: 'll-thumb', 'aria-hidden': 'true' });
-      const im = data.images;
-      if (im) drawByteImage(thumb, im.pixels, i, im.height, im.width, im.channels, '');
+      showOriginal(data, thumb, i, `Original: ${file}`);
       b.append(thumb, el('span', { class: 'll-outlier-text' }, `${p.recon[i].toFixed(1)} · ${file} · ${label}`));
       b.addEventListener('click', () => {
         const k = Math.max(store.get().viewport?.k ?? 1, 4);

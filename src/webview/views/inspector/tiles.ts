@@ -4,7 +4,7 @@
  */
 import type { RunData } from '../../data/runData';
 import { el } from '../../dom/el';
-import { drawByteImage, drawFloatImage } from '../../decode/images';
+import { clearCanvas, drawByteImage, drawFloatImage } from '../../decode/images';
 
 export interface Tile {
   root: HTMLButtonElement;
@@ -18,9 +18,7 @@ export function makeTile(data: RunData, i: number, prefix: string, onPick: (i: n
   const root = el('button', { class: 'll-tile', type: 'button', 'aria-label': `${prefix}${file} (${label}): original above its reconstruction. Pin this point` });
   const orig = el('canvas', { class: 'll-tile-img', role: 'img', 'aria-label': `Original: ${file}` });
   const recon = el('canvas', { class: 'll-tile-img', role: 'img', 'aria-label': `Reconstruction of ${file}: decoding…` });
-  const im = data.images;
-  if (im) drawByteImage(orig, im.pixels, i, im.height, im.width, im.channels, `Original: ${file}`);
-  else orig.setAttribute('aria-label', 'Original: not included in this run');
+  showOriginal(data, orig, i, `Original: ${file}`);
   root.append(orig, recon);
   root.addEventListener('click', () => onPick(i));
   return { root, recon, point: i };
@@ -33,4 +31,24 @@ export function fillTile(data: RunData, t: Tile, pixels: Float32Array): void {
   const c = data.images?.channels ?? data.config?.model.channels ?? 1;
   if (!h || !w) return;
   drawFloatImage(t.recon, pixels, h, w, c, `Reconstruction of ${data.files[t.point] ?? ''}`);
+}
+
+/**
+ * Draw point i's original into `cv`, named `name`: at once when the page has it, else when it
+ * arrives from the host (issue 13: originals on demand; the canvas is blank and named
+ * "… (loading)" meanwhile). `cv.dataset.original` says which: loading, shown, unavailable.
+ */
+export function showOriginal(data: RunData, cv: HTMLCanvasElement, i: number, name: string): void {
+  const o = data.originals, shape = o.shape;
+  if (!shape || !o.available) {
+    o.drop(cv);
+    clearCanvas(cv, 'Original: not included in this run');
+    cv.dataset.original = 'unavailable';
+    return;
+  }
+  if (!o.peek(i)) { clearCanvas(cv, `${name} (loading)`); cv.dataset.original = 'loading'; }
+  o.want(cv, i, (px, why) => {
+    if (px) { drawByteImage(cv, px, 0, shape.height, shape.width, shape.channels, name); cv.dataset.original = 'shown'; }
+    else { clearCanvas(cv, `Original: unavailable (${why ?? 'unknown'})`); cv.dataset.original = 'unavailable'; }
+  }, () => cv.isConnected);
 }
