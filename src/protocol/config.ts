@@ -116,7 +116,7 @@ export const PARAMS = {
     kind: 'string', group: 'ui', default: '.vae-runs', setting: 'runsDirectory', description: 'Folder runs are written to.',
     settingExtra: { scope: 'resource', markdownDescription: 'Folder runs are written to. Relative paths are resolved against the first workspace folder; `~` is your home folder.' },
   },
-  maxPoints: { kind: 'int', group: 'ui', default: 20000, min: 100, setting: 'maxPoints', description: 'Most points drawn in the latent-space map (an even sample of the dataset beyond that).' },
+  maxPoints: { kind: 'int', group: 'ui', default: 200000, min: 100, setting: 'maxPoints', description: 'Most points drawn in the latent-space map (an even sample of the dataset beyond that).' },
   confirmBeforeTraining: { kind: 'boolean', group: 'ui', default: true, setting: 'confirmBeforeTraining', description: 'Show a quick confirmation of image size, latent dimensions, epochs and β before training starts.' },
   nativeBackendPath: {
     kind: 'string', group: 'ui', default: '', setting: 'nativeBackendPath',
