@@ -122,6 +122,14 @@ export function installTestHooks(app: App, apply: (msg: ToWebviewMessage) => Pro
       result = selectionView();
     } else if (t.op === 'selection') {
       result = selectionView();
+    } else if (t.op === 'canvas') {
+      // Issue 13 (originals on demand): what a canvas shows — its state, name and red channel.
+      const cv = document.querySelector((t.args as { selector: string }).selector) as HTMLCanvasElement | null;
+      result = cv && {
+        original: cv.dataset.original ?? null,
+        label: cv.getAttribute('aria-label'),
+        red: Array.from(cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data.filter((_, k) => k % 4 === 0)),
+      };
     } else if (t.op === 'echo') {
       result = { type: typeName(t.args), args: t.args };
     } else {

@@ -55,6 +55,7 @@ export async function run(): Promise<void> {
   await import('./issue14.test');
   await import('./inspector.test');
   await import('./follow.test');
+  await import('./originals.test');
   await new Promise<void>((resolve) => {
     const runner = mocha.run(() => resolve());
     const log = (line: string) => { console.log(line); if (out) fs.appendFileSync(`${out}.log`, line + '\n'); };
