@@ -36,7 +36,7 @@ test('a conditional run stores its label list with the model; samples --label wr
   const r = await run(['samples', runDir, '--label', 'trouser', '--count', '10', '--out', out, '--json']);
   assert.equal(r.code, 0, r.stderr);
   const info = JSON.parse(r.stdout.trim().split('\n').pop()!);
-  assert.deepEqual([info.count, info.columns, info.rows, info.tileHeight, info.channels, info.label], [10, 4, 3, 16, 1, 'trouser']);
+  assert.deepEqual([info.count, info.columns, info.rows, info.tileHeight, info.channels, info.gap, info.label], [10, 4, 3, 16, 1, 2, 'trouser']);
   const meta = await sharp(out).metadata();
   // 4 columns of 16 px + 5 gaps of 2 px, 3 rows.
   assert.deepEqual([meta.format, meta.width, meta.height], ['png', 4 * 16 + 5 * 2, 3 * 16 + 4 * 2]);
