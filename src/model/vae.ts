@@ -62,7 +62,7 @@ export function buildEncoder(model: ModelConfig, seed = 0): tf.LayersModel {
     if (label) h = apply(tf.layers.concatenate({ name: 'enc_concat_label' }), [h, label]);
     h = apply(tf.layers.dense({ units: MLP_HIDDEN, activation: 'relu', ...init(d + k), name: 'enc_hidden' }), h);
     const out = apply(tf.layers.dense({ units: 2 * model.latentDim, ...init(MLP_HIDDEN), name: 'enc_mu_logvar' }), h);
-    return tf.model({ inputs: label ? [input, label] : input, outputs: out, name: 'encoder' });
+    return stamped(tf.model({ inputs: label ? [input, label] : input, outputs: out, name: 'encoder' }), model);
   }
   model.filters.forEach((filters, i) => {
     const inChannels = i === 0 ? model.channels : model.filters[i - 1];
@@ -73,7 +73,7 @@ export function buildEncoder(model: ModelConfig, seed = 0): tf.LayersModel {
   const flat = bh * bw * model.filters[model.filters.length - 1];
   if (label) h = apply(tf.layers.concatenate({ name: 'enc_concat_label' }), [h, label]);
   const out = apply(tf.layers.dense({ units: 2 * model.latentDim, ...init(flat + k), name: 'enc_mu_logvar' }), h);
-  return tf.model({ inputs: label ? [input, label] : input, outputs: out, name: 'encoder' });
+  return stamped(tf.model({ inputs: label ? [input, label] : input, outputs: out, name: 'encoder' }), model);
 }
 
 /**
@@ -95,7 +95,7 @@ export function buildDecoder(model: ModelConfig, seed = 0): tf.LayersModel {
     h = apply(tf.layers.dense({ units: MLP_HIDDEN, activation: 'relu', ...init(model.latentDim + k), name: 'dec_hidden' }), h);
     h = apply(tf.layers.dense({ units: d, ...init(MLP_HIDDEN), name: 'dec_logits' }), h);
     const logits = apply(tf.layers.reshape({ targetShape: [model.imageHeight, model.imageWidth, model.channels], name: 'dec_reshape' }), h);
-    return tf.model({ inputs, outputs: logits, name: 'decoder' });
+    return stamped(tf.model({ inputs, outputs: logits, name: 'decoder' }), model);
   }
   const [bh, bw] = bottleneckShape(model);
   const reversed = [...model.filters].reverse();
@@ -105,7 +105,20 @@ export function buildDecoder(model: ModelConfig, seed = 0): tf.LayersModel {
     h = apply(tf.layers.conv2dTranspose({ filters, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', ...init(9 * filters), name: `dec_deconv${i + 1}` }), h);
   });
   const logits = apply(tf.layers.conv2dTranspose({ filters: model.channels, kernelSize: 3, strides: 1, padding: 'same', ...init(9 * model.channels), name: 'dec_logits' }), h);
-  return tf.model({ inputs, outputs: logits, name: 'decoder' });
+  return stamped(tf.model({ inputs, outputs: logits, name: 'decoder' }), model);
+}
+
+/**
+ * The key under which a model built here carries its ModelConfig (a conditional model's label
+ * list included) as TensorFlow.js user-defined metadata: saved into its model.json
+ * (`userDefinedMetadata`), so a bare model folder, away from its run's config.json, still says
+ * what it is (src/run/modelFiles.ts `storedModelConfig`).
+ */
+export const MODEL_METADATA_KEY = 'latentLens';
+
+function stamped(m: tf.LayersModel, model: ModelConfig): tf.LayersModel {
+  m.setUserDefinedMetadata({ [MODEL_METADATA_KEY]: { model: structuredClone(model) } });
+  return m;
 }
 
 /** The inputs of an encoder or decoder: the tensor alone, or with the one-hot labels of a conditional model. */

@@ -268,9 +268,16 @@ export function modelForSize(height: number, width: number, channels: 1 | 3, lat
   return { ...DEFAULT_MODEL, imageHeight: height, imageWidth: width, channels, latentDim, filters: defaultFilters(stagesFor(height, width)) };
 }
 
-/** True when the model can be built for this size (bounds and the stage rule of `bottleneckShape`). */
-export function isValidImageSize(height: number, width: number): boolean {
+export type Arch = (typeof ARCHS)[number];
+
+/**
+ * True when the model can be built for this size: each side within the bounds, and for the conv
+ * arch the stage rule of `bottleneckShape` (stride-2 stages need even sides). The MLP flattens
+ * the image, so it takes any size within the bounds.
+ */
+export function isValidImageSize(height: number, width: number, arch: Arch = 'conv'): boolean {
   if (![height, width].every((s) => Number.isInteger(s) && s >= IMAGE_SIDE_MIN && s <= IMAGE_SIDE_MAX)) return false;
+  if (arch === 'mlp') return true;
   try {
     bottleneckShape({ imageHeight: height, imageWidth: width, filters: defaultFilters(stagesFor(height, width)) });
     return true;
@@ -279,29 +286,29 @@ export function isValidImageSize(height: number, width: number): boolean {
   }
 }
 
-/** The valid sizes nearest to height × width (at most `count`, nearest first), as text: "8", "10", "32x48". */
-export function nearestImageSizes(height: number, width: number, count = 2): string[] {
+/** The valid sizes nearest to height × width for the arch (at most `count`, nearest first), as text: "8", "10", "32x48". */
+export function nearestImageSizes(height: number, width: number, count = 2, arch: Arch = 'conv'): string[] {
   const clamp = (v: number) => Math.min(IMAGE_SIDE_MAX, Math.max(IMAGE_SIDE_MIN, Math.round(Number.isFinite(v) ? v : IMAGE_SIDE_MIN)));
   const near = (v: number) => Array.from({ length: 17 }, (_, i) => clamp(v) + i - 8).filter((s) => s >= IMAGE_SIDE_MIN && s <= IMAGE_SIDE_MAX);
   const square = height === width;
   const found: { h: number; w: number; d: number }[] = [];
   for (const h of near(height)) {
     for (const w of square ? [h] : near(width)) {
-      if (isValidImageSize(h, w)) found.push({ h, w, d: Math.abs(h - height) + Math.abs(w - width) });
+      if (isValidImageSize(h, w, arch)) found.push({ h, w, d: Math.abs(h - height) + Math.abs(w - width) });
     }
   }
   found.sort((a, b) => a.d - b.d || a.h - b.h || a.w - b.w);
   return found.slice(0, count).map((f) => (f.h === f.w ? String(f.h) : `${f.h}x${f.w}`));
 }
 
-/** undefined when the size is usable, else why not, with the nearest valid sizes. */
-export function checkImageSize(height: number, width: number): string | undefined {
-  if (isValidImageSize(height, width)) return undefined;
+/** undefined when the size is usable by the arch (default conv, the stricter), else why not, with the nearest valid sizes. */
+export function checkImageSize(height: number, width: number, arch: Arch = 'conv'): string | undefined {
+  if (isValidImageSize(height, width, arch)) return undefined;
   const text = height === width ? String(height) : `${height}x${width}`;
   const why = [height, width].some((s) => s < IMAGE_SIDE_MIN || s > IMAGE_SIDE_MAX)
     ? `each side must be from ${IMAGE_SIDE_MIN} to ${IMAGE_SIDE_MAX} pixels`
-    : 'each side must be even: the encoder halves the image at least once (stride-2 stages) and the decoder doubles it back';
-  return `image size ${text} is not usable: ${why}; nearest valid sizes: ${nearestImageSizes(height, width).join(', ')}`;
+    : 'each side must be even for the conv arch: the encoder halves the image at least once (stride-2 stages) and the decoder doubles it back (--arch mlp takes any size)';
+  return `image size ${text} is not usable: ${why}; nearest valid sizes: ${nearestImageSizes(height, width, 2, arch).join(', ')}`;
 }
 
 // ───────────────────────────── VS Code settings ─────────────────────────────

@@ -1,9 +1,9 @@
 /**
  * What a training run is asked for, in every form it arrives, all derived from the table of
  * ./config (PARAMS):
- *  - `parseField(name, text)`: one field from text (the quick-pick wizard, a CLI flag), with
- *    strict decimal numbers ("0x10" is not 16), the bounds, and for the image size the model's
- *    stage rule with the nearest valid sizes;
+ *  - `parseField(name, text, { arch })`: one field from text (the quick-pick wizard, a CLI flag),
+ *    with strict decimal numbers ("0x10" is not 16), the bounds, and for the image size the
+ *    arch's rule (conv: the stage rule, with the nearest valid sizes; mlp: any size in bounds);
  *  - `TrainRequest`: the one validated object the extension hands the trainer
  *    (`latent-lens train <folder> --out <runDir> --request <json>`, `trainCommandArgs`);
  *  - `requestFromFlags`, `trainFlagOptions`, `trainUsage`: the `latent-lens train` flags;
@@ -15,7 +15,7 @@ import { describeIssues, z } from './zod';
 import {
   PARAMS, PRESETS, DEFAULT_MODEL, DEFAULT_TRAINING, MLP_LATENT_DEFAULT, TRAIN_PARAM_NAMES,
   checkImageSize, defaultFilters, describeRange, paramSchema, paramSpec, stagesFor,
-  type ParamName, type TrainParamName,
+  type Arch, type ParamName, type TrainParamName,
 } from './config';
 import type { RunConfig } from './runFormat';
 
@@ -53,12 +53,15 @@ export function imageSizeOf(v: ImageSizeValue): { height: number; width: number 
   return m ? { height: Number(m[1]), width: Number(m[2] ?? m[1]) } : undefined;
 }
 
+/** What a field's validity may depend on: the image size's rule depends on the arch (absent: conv, the stricter). */
+export interface FieldContext { arch?: Arch }
+
 /**
  * One field from text, as typed in the wizard or given to a CLI flag. `{ value }` when it is
  * usable, else `{ error }`: `"0x10" is not valid: a number ≥ 0`, `"9" is not valid: image size 9
- * is not usable: each side must be even …; nearest valid sizes: 8, 10`.
+ * is not usable: each side must be even …; nearest valid sizes: 8, 10` (with `{ arch: 'mlp' }`, 9 is usable).
  */
-export function parseField<K extends ParamName>(name: K, text: string): FieldResult<ParamValue<K>> {
+export function parseField<K extends ParamName>(name: K, text: string, context: FieldContext = {}): FieldResult<ParamValue<K>> {
   const s = paramSpec(name);
   const t = text.trim();
   const bad = (why: string = describeRange(name)) => ({ error: `${JSON.stringify(text)} is not valid: ${why}` });
@@ -67,7 +70,7 @@ export function parseField<K extends ParamName>(name: K, text: string): FieldRes
     case 'imageSize': {
       const size = imageSizeOf(t);
       if (!size) return bad();
-      const why = checkImageSize(size.height, size.width);
+      const why = checkImageSize(size.height, size.width, context.arch);
       if (why) return bad(why);
       return ok(size.height === size.width ? size.height : `${size.height}x${size.width}`);
     }
@@ -90,11 +93,18 @@ export function parseField<K extends ParamName>(name: K, text: string): FieldRes
 
 // ───────────────────────────── TrainRequest ─────────────────────────────
 
+// The image size alone: N or HxW, each side in bounds (the MLP's rule). The conv arch's stage rule
+// needs the arch, so the whole request checks it (`archSizeRule` below).
 const imageSizeSchema = z.union([z.number().int(), z.string()]).superRefine((v, ctx) => {
   const size = imageSizeOf(v);
-  const why = size ? checkImageSize(size.height, size.width) : `${JSON.stringify(v)} is not N or HxW (e.g. 28, 64, 32x48)`;
+  const why = size ? checkImageSize(size.height, size.width, 'mlp') : `${JSON.stringify(v)} is not N or HxW (e.g. 28, 64, 32x48)`;
   if (why) ctx.addIssue({ code: 'custom', message: why });
 });
+
+/** The arch a request trains: its own, else its preset's, else conv. */
+export function requestArch(r: { arch?: string; preset?: string }): Arch {
+  return (r.arch ?? (r.preset ? PRESETS[r.preset]?.model.arch : undefined) ?? 'conv') as Arch;
+}
 
 function requestField(name: TrainParamName): z.ZodType {
   const s = paramSpec(name);
@@ -112,7 +122,12 @@ function requestField(name: TrainParamName): z.ZodType {
  */
 export const TrainRequest = z.strictObject(
   Object.fromEntries(TRAIN_PARAM_NAMES.map((k) => [k, requestField(k).optional()])) as { [K in TrainParamName]: z.ZodOptional<z.ZodType<ParamValue<K>>> },
-);
+).superRefine((r, ctx) => {
+  // The image size's rule depends on the arch: the conv arch's stride-2 stages need even sides.
+  const size = r.imageSize === undefined ? undefined : imageSizeOf(r.imageSize);
+  const why = size && checkImageSize(size.height, size.width, requestArch(r));
+  if (why) ctx.addIssue({ code: 'custom', path: ['imageSize'], message: why });
+});
 export type TrainRequest = { [K in TrainParamName]?: ParamValue<K> };
 
 /** Validate a TrainRequest; throws a ConfigError naming every bad key. */
@@ -199,8 +214,8 @@ export function trainFlagOptions(): Record<string, { type: 'string' | 'boolean' 
 }
 
 /** Validate one flag's value; throws a ConfigError `--<flag> "<value>" is not valid: …`. */
-export function parseFlag<K extends TrainParamName>(name: K, text: string): ParamValue<K> {
-  const r = parseField(name, text);
+export function parseFlag<K extends TrainParamName>(name: K, text: string, context: FieldContext = {}): ParamValue<K> {
+  const r = parseField(name, text, context);
   if (r.error !== undefined) throw new ConfigError(`--${paramSpec(name).flag} ${r.error}`);
   return r.value as ParamValue<K>;
 }
@@ -208,9 +223,12 @@ export function parseFlag<K extends TrainParamName>(name: K, text: string): Para
 /** A TrainRequest from parsed flag values (`values` of parseArgs), on top of `base` (e.g. --request). */
 export function requestFromFlags(values: Record<string, string | boolean | undefined>, base: TrainRequest = {}): TrainRequest {
   const out: Record<string, unknown> = { ...base };
+  // The arch first: the image size's rule depends on it.
+  const archFlag = values[paramSpec('arch').flag!], presetFlag = values[paramSpec('preset').flag!];
+  const arch = requestArch({ arch: typeof archFlag === 'string' ? archFlag : base.arch, preset: typeof presetFlag === 'string' ? presetFlag : base.preset });
   for (const k of FLAGGED) {
     const v = values[paramSpec(k).flag!];
-    if (typeof v === 'string') out[k] = parseFlag(k, v);
+    if (typeof v === 'string') out[k] = parseFlag(k, v, { arch });
     else if (typeof v === 'boolean' && paramSpec(k).kind === 'boolean') out[k] = v;
   }
   return parseTrainRequest(out);

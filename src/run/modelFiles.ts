@@ -6,7 +6,8 @@
  */
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { LayersModelJson } from '../protocol/runFormat';
+import { ModelConfig, type LayersModelJson } from '../protocol/runFormat';
+import { MODEL_METADATA_KEY } from '../model/vae';
 import { writeRunFile, writeRunJson } from './atomic';
 import { MODEL_JSON, MODEL_PARTS, RUN_FILES, WEIGHTS_PREFIX } from './paths';
 import { RunFileError, modelLocation, readModelFolder } from './reader';
@@ -40,6 +41,8 @@ async function saveAt(model: tf.LayersModel, root: string, rel: string): Promise
       convertedBy: null,
       modelTopology: artifacts.modelTopology as Record<string, unknown>,
       weightsManifest: [{ paths: [weightsName], weights: artifacts.weightSpecs as LayersModelJson['weightsManifest'][number]['weights'] }],
+      // The model's own description (src/model/vae.ts MODEL_METADATA_KEY): what it is, and a conditional model's labels.
+      ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
     };
     await writeRunJson(root, inDir(MODEL_JSON), modelJson);
     for (const f of await listRunDir(root, rel)) {
@@ -58,7 +61,23 @@ export async function readModelArtifacts(dir: string): Promise<tf.io.ModelArtifa
     modelTopology: modelJson.modelTopology,
     weightSpecs: modelJson.weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[],
     weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer,
+    ...(isRecord(modelJson.userDefinedMetadata) ? { userDefinedMetadata: modelJson.userDefinedMetadata as tf.io.ModelArtifacts['userDefinedMetadata'] } : {}),
   };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The ModelConfig a model carries in its model.json (`userDefinedMetadata.latentLens.model`,
+ * written by every model Latent Lens builds since the label list moved into the model): its
+ * shape, arch, likelihood and a conditional model's labels, in one-hot order. undefined for a
+ * model without it (trained before, or by other software) or whose record does not parse.
+ */
+export function storedModelConfig(model: tf.LayersModel): ModelConfig | undefined {
+  const meta = model.getUserDefinedMetadata() as Record<string, unknown> | undefined;
+  const mine = isRecord(meta) ? meta[MODEL_METADATA_KEY] : undefined;
+  const parsed = ModelConfig.safeParse(isRecord(mine) ? mine.model : undefined);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** Loads a layers model; a model.json whose topology or weights do not fit is a RunFileError naming it. */

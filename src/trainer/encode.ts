@@ -17,7 +17,7 @@ import { cannotStart } from './cannotStart';
 import {
   appendMetrics, assertNoLinks, findModelFolder, readConfig, writeConfig, writeDataset, writeLatents, writeProjection, writeStatus,
 } from '../run/runDir';
-import { loadLayersModelFromDir, saveRunModel } from '../run/modelFiles';
+import { loadLayersModelFromDir, saveRunModel, storedModelConfig } from '../run/modelFiles';
 
 export async function encodeFolder(opts: { modelDir: string; dataDir: string; runDir: string; backend: string; emit: (e: TrainerEvent) => void; project: Projector }): Promise<string> {
   const { emit, runDir } = opts;
@@ -32,13 +32,17 @@ export async function encodeFolder(opts: { modelDir: string; dataDir: string; ru
   if ((encoder.outputs[0].shape as number[])[1] !== 2 * latentDim) {
     throw new Error(`the encoder outputs ${(encoder.outputs[0].shape as number[])[1]} values per image, but the decoder takes z of ${latentDim}: expected [μ ‖ log σ²] = ${2 * latentDim}`);
   }
-  // The model's own run, if it is one, knows the likelihood, the filters and a conditional model's labels.
-  const source = found.runDir ? await readConfig(found.runDir) : undefined;
+  // What the model is: its own record in model.json (src/run/modelFiles.ts storedModelConfig: shape, arch,
+  // likelihood, a conditional model's labels), else its run's config.json (models saved before the record).
+  const source = storedModelConfig(encoder) ?? storedModelConfig(decoder) ?? (found.runDir ? (await readConfig(found.runDir)).model : undefined);
   const conditional = encoder.inputs.length > 1;
-  const modelLabels = source?.model.labels;
-  if (conditional && !modelLabels) {
+  const modelLabels = source?.labels;
+  const labelInputs = conditional ? (encoder.inputs[1].shape as number[])[1] : 0;
+  if (conditional && (!modelLabels || modelLabels.length !== labelInputs)) {
     encoder.dispose(); decoder.dispose();
-    throw new Error(`the model in "${opts.modelDir}" is conditional (it takes a label beside the image) but its label list is unknown: give the run folder it was trained in (its config.json records the labels)`);
+    throw new Error(modelLabels
+      ? `the model in "${opts.modelDir}" takes ${labelInputs} labels, but its record lists ${modelLabels.length} (${modelLabels.map((l) => JSON.stringify(l)).join(', ')}): the model files do not belong together`
+      : `the model in "${opts.modelDir}" is conditional (it takes a label beside the image) but its label list is unknown: it was saved before models recorded their labels and is not in its run folder; give the run folder it was trained in (its config.json records the labels)`);
   }
   const convLayers = encoder.layers.filter((l) => l.getClassName() === 'Conv2D');
   const config: RunConfig = {
@@ -47,9 +51,9 @@ export async function encodeFolder(opts: { modelDir: string; dataDir: string; ru
     preset: 'loaded-model',
     model: {
       imageHeight: height, imageWidth: width, channels: channels === 3 ? 3 : 1, latentDim,
-      filters: source?.model.filters ?? (convLayers.length ? convLayers.map((l) => (l.getConfig() as { filters: number }).filters) : [32]),
-      likelihood: source?.model.likelihood ?? 'bernoulli',
-      arch: source?.model.arch ?? (convLayers.length ? 'conv' : 'mlp'),
+      filters: source?.filters ?? (convLayers.length ? convLayers.map((l) => (l.getConfig() as { filters: number }).filters) : [32]),
+      likelihood: source?.likelihood ?? 'bernoulli',
+      arch: source?.arch ?? (convLayers.length ? 'conv' : 'mlp'),
       conditional,
       ...(conditional ? { labels: modelLabels } : {}),
     },

@@ -84,6 +84,28 @@ test('parseField: the image size follows the model stage rule and suggests the n
   }
 });
 
+test('the image size rule depends on the arch: conv needs even sides, mlp takes any size in bounds (field, flags, request, settings)', () => {
+  assert.match(parseField('imageSize', '29x27').error!, /even for the conv arch.*--arch mlp takes any size.*nearest valid sizes: 28x26, 28$/);
+  assert.deepEqual(parseField('imageSize', '29x27', { arch: 'mlp' }), { value: '29x27' });
+  assert.deepEqual(parseField('imageSize', '9', { arch: 'mlp' }), { value: 9 });
+  assert.match(parseField('imageSize', '7', { arch: 'mlp' }).error!, /from 8 to 512 pixels; nearest valid sizes: 8, 9$/);
+  assert.throws(() => parseTrainRequest({ imageSize: 29 }), /imageSize: image size 29 is not usable/);
+  assert.throws(() => parseTrainRequest({ imageSize: 29, arch: 'conv' }), /imageSize: image size 29 is not usable/);
+  assert.throws(() => parseTrainRequest({ imageSize: 29, preset: 'canonical-cvae' }), /imageSize: image size 29 is not usable/);
+  assert.deepEqual(parseTrainRequest({ imageSize: 29, arch: 'mlp' }), { imageSize: 29, arch: 'mlp' });
+  assert.deepEqual(parseTrainRequest({ imageSize: '29x27', preset: 'canonical-mlp' }), { imageSize: '29x27', preset: 'canonical-mlp' });
+  assert.throws(() => parseTrainRequest({ imageSize: 513, arch: 'mlp' }), /from 8 to 512/);
+  // Flags: the arch (or the preset's) decides, whatever the order; a --request's arch counts too.
+  assert.deepEqual(requestFromFlags({ 'image-size': '29', arch: 'mlp' }), { imageSize: 29, arch: 'mlp' });
+  assert.deepEqual(requestFromFlags({ 'image-size': '29', preset: 'canonical-mlp' }), { imageSize: 29, preset: 'canonical-mlp' });
+  assert.deepEqual(requestFromFlags({ 'image-size': '29' }, { arch: 'mlp' }), { imageSize: 29, arch: 'mlp' });
+  assert.throws(() => requestFromFlags({ 'image-size': '29' }), /--image-size "29" is not valid: .*conv arch/);
+  const { config } = configFromRequest('/data', parseTrainRequest({ imageSize: '29x27', arch: 'mlp', channels: 3 }));
+  assert.deepEqual([config.model.arch, config.model.imageHeight, config.model.imageWidth, config.model.channels, config.model.latentDim], ['mlp', 29, 27, 3, 20]);
+  assert.deepEqual(requestFromSettings((k) => ({ imageSize: 29, arch: 'mlp' } as Record<string, unknown>)[k]), { imageSize: 29, arch: 'mlp' });
+  assert.throws(() => requestFromSettings((k) => ({ imageSize: 29 } as Record<string, unknown>)[k]), /imageSize: image size 29/);
+});
+
 test('TrainRequest: validated with zod, errors name the bad key; flags and settings map onto it once', () => {
   assert.throws(() => parseTrainRequest({ epochs: 0 }), (e: Error) => e instanceof ConfigError && /epochs: /.test(e.message));
   assert.throws(() => parseTrainRequest({ epoch: 3 }), /Unrecognized key: "epoch"/);

@@ -36,7 +36,7 @@ test('a conditional run stores its label list with the model; samples --label wr
   const r = await run(['samples', runDir, '--label', 'trouser', '--count', '10', '--out', out, '--json']);
   assert.equal(r.code, 0, r.stderr);
   const info = JSON.parse(r.stdout.trim().split('\n').pop()!);
-  assert.deepEqual([info.count, info.columns, info.rows, info.tileHeight, info.channels, info.label], [10, 4, 3, 16, 1, 'trouser']);
+  assert.deepEqual([info.count, info.columns, info.rows, info.tileHeight, info.channels, info.gap, info.label], [10, 4, 3, 16, 1, 2, 'trouser']);
   const meta = await sharp(out).metadata();
   // 4 columns of 16 px + 5 gaps of 2 px, 3 rows.
   assert.deepEqual([meta.format, meta.width, meta.height], ['png', 4 * 16 + 5 * 2, 3 * 16 + 4 * 2]);
@@ -74,4 +74,55 @@ test('eval and encode map a folder\'s labels onto the model\'s; an unknown label
   assert.equal(enc2.code, 0, enc2.stderr + enc2.stdout);
   const cfg = JSON.parse(await fs.readFile(path.join(tmp, 'encoded', 'config.json'), 'utf8'));
   assert.deepEqual([cfg.model.conditional, cfg.model.arch, cfg.model.labels], [true, 'conv', labels]);
+});
+
+test('encode on a bare conditional model folder (encoder/ and decoder/ copied out of the run) reads the label list from the model itself', async () => {
+  const bare = path.join(tmp, 'bare-model');
+  await fs.cp(path.join(runDir, 'model'), bare, { recursive: true });
+  const stored = JSON.parse(await fs.readFile(path.join(bare, 'decoder', 'model.json'), 'utf8')).userDefinedMetadata;
+  assert.deepEqual(stored.latentLens.model.labels, labels, 'model.json records the label list');
+  const folder = path.join(tmp, 'bare-data');
+  for (const label of ['sneaker', 'bag']) {
+    await fs.mkdir(path.join(folder, label), { recursive: true });
+    for (const f of (await fs.readdir(path.join(sample, label))).slice(0, 2)) await fs.copyFile(path.join(sample, label, f), path.join(folder, label, f));
+  }
+  const ok = await run(['encode', bare, folder, '--out', path.join(tmp, 'bare-encoded'), '--backend', 'wasm']);
+  assert.equal(ok.code, 0, ok.stderr + ok.stdout);
+  const cfg = JSON.parse(await fs.readFile(path.join(tmp, 'bare-encoded', 'config.json'), 'utf8'));
+  assert.deepEqual([cfg.model.conditional, cfg.model.arch, cfg.model.likelihood, cfg.model.labels], [true, 'conv', 'bernoulli', labels]);
+  // The encoded run's own model keeps the record.
+  const again = JSON.parse(await fs.readFile(path.join(tmp, 'bare-encoded', 'model', 'encoder', 'model.json'), 'utf8')).userDefinedMetadata;
+  assert.deepEqual(again.latentLens.model.labels, labels);
+  await fs.mkdir(path.join(folder, 'wolf'));
+  await fs.copyFile(path.join(folder, 'bag', (await fs.readdir(path.join(folder, 'bag')))[0]), path.join(folder, 'wolf', 'w.png'));
+  const bad = await run(['encode', bare, folder, '--out', path.join(tmp, 'bare-wolf'), '--backend', 'wasm']);
+  assert.equal(bad.code, 1, bad.stdout);
+  assert.match(bad.stderr, /has the label "wolf", which the conditional model was not trained with: a conditional model decodes only the labels it was trained on \("ankle-boot", "bag", .*"tshirt-top"\)/);
+  assert.ok(!existsSync(path.join(tmp, 'bare-wolf', 'config.json')), 'nothing written for a refused folder');
+});
+
+test('a bare conditional model folder without the record (saved before it existed) is refused with a message saying why', async () => {
+  const old = path.join(tmp, 'old-model');
+  await fs.cp(path.join(runDir, 'model'), old, { recursive: true });
+  for (const part of ['encoder', 'decoder']) {
+    const file = path.join(old, part, 'model.json');
+    const json = JSON.parse(await fs.readFile(file, 'utf8'));
+    delete json.userDefinedMetadata;
+    await fs.writeFile(file, JSON.stringify(json));
+  }
+  const r = await run(['encode', old, path.join(sample), '--out', path.join(tmp, 'old-encoded'), '--backend', 'wasm']);
+  assert.equal(r.code, 1, r.stdout);
+  assert.match(r.stderr, /is conditional .* but its label list is unknown: .*give the run folder it was trained in/);
+});
+
+test('--arch mlp takes any image size and channel count (29×27×3 trains one step); the conv arch refuses an odd side naming the rule', async () => {
+  const mlp = await run(['train', sample, '--out', path.join(tmp, 'mlp-odd'), '--arch', 'mlp', '--image-size', '29x27', '--channels', '3', '--epochs', '1', '--max-images', '32', '--batch-size', '32', '--val-split', '0', '--backend', 'wasm']);
+  assert.equal(mlp.code, 0, mlp.stderr + mlp.stdout);
+  const cfg = JSON.parse(await fs.readFile(path.join(tmp, 'mlp-odd', 'config.json'), 'utf8'));
+  assert.deepEqual([cfg.model.arch, cfg.model.imageHeight, cfg.model.imageWidth, cfg.model.channels], ['mlp', 29, 27, 3]);
+  assert.ok(existsSync(path.join(tmp, 'mlp-odd', 'model', 'decoder', 'model.json')));
+  const conv = await run(['train', sample, '--out', path.join(tmp, 'conv-odd'), '--image-size', '29x27', '--epochs', '1', '--max-images', '32', '--backend', 'wasm']);
+  assert.equal(conv.code, 2, 'a usage error');
+  assert.match(conv.stderr, /--image-size "29x27" is not valid: .*even for the conv arch.*--arch mlp takes any size/);
+  assert.ok(!existsSync(path.join(tmp, 'conv-odd', 'config.json')));
 });

@@ -3,7 +3,7 @@
  * field parser (`parseField`), so the wizard, the CLI flags and the settings accept the same
  * values. No `vscode` here (plain Node tests use it).
  */
-import { describeRange, paramSpec } from '../../protocol/config';
+import { describeRange, paramSpec, type Arch } from '../../protocol/config';
 import { parseField, type TrainRequest } from '../../protocol/trainRequest';
 
 /** The settings the wizard shows. */
@@ -22,14 +22,14 @@ export function wizardHint(key: WizardField): string {
   return `${paramSpec(key).description} (${describeRange(key)})`;
 }
 
-/** Why `raw` is not a valid value of the field (the schema's message), or undefined when it is. */
-export function validateWizardField(key: WizardField, raw: string): string | undefined {
-  return parseField(key, raw).error;
+/** Why `raw` is not a valid value of the field (the schema's message), or undefined when it is; the image size's rule is the arch's. */
+export function validateWizardField(key: WizardField, raw: string, arch?: Arch): string | undefined {
+  return parseField(key, raw, { arch }).error;
 }
 
 /** The value to store for a valid input: "32x48" stays text, everything else is a number. */
-export function parseWizardField(key: WizardField, raw: string): number | string {
-  const r = parseField(key, raw);
+export function parseWizardField(key: WizardField, raw: string, arch?: Arch): number | string {
+  const r = parseField(key, raw, { arch });
   if (r.error !== undefined) throw new Error(r.error);
   return r.value as number | string;
 }

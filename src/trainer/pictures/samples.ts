@@ -30,6 +30,8 @@ export interface SamplesResult {
   tileHeight: number;
   tileWidth: number;
   channels: 1 | 3;
+  /** Pixels between tiles and around the grid: tile t is at x = gap + (t mod columns)·(tileWidth + gap), y likewise by row. */
+  gap: number;
   /** Size of the PNG in pixels. */
   width: number;
   height: number;
@@ -67,10 +69,10 @@ export async function writeSamples(opts: SamplesOptions): Promise<SamplesResult>
       return decodeToImage(decoder, z, y).dataSync() as Float32Array;
     });
     // The one grid writer of the picture commands (./pngGrid.ts): ⌈√n⌉ columns, 2-pixel gaps.
-    const columns = Math.ceil(Math.sqrt(opts.count)), rows = Math.ceil(opts.count / columns);
-    const size = await writePngGrid(opts.out, { pixels, count: opts.count, height: m.imageHeight, width: m.imageWidth, channels: m.channels }, { rows, cols: columns });
+    const columns = Math.ceil(Math.sqrt(opts.count)), rows = Math.ceil(opts.count / columns), gap = 2;
+    const size = await writePngGrid(opts.out, { pixels, count: opts.count, height: m.imageHeight, width: m.imageWidth, channels: m.channels }, { rows, cols: columns, gap });
     return {
-      file: path.resolve(opts.out), count: opts.count, rows, columns, tileHeight: m.imageHeight, tileWidth: m.imageWidth, channels: m.channels,
+      file: path.resolve(opts.out), count: opts.count, rows, columns, tileHeight: m.imageHeight, tileWidth: m.imageWidth, channels: m.channels, gap,
       ...size, label: opts.label ?? null, model: modelKind(m), seed: opts.seed,
     };
   } finally {
