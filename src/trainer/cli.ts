@@ -157,20 +157,10 @@ export async function main(argv: string[]): Promise<number> {
       emit({ type: 'done', status: 'completed', message });
       return 0;
     }
-    case 'samples': {
-      // Prior samples of a conditional model (--label, issue 12) here; of any other model, the picture command below.
-      const conditionalRun = positionals.length === 1 && (v.label !== undefined || v.count !== undefined
-        || await import('../run/runDir').then((r) => r.readConfig(positionals[0])).then((c) => c.model.conditional === true, () => false));
-      if (!conditionalRun) return (await import('./pictures/commands')).picturesCommand('samples', positionals, { ...v, seed: flag('seed'), backend: backendOption(flag('backend')) });
-      if (positionals.length !== 1 || !v.out) throw new UsageError('samples needs a run directory and --out <file.png>');
-      const { writeSamples } = await import('./pictures/samples');
-      const { initBackend } = await import('../backend/backendInit');
-      await initBackend(backendOption(flag('backend')), (m) => process.stderr.write(m + '\n'));
-      const seed = flag('seed') === undefined ? 0 : parseFlag('seed', flag('seed')!);
-      const r = await writeSamples({ runDir: positionals[0], out: v.out, label: v.label, count: positiveCount('count', v.count, 64), seed });
-      console.log(v.json ? JSON.stringify(r) : `wrote ${r.count} prior samples${r.label === null ? '' : ` decoded as ${JSON.stringify(r.label)}`} (${r.model}) to ${r.file}`);
-      return 0;
-    }
+    case 'samples':
+      // --count is kept as another name of --n (the first form of `samples --label`, issue 12).
+      if (v.count !== undefined && v.n !== undefined) throw new UsageError('samples takes --n or --count, not both');
+      return (await import('./pictures/commands')).picturesCommand('samples', positionals, { ...v, n: v.n ?? v.count, seed: flag('seed'), backend: backendOption(flag('backend')) });
     case 'report': {
       if (positionals.length < 1 || positionals.length > 4 || !v.out) throw new UsageError('report needs a run directory (or 2–4 to compare) and --out <file.html>');
       const { writeReport, writeCompareReport } = await import('./report');

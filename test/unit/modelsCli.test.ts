@@ -52,6 +52,27 @@ test('samples with a label the model does not know exits 1 naming it and the lab
   assert.match(none.stderr, /give --label, one of "ankle-boot"/);
 });
 
+test('the other pictures of a conditional run decode with labels: recon and interpolate with each image\'s own, traverse from z = 0 with --label', async () => {
+  const recon = await run(['recon', runDir, '--n', '4', '--out', path.join(tmp, 'recon.png'), '--json']);
+  assert.equal(recon.code, 0, recon.stderr);
+  assert.deepEqual(JSON.parse(recon.stdout.trim().split('\n').pop()!).count, 8);
+  const inter = await run(['interpolate', runDir, '--from', '0', '--to', '5', '--steps', '4', '--out', path.join(tmp, 'inter.png'), '--json']);
+  assert.equal(inter.code, 0, inter.stderr);
+  const info = JSON.parse(inter.stdout.trim().split('\n').pop()!);
+  assert.ok(labels.includes(info.label), `the steps are decoded with image 0's own label (${info.label})`);
+  const bare = await run(['traverse', runDir, '--steps', '3', '--n', '2', '--out', path.join(tmp, 'trav-none.png')]);
+  assert.equal(bare.code, 1);
+  assert.match(bare.stderr, /traverse from z = 0 needs --label, one of "ankle-boot"/);
+  assert.ok(!existsSync(path.join(tmp, 'trav-none.png')));
+  const trav = await run(['traverse', runDir, '--steps', '3', '--n', '2', '--label', 'bag', '--out', path.join(tmp, 'trav.png')]);
+  assert.equal(trav.code, 0, trav.stderr);
+  const meta = await sharp(path.join(tmp, 'trav.png')).metadata();
+  assert.deepEqual([meta.width, meta.height], [3 * 16 + 4 * 2, 2 * 16 + 3 * 2]);
+  const n = await run(['samples', runDir, '--label', 'bag', '--n', '4', '--temperature', '0.5', '--out', path.join(tmp, 's4.png'), '--json']);
+  assert.equal(n.code, 0, n.stderr);
+  assert.match(JSON.parse(n.stdout.trim().split('\n').pop()!).what, /temperature 0\.5.*decoded as "bag"/);
+});
+
 test('eval and encode map a folder\'s labels onto the model\'s; an unknown label is a clear error naming it', async () => {
   const folder = path.join(tmp, 'with-wolf');
   for (const label of ['bag', 'trouser']) {

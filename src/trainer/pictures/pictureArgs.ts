@@ -17,6 +17,10 @@ export interface PictureFlags {
   temperature?: string;
   seed?: string;
   spherical?: boolean;
+  /** A conditional model's label to decode with (issue 12). */
+  label?: string;
+  /** Print what was written as one JSON line (the grid's layout: where each tile is). */
+  json?: boolean;
 }
 
 /** A whole number in [min, max]; `fallback` when absent. */
