@@ -94,11 +94,12 @@ describe('wasm training kernels', () => {
     assert.ok(out.relErr <= 1e-4, `relative error ${out.relErr}`);
   });
 
-  const DEFAULT_PATHS: WasmKernelSettings = { lensKernels: true, filterGradient: 'conv', inputGradient: 'phase', im2colChunk: 2048 };
+  const DEFAULT_PATHS: WasmKernelSettings = { lensKernels: true, filterGradient: 'auto', inputGradient: 'phase', im2colChunk: 2048 };
   const MODES: [string, Partial<WasmKernelSettings>][] = [
     ['', {}],
     [' (JS paths, companion kernels off)', { lensKernels: false }],
     [' (im2col / col2im alternatives, small chunks)', { filterGradient: 'im2col', inputGradient: 'col2im', im2colChunk: 50 }],
+    [' (dW as one XNNPACK conv)', { filterGradient: 'conv' }],
   ];
   for (const [mode, paths] of MODES) for (const c of CASES) {
     test(`Conv2DBackpropFilter: ${c.name}${mode}`, async () => {

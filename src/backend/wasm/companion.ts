@@ -19,6 +19,8 @@ export interface LensKernels {
   adam_update(p: number, m: number, v: number, g: number, po: number, mo: number, vo: number, n: number,
     negLr: number, b1: number, oneMinusB1: number, b2: number, oneMinusB2: number, eps: number, c1: number, c2: number): void;
   relu_grad(dy: number, x: number, dx: number, n: number): void;
+  im2col_t(x: number, colsT: number, m0: number, len: number, H: number, W: number, Ci: number, OH: number, OW: number,
+    KH: number, KW: number, sH: number, sW: number, pt: number, pl: number): void;
 }
 
 interface EmscriptenModule { wasmMemory?: WebAssembly.Memory; asm?: Record<string, unknown> }

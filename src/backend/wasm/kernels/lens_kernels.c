@@ -193,3 +193,55 @@ void EXPORT(relu_grad)(const f32 *dy, const f32 *x, f32 *dx, i32 n) {
   }
   for (; i < n; i++) dx[i] = x[i] > 0.0f ? dy[i] : 0.0f;
 }
+
+// ---------------------------------------------------------------------------------------
+// Transposed im2col of a chunk of output pixels, for dW = colsᵀ · dy (Conv2DBackpropFilter,
+// im2col path):
+//   colsT[(kh·KW + kw)·Ci + ci][j] = x[b, oh·sH + kh − pt, ow·sW + kw − pl, ci]   (0 outside x)
+// for j in [0, len), m = m0 + j = (b·OH + oh)·OW + ow. x is [B, H, W, Ci], colsT is
+// [KH·KW·Ci, len]. Four pixels at a time: their Ci-runs are read as vectors and written as
+// 4×4 transposed blocks (one 4-float store per row), which is what the JS loop did one float
+// at a time. Ci must be a multiple of 4 (the caller checks).
+static inline const f32 *pixel_at(const f32 *x, i32 m, i32 H, i32 W, i32 Ci, i32 OH, i32 OW,
+                                  i32 kh, i32 kw, i32 sH, i32 sW, i32 pt, i32 pl) {
+  const i32 ow = m % OW, q = m / OW, oh = q % OH, b = q / OH;
+  const i32 ih = oh * sH + kh - pt, iw = ow * sW + kw - pl;
+  if (ih < 0 || ih >= H || iw < 0 || iw >= W) return 0;
+  return x + (((long)b * H + ih) * W + iw) * Ci;
+}
+
+void EXPORT(im2col_t)(const f32 *x, f32 *colsT, i32 m0, i32 len, i32 H, i32 W, i32 Ci, i32 OH, i32 OW,
+                      i32 KH, i32 KW, i32 sH, i32 sW, i32 pt, i32 pl) {
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  for (i32 kh = 0; kh < KH; kh++) {
+    for (i32 kw = 0; kw < KW; kw++) {
+      f32 *rows = colsT + (long)(kh * KW + kw) * Ci * len;
+      i32 j = 0;
+      for (; j + 4 <= len; j += 4) {
+        const f32 *p0 = pixel_at(x, m0 + j, H, W, Ci, OH, OW, kh, kw, sH, sW, pt, pl);
+        const f32 *p1 = pixel_at(x, m0 + j + 1, H, W, Ci, OH, OW, kh, kw, sH, sW, pt, pl);
+        const f32 *p2 = pixel_at(x, m0 + j + 2, H, W, Ci, OH, OW, kh, kw, sH, sW, pt, pl);
+        const f32 *p3 = pixel_at(x, m0 + j + 3, H, W, Ci, OH, OW, kh, kw, sH, sW, pt, pl);
+        f32 *d = rows + j;
+        for (i32 c = 0; c < Ci; c += 4, d += 4 * (long)len) {
+          const v128_t r0 = p0 ? wasm_v128_load(p0 + c) : zero;
+          const v128_t r1 = p1 ? wasm_v128_load(p1 + c) : zero;
+          const v128_t r2 = p2 ? wasm_v128_load(p2 + c) : zero;
+          const v128_t r3 = p3 ? wasm_v128_load(p3 + c) : zero;
+          const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5);
+          const v128_t t1 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+          const v128_t t2 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+          const v128_t t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+          wasm_v128_store(d, wasm_i64x2_shuffle(t0, t1, 0, 2));
+          wasm_v128_store(d + len, wasm_i64x2_shuffle(t0, t1, 1, 3));
+          wasm_v128_store(d + 2 * (long)len, wasm_i64x2_shuffle(t2, t3, 0, 2));
+          wasm_v128_store(d + 3 * (long)len, wasm_i64x2_shuffle(t2, t3, 1, 3));
+        }
+      }
+      for (; j < len; j++) {
+        const f32 *p = pixel_at(x, m0 + j, H, W, Ci, OH, OW, kh, kw, sH, sW, pt, pl);
+        for (i32 c = 0; c < Ci; c++) rows[(long)c * len + j] = p ? p[c] : 0.0f;
+      }
+    }
+  }
+}
