@@ -21,6 +21,8 @@ export interface LensKernels {
   relu_grad(dy: number, x: number, dx: number, n: number): void;
   im2col_t(x: number, colsT: number, m0: number, len: number, H: number, W: number, Ci: number, OH: number, OW: number,
     KH: number, KW: number, sH: number, sW: number, pt: number, pl: number): void;
+  conv_to_one_channel(dy: number, wf: number, dx: number, B: number, OH: number, OW: number, Co: number,
+    H: number, W: number, KH: number, KW: number, pt: number, pl: number): void;
 }
 
 interface EmscriptenModule { wasmMemory?: WebAssembly.Memory; asm?: Record<string, unknown> }

@@ -245,3 +245,44 @@ void EXPORT(im2col_t)(const f32 *x, f32 *colsT, i32 m0, i32 len, i32 H, i32 W, i
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// A stride-1 correlation with ONE output channel (Conv2DBackpropInput of a conv whose input
+// has one channel: the forward pass of the logits Conv2DTranspose):
+//   dx[b, i, j] = Σ_{kh, kw, co} dy[b, i + kh − pt, j + kw − pl, co] · wf[kh, kw, co]
+// (0 outside dy). wf is the flipped filter [KH, KW, Co]. For each output pixel and filter
+// row, the taps inside dy are one contiguous run of (kw1 − kw0)·Co floats in both dy and wf,
+// so the pixel is a few SIMD dot products with one horizontal sum at the end — instead of
+// a depthwise conv writing Co values per pixel and a channel sum reading them back. Co must be
+// a multiple of 4 (the caller checks).
+void EXPORT(conv_to_one_channel)(const f32 *dy, const f32 *wf, f32 *dx, i32 B, i32 OH, i32 OW, i32 Co,
+                                 i32 H, i32 W, i32 KH, i32 KW, i32 pt, i32 pl) {
+  for (i32 b = 0; b < B; b++) {
+    for (i32 i = 0; i < H; i++) {
+      for (i32 j = 0; j < W; j++) {
+        v128_t acc0 = wasm_f32x4_splat(0.0f), acc1 = wasm_f32x4_splat(0.0f);
+        const i32 c0 = j - pl;
+        const i32 kw0 = c0 < 0 ? -c0 : 0;
+        const i32 kw1 = OW - c0 < KW ? OW - c0 : KW;
+        if (kw0 < kw1) {
+          const i32 n = (kw1 - kw0) * Co;
+          for (i32 kh = 0; kh < KH; kh++) {
+            const i32 r = i + kh - pt;
+            if (r < 0 || r >= OH) continue;
+            const f32 *a = dy + (((long)b * OH + r) * OW + c0 + kw0) * Co;
+            const f32 *w = wf + ((long)kh * KW + kw0) * Co;
+            i32 k = 0;
+            for (; k + 8 <= n; k += 8) {
+              acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(wasm_v128_load(a + k), wasm_v128_load(w + k)));
+              acc1 = wasm_f32x4_add(acc1, wasm_f32x4_mul(wasm_v128_load(a + k + 4), wasm_v128_load(w + k + 4)));
+            }
+            for (; k < n; k += 4) acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(wasm_v128_load(a + k), wasm_v128_load(w + k)));
+          }
+        }
+        const v128_t s = wasm_f32x4_add(acc0, acc1);
+        dx[((long)b * H + i) * W + j] = wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1) +
+                                        wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3);
+      }
+    }
+  }
+}
