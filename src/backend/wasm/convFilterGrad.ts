@@ -6,11 +6,11 @@
 //  * one input channel and a 3×3 filter (the first encoder layer; the logits Conv2DTranspose,
 //    whose dW has the one-channel logits gradient as "x"): the companion kernel
 //    dw_single_channel_3x3 (9 taps × 8 channels in SIMD registers);
-//  * otherwise, with the companion kernels (the default, filterGradient 'auto'): a transposed
-//    im2col [KH·KW·Ci, chunk of B·OH·OW] in SIMD (im2col_t) + one plain XNNPACK matMul per
-//    chunk, partial dWs summed (≈ 15 % less CPU than the conv below: XNNPACK's GEMM runs at
+//  * otherwise, with the companion kernels and Ci a multiple of 4 (the default, filterGradient
+//    'auto'): a transposed im2col [KH·KW·Ci, chunk of B·OH·OW] in SIMD (im2col_t) + one plain
+//    XNNPACK matMul per chunk, partial dWs summed (≈ 15 % less CPU than the conv below: XNNPACK's GEMM runs at
 //    ≈ 22 GFLOP/s per core on this shape, its conv formulation at ≈ 16–18);
-//  * without them (filterGradient 'conv', or 'auto' with the companion kernels off):
+//  * else (filterGradient 'conv', or 'auto' without companion kernels or with Ci % 4 ≠ 0):
 //    dW[kh,kw,ci,co] = Σ_{b,oh,ow} x[b, oh·s+kh−pt, ow·s+kw−pl, ci] · dy[b,oh,ow,co]
 //    as ONE XNNPACK Conv2D: x as [Ci, H, W, B] (batch Ci, channels B), dy as the filter
 //    [OH, OW, B, Co], dilation = stride → [Ci, KH, KW, Co] (transposes in and out in the
@@ -204,21 +204,17 @@ function backpropFilterSingleChannel(backend: Backend, lk: LensKernels, x: Tenso
 
 function conv2dBackpropFilterWasm(args: KernelArgs): TensorInfo {
   const lk = lensKernelsFor(args.backend);
-  if (lk) {
-    const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
-    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = (args.attrs ?? {}) as Attrs;
-    const fShape = filterShape as [number, number, number, number];
-    const g = geometry(x.shape as [number, number, number, number], fShape, strides as [number, number], pad, dimRoundingMode, dataFormat);
-    if (g.inC === 1 && g.kH === 3 && g.kW === 3 && g.outC % 4 === 0 && g.padTop >= 0 && g.padLeft >= 0) {
-      return backpropFilterSingleChannel(args.backend as Backend, lk, x, dy, g, fShape);
-    }
+  const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = (args.attrs ?? {}) as Attrs;
+  const fShape = filterShape as [number, number, number, number];
+  const g = geometry(x.shape as [number, number, number, number], fShape, strides as [number, number], pad, dimRoundingMode, dataFormat);
+  if (lk && g.inC === 1 && g.kH === 3 && g.kW === 3 && g.outC % 4 === 0 && g.padTop >= 0 && g.padLeft >= 0) {
+    return backpropFilterSingleChannel(args.backend as Backend, lk, x, dy, g, fShape);
   }
+  // 'auto': the SIMD im2col where it applies (channels a multiple of 4), else the conv (a JS
+  // im2col is slower than the conv's transposes, e.g. for 3-channel colour images).
   const mode = wasmKernelSettings().filterGradient;
-  if (mode === 'conv' || (mode === 'auto' && !lk)) {
-    const { x } = args.inputs as { x: TensorInfo };
-    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = (args.attrs ?? {}) as Attrs;
-    const fShape = filterShape as [number, number, number, number];
-    const g = geometry(x.shape as [number, number, number, number], fShape, strides as [number, number], pad, dimRoundingMode, dataFormat);
+  if (mode === 'conv' || (mode === 'auto' && !(lk && g.inC % 4 === 0))) {
     const r = backpropFilterConv(args, g, fShape);
     if (r) return r;
   }
