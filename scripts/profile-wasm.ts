@@ -22,7 +22,7 @@ import { VaeModel } from '../src/model/vaeModel';
 import { DEFAULT_TRAINING, PRESETS } from '../src/protocol/config';
 import { configFromRequest } from '../src/protocol/trainRequest';
 
-interface Args { backend: BackendRequest; threads?: number | boolean; impl: 'ops' | 'layers' | 'model'; batch: number; steps: number; warmup: number; profile: boolean; profileRuns: number; cpuProfile: boolean; json: boolean; data: string }
+interface Args { backend: BackendRequest; threads?: number | boolean; impl: 'ops' | 'layers' | 'model'; batch: number; steps: number; warmup: number; profile: boolean; profileRuns: number; cpuProfile: boolean; json: boolean; data: string; size: number; channels: number }
 
 const USAGE = `usage: node --import tsx scripts/profile-wasm.ts [options]
   --backend wasm|cpu|auto   backend (default wasm)
@@ -36,6 +36,8 @@ const USAGE = `usage: node --import tsx scripts/profile-wasm.ts [options]
   --cpu-profile             CPU time (process.cpuUsage: every thread of the process) per kernel,
                             median over the timed steps, and what is left for tfjs's engine, the tape and
                             GC. Unlike wall time it hardly moves with the machine's other load
+  --size N --channels C     with --impl model: the default model at N×N×C (e.g. 64 3: filters
+                            32,64,128,256), on random binary images as latent-lens bench
   --json                    one JSON line
   --data DIR                Fashion-MNIST folder (default /usr/share/datasets/fashion-mnist; random pixels if absent)
 Backend switches (docs/performance.md) come from the environment, e.g. LATENT_LENS_WASM_LENS_KERNELS=off,
@@ -43,7 +45,7 @@ LATENT_LENS_WASM_DW=im2col, LATENT_LENS_WASM_DX=col2im (src/backend/options.ts).
 Prints images/s = batch / median step time; compare runs taken in the same minute on a shared machine.`;
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { backend: 'wasm', impl: 'ops', batch: 128, steps: 12, warmup: 3, profile: false, profileRuns: 3, cpuProfile: false, json: false, data: '/usr/share/datasets/fashion-mnist' };
+  const a: Args = { backend: 'wasm', impl: 'ops', batch: 128, steps: 12, warmup: 3, profile: false, profileRuns: 3, cpuProfile: false, json: false, size: 28, channels: 1, data: '/usr/share/datasets/fashion-mnist' };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = () => argv[++i];
@@ -56,6 +58,8 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--profile') a.profile = true;
     else if (k === '--profile-runs') { a.profile = true; a.profileRuns = Number(v()); }
     else if (k === '--cpu-profile') a.cpuProfile = true;
+    else if (k === '--size') a.size = Number(v());
+    else if (k === '--channels') a.channels = Number(v());
     else if (k === '--json') a.json = true;
     else if (k === '--data') a.data = v();
     else if (k === '--help' || k === '-h') { console.log(USAGE); process.exit(0); }
@@ -196,8 +200,13 @@ async function main(): Promise<void> {
   let step: (i: number) => number;
   if (args.impl === 'model') {
     // The shipped model module, as `latent-lens bench` and the trainer run it.
-    const vae = new VaeModel(configFromRequest('/profile', { preset: 'canonical' }).config.model, { ...DEFAULT_TRAINING, ...(PRESETS.canonical?.training ?? {}) }, { createAdam });
-    step = (i) => { const x = batchAt(i); const r = vae.trainStep(x); x.dispose(); return r.loss; };
+    const canonical = args.size === 28 && args.channels === 1;
+    const config = configFromRequest('/profile', canonical ? { preset: 'canonical' } : { imageSize: args.size, channels: args.channels as 1 | 3 }).config.model;
+    const vae = new VaeModel(config, { ...DEFAULT_TRAINING, ...(PRESETS.canonical?.training ?? {}) }, { createAdam });
+    const px = args.size * args.size * args.channels;
+    const binary = canonical ? null : Float32Array.from({ length: args.batch * px }, () => (Math.random() < 0.5 ? 0 : 1));
+    const input = (i: number) => (binary ? tf.tensor4d(binary, [args.batch, args.size, args.size, args.channels]) : batchAt(i));
+    step = (i) => { const x = input(i); const r = vae.trainStep(x); x.dispose(); return r.loss; };
   } else {
     const model = args.impl === 'layers' ? buildLayers() : buildOps();
     const opt = tf.train.adam(1e-3);

@@ -12,6 +12,7 @@ import { wasmKernelSettings } from './kernelSettings';
 /** Pointers are byte offsets into tfjs's heap; sizes are element counts. */
 export interface LensKernels {
   pad_single_channel(x: number, xp: number, B: number, H: number, W: number, Hp: number, Wp: number, pt: number, pl: number): void;
+  pad_channel(x: number, xp: number, B: number, H: number, W: number, C: number, c: number, Hp: number, Wp: number, pt: number, pl: number): void;
   dw_single_channel_3x3(xp: number, dy: number, dw: number, B: number, Hp: number, Wp: number, OH: number, OW: number, Co: number, sH: number, sW: number): void;
   transpose_apc_to_cpa(src: number, dst: number, A: number, P: number, C: number): void;
   copy_runs(src: number, dst: number, n0: number, n1: number, n2: number, len: number,

@@ -3,9 +3,9 @@
 // Why: tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel at all, so without this no
 // convolution can be trained on wasm (docs/performance.md, "What was done"). Three paths:
 //
-//  * one input channel and a 3×3 filter (the first encoder layer; the logits Conv2DTranspose,
-//    whose dW has the one-channel logits gradient as "x"): the companion kernel
-//    dw_single_channel_3x3 (9 taps × 8 channels in SIMD registers);
+//  * 1–3 input channels and a 3×3 filter (the first encoder layer; the logits Conv2DTranspose,
+//    whose dW has the logits gradient as "x"): the companion kernel dw_single_channel_3x3
+//    (9 taps × 8 channels in SIMD registers), one input channel at a time;
 //  * otherwise, with the companion kernels and Ci a multiple of 4 (the default, filterGradient
 //    'auto'): a transposed im2col [KH·KW·Ci, chunk of B·OH·OW] in SIMD (im2col_t) + one plain
 //    XNNPACK matMul per chunk, partial dWs summed (≈ 15 % less CPU than the conv below: XNNPACK's GEMM runs at
@@ -181,24 +181,41 @@ function backpropFilterConv(args: KernelArgs, g: ConvGeometry, fShape: number[])
   return out;
 }
 
+/** Input channels up to which the companion kernel's per-channel dW beats XNNPACK (colour: 3). */
+const MAX_SMALL_CI = 3;
+
 /**
- * dW of a 3×3 convolution with ONE input channel (first encoder layer; the logits
- * Conv2DTranspose, whose dW has the one-channel logits gradient as "x") in the companion
- * kernel: padded copy of x, then 9 taps × Co accumulated in SIMD registers. XNNPACK's conv
- * formulation of this case streams a 10⁵-long reduction and reaches ≈ 2 GFLOP/s.
+ * dW of a 3×3 convolution with 1–3 input channels (first encoder layer; the logits
+ * Conv2DTranspose, whose dW has the logits gradient as "x") in the companion kernel: padded
+ * copy of one channel of x, then 9 taps × Co accumulated in SIMD registers, channel by channel.
+ * XNNPACK's conv formulation of this case streams a 10⁵-long reduction and reaches ≈ 2 GFLOP/s
+ * for one channel, ≈ 5 for three (the 64×64×3 model's logits dW: 177–211 ms CPU per step).
  */
 function backpropFilterSingleChannel(backend: Backend, lk: LensKernels, x: TensorInfo, dy: TensorInfo, g: ConvGeometry, fShape: number[]): TensorInfo {
-  const { batch, inH, inW, outH, outW, outC, sH, sW, padTop, padLeft } = g;
+  const { batch, inH, inW, inC, outH, outW, outC, sH, sW, padTop, padLeft } = g;
   const t = now();
   const hp = Math.max((outH - 1) * sH + 3, padTop + inH);
   const wp = Math.max((outW - 1) * sW + 3, padLeft + inW);
   const xp = alloc(backend, [batch, hp, wp]);
   const out = alloc(backend, fShape);
   view(backend, out).fill(0);
-  lk.pad_single_channel(ptr(backend, x), ptr(backend, xp), batch, inH, inW, hp, wp, padTop, padLeft);
-  lk.dw_single_channel_3x3(ptr(backend, xp), ptr(backend, dy), ptr(backend, out), batch, hp, wp, outH, outW, outC, sH, sW);
+  if (inC === 1) {
+    lk.pad_single_channel(ptr(backend, x), ptr(backend, xp), batch, inH, inW, hp, wp, padTop, padLeft);
+    lk.dw_single_channel_3x3(ptr(backend, xp), ptr(backend, dy), ptr(backend, out), batch, hp, wp, outH, outW, outC, sH, sW);
+  } else {
+    // One channel at a time into [3, 3, Co], then into its place in [3, 3, Ci, Co].
+    const part = alloc(backend, [3, 3, outC]);
+    for (let c = 0; c < inC; c++) {
+      view(backend, part).fill(0);
+      lk.pad_channel(ptr(backend, x), ptr(backend, xp), batch, inH, inW, inC, c, hp, wp, padTop, padLeft);
+      lk.dw_single_channel_3x3(ptr(backend, xp), ptr(backend, dy), ptr(backend, part), batch, hp, wp, outH, outW, outC, sH, sW);
+      const pv = view(backend, part), ov = view(backend, out);
+      for (let q = 0; q < 9; q++) ov.set(pv.subarray(q * outC, (q + 1) * outC), (q * inC + c) * outC);
+    }
+    free(backend, part);
+  }
   free(backend, xp);
-  tick(`BackpropFilter(1 channel, lens kernel) ${x.shape.join('x')} * ${dy.shape.join('x')}`, t);
+  tick(`BackpropFilter(${inC} channel${inC > 1 ? 's' : ''}, lens kernel) ${x.shape.join('x')} * ${dy.shape.join('x')}`, t);
   return out;
 }
 
@@ -208,7 +225,7 @@ function conv2dBackpropFilterWasm(args: KernelArgs): TensorInfo {
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = (args.attrs ?? {}) as Attrs;
   const fShape = filterShape as [number, number, number, number];
   const g = geometry(x.shape as [number, number, number, number], fShape, strides as [number, number], pad, dimRoundingMode, dataFormat);
-  if (lk && g.inC === 1 && g.kH === 3 && g.kW === 3 && g.outC % 4 === 0 && g.padTop >= 0 && g.padLeft >= 0) {
+  if (lk && g.inC <= MAX_SMALL_CI && g.kH === 3 && g.kW === 3 && g.outC % 4 === 0 && g.padTop >= 0 && g.padLeft >= 0) {
     return backpropFilterSingleChannel(args.backend as Backend, lk, x, dy, g, fShape);
   }
   // 'auto': the SIMD im2col where it applies (channels a multiple of 4), else the conv (a JS

@@ -30,6 +30,23 @@ void EXPORT(pad_single_channel)(const f32 *x, f32 *xp, i32 B, i32 H, i32 W, i32 
 }
 
 // ---------------------------------------------------------------------------------------
+// The same for channel c of a C-channel batch: x [B, H, W, C] → xp [B, Hp, Wp] (one channel,
+// zero-padded), so that dw_single_channel_3x3 also serves inputs of 2–3 channels (colour
+// images, and the logits gradient of a colour model), one channel at a time.
+void EXPORT(pad_channel)(const f32 *x, f32 *xp, i32 B, i32 H, i32 W, i32 C, i32 c, i32 Hp, i32 Wp, i32 pt, i32 pl) {
+  for (i32 b = 0; b < B; b++) {
+    f32 *dst = xp + (long)b * Hp * Wp;
+    const f32 *src = x + (long)b * H * W * C + c;
+    for (i32 i = 0; i < Hp * Wp; i++) dst[i] = 0.0f;
+    for (i32 h = 0; h < H; h++) {
+      f32 *d = dst + (h + pt) * Wp + pl;
+      const f32 *s = src + (long)h * W * C;
+      for (i32 w = 0; w < W; w++) d[w] = s[(long)w * C];
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
 // Filter gradient of a 3×3 convolution whose input has ONE channel (the first encoder conv,
 // and the logits Conv2DTranspose whose dW is conv2dBackpropFilter(dy_logits, z)):
 //
