@@ -4,7 +4,9 @@
 // shared machines, ratios hold).
 //
 //   speed     `latent-lens bench --json` (canonical model, batch 128, median of timed steps)
-//             vs torch_ref.py's train_images_per_s
+//             vs torch_ref.py's train_images_per_s (1 epoch on --speed-train-n images, 10000), --pairs
+//             pairs (5) alternating which runs first: each pair's ratio, the median and spread, the CPU
+//             time per step of each side, the cores each got and the other processes' load (issue 13)
 //   fidelity  canonical model trained on the same first N Fashion-MNIST training images for the
 //             same epochs (no validation split), test −ELBO on the 10,000 test images
 //   memory    peak resident memory (VmHWM) of the trainer over one epoch on all 60,000 images
@@ -24,9 +26,9 @@
 //             longer training does not reach the 60 % target: README, "The models of the seed tutorials")
 //   speed64   training images/s of the default model at 64×64×3 (filters 32,64,128,256) vs
 //             `torch_ref.py --size 64 --channels 3 --filters 32,64,128,256 --synthetic 4096`,
-//             --repeats pairs one after the other: median ratio and its spread
+//             --repeats pairs one after the other, as speed: median ratio and its spread
 //
-// Usage: node scripts/bench.mjs [--only speed,fidelity,memory,firstmap,mlp,cvae,cvae-samples,speed64] [--train-n 10000] [--epochs 2] [--runs 3] [--ref CLI] [--repeats 3]
+// Usage: node scripts/bench.mjs [--only speed,fidelity,memory,firstmap,mlp,cvae,cvae-samples,speed64] [--train-n 10000] [--epochs 2] [--runs 3] [--ref CLI] [--repeats 3] [--pairs 5] [--speed-train-n 10000]
 // (default: speed,fidelity,memory)
 // Needs: apt-get install python3-torch libopenblas0-pthread dataset-fashion-mnist
 import { spawn, execFileSync } from 'node:child_process';
@@ -41,7 +43,7 @@ const root = path.resolve(import.meta.dirname, '..');
 const cli = path.join(root, 'dist', 'cli.js');
 const torchRef = process.env.LATENT_LENS_TORCH_REF ?? path.resolve(root, '..', 'shared', 'bench', 'torch_ref.py');
 const work = path.join(os.tmpdir(), 'latent-lens-bench');
-const { values } = parseArgs({ options: { only: { type: 'string', default: 'speed,fidelity,memory' }, 'train-n': { type: 'string', default: '10000' }, epochs: { type: 'string', default: '2' }, backend: { type: 'string', default: 'auto' }, runs: { type: 'string', default: '3' }, ref: { type: 'string' }, data: { type: 'string' }, repeats: { type: 'string', default: '3' }, 'samples-train-n': { type: 'string' }, 'samples-epochs': { type: 'string' } } });
+const { values } = parseArgs({ options: { only: { type: 'string', default: 'speed,fidelity,memory' }, 'train-n': { type: 'string', default: '10000' }, epochs: { type: 'string', default: '2' }, backend: { type: 'string', default: 'auto' }, runs: { type: 'string', default: '3' }, ref: { type: 'string' }, data: { type: 'string' }, repeats: { type: 'string', default: '3' }, pairs: { type: 'string', default: '5' }, 'speed-train-n': { type: 'string', default: '10000' }, 'samples-train-n': { type: 'string' }, 'samples-epochs': { type: 'string' } } });
 const only = new Set(values.only.split(','));
 if (only.has('firstmap')) { // issue 13: its own script, no PyTorch needed
   const { benchFirstMap } = await import('./bench-firstmap.mjs');
@@ -50,10 +52,12 @@ if (only.has('firstmap')) { // issue 13: its own script, no PyTorch needed
   if (only.size === 0) process.exit(0);
 }
 const trainN = Number(values['train-n']), epochs = Number(values.epochs), repeats = Math.max(1, Number(values.repeats));
+const pairs = Math.max(1, Number(values.pairs)), speedTrainN = Number(values['speed-train-n']);
 
-function run(cmd, args, { watchPid = false } = {}) {
+function run(cmd, args, { watchPid = false, onSpawn } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const poll = onSpawn?.(child.pid);
     let out = '', err = '', peakKb = 0;
     const timer = watchPid ? setInterval(() => {
       try { const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8')); if (m) peakKb = Math.max(peakKb, Number(m[1])); } catch { /* exited */ }
@@ -61,7 +65,7 @@ function run(cmd, args, { watchPid = false } = {}) {
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => { err += d; process.stderr.write(d); });
     child.on('exit', (code) => {
-      clearInterval(timer);
+      clearInterval(timer); clearInterval(poll);
       if (code === 0) resolve({ out, err, peakKb }); else reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}\n${err.slice(-2000)}`));
     });
   });
@@ -84,11 +88,74 @@ try { execFileSync('/usr/bin/python3', ['-c', 'import torch']); } catch { consol
 mkdirSync(work, { recursive: true });
 const rows = [];
 
+/** Busy and total jiffies of the whole machine (/proc/stat's first line), and the CPU jiffies of one process (all its threads). */
+function machineJiffies() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const idle = f[3] + f[4];
+  const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+function processJiffies(pid) {
+  try { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return Number(f[11]) + Number(f[12]); } catch { return undefined; }
+}
+/**
+ * One benchmark process, with what the rest of the machine did meanwhile: `others` = cores kept
+ * busy by every other process during its run (the machine's busy time from /proc/stat minus this
+ * process's own CPU time, sampled every 100 ms), and the 1-minute load average at its start.
+ */
+async function runMeasured(cmd, args) {
+  const load = os.loadavg()[0], m0 = machineJiffies(), t0 = performance.now();
+  let own = 0;
+  const child = run(cmd, args, { onSpawn: (pid) => setInterval(() => { own = processJiffies(pid) ?? own; }, 100) });
+  const r = await child;
+  const m1 = machineJiffies(), wallS = (performance.now() - t0) / 1000;
+  const hz = (m1.total - m0.total) / wallS / os.cpus().length; // USER_HZ, measured
+  return { ...r, load, others: Math.max(0, (m1.busy - m0.busy - own) / hz / wallS) };
+}
+const med = (a) => { const s = [...a].sort((x, y) => x - y); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+const f2 = (v) => v.toFixed(2);
+
+/**
+ * Paired runs: `pairs` times torch_ref.py and `latent-lens bench`, alternating which goes first,
+ * each pair's ratio of images/s, then the median and spread. Beside each: the CPU time per batch
+ * of each side (load-independent apart from spinning), the cores each actually got (CPU / wall),
+ * and the other processes' load during each run. torch_ref.py runs unmodified under
+ * scripts/torch-ref-cpu.py, which only reads the CPU clock where torch_ref.py reads the wall clock.
+ */
+async function pairedSpeed(label, refArgs, benchArgs, pairs) {
+  const probe = path.join(root, 'scripts', 'torch-ref-cpu.py');
+  const rowsOut = [];
+  for (let i = 0; i < pairs; i++) {
+    const runRef = async () => {
+      const r = await runMeasured('/usr/bin/python3', [probe, torchRef, ...refArgs]);
+      const lines = r.out.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      const row = lines.filter((l) => !l.cpu_probe).pop(), cpu = lines.find((l) => l.cpu_probe).epochs.at(-1);
+      const steps = Math.floor(cpu.wall_s * row.train_images_per_s / 128 + 0.5);
+      return { ips: row.train_images_per_s, cpuMs: (1000 * cpu.cpu_s) / steps, cores: cpu.cores_used, others: r.others, load: r.load };
+    };
+    const runOurs = async () => {
+      const r = await runMeasured('node', [cli, 'bench', '--json', '--backend', values.backend, ...benchArgs]);
+      const j = lastJson(r.out);
+      return { ips: j.train_images_per_s, cpuMs: j.cpu_ms_per_step_median, cores: j.cores_used_median, others: r.others, load: r.load, backend: j.backend };
+    };
+    let ref, ours;
+    if (i % 2 === 0) { ref = await runRef(); ours = await runOurs(); } else { ours = await runOurs(); ref = await runRef(); }
+    const row = { pair: i + 1, first: i % 2 === 0 ? 'torch' : 'ours', ours, ref, ratio: ours.ips / ref.ips, cpuRatio: ref.cpuMs / ours.cpuMs };
+    rowsOut.push(row);
+    console.error(`${label} pair ${i + 1} (${row.first} first): ours ${ours.ips} img/s (CPU ${ours.cpuMs} ms/step, ${ours.cores} cores, others ${f2(ours.others)}, load ${f2(ours.load)}) | torch ${ref.ips} img/s (CPU ${ref.cpuMs.toFixed(0)} ms/step, ${ref.cores} cores, others ${f2(ref.others)}, load ${f2(ref.load)}) | ratio ${row.ratio.toFixed(3)}, CPU-time ratio ${row.cpuRatio.toFixed(3)}`);
+  }
+  const ratios = rowsOut.map((r) => r.ratio);
+  console.log(`\n${label}: ${pairs} paired runs (ours = latent-lens bench ${benchArgs.join(' ')}; torch = torch_ref.py ${refArgs.join(' ')})`);
+  console.log('| pair | first | ours img/s | ours CPU ms/step | ours cores | others during ours (cores) | torch img/s | torch CPU ms/step | torch cores | others during torch | ratio | CPU-time ratio |\n| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rowsOut) console.log(`| ${r.pair} | ${r.first} | ${r.ours.ips} | ${r.ours.cpuMs} | ${r.ours.cores} | ${f2(r.ours.others)} | ${r.ref.ips} | ${r.ref.cpuMs.toFixed(0)} | ${r.ref.cores} | ${f2(r.ref.others)} | ${r.ratio.toFixed(3)} | ${r.cpuRatio.toFixed(3)} |`);
+  console.log(`median ratio ${med(ratios).toFixed(3)} (spread ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)}); median CPU-time ratio ${med(rowsOut.map((r) => r.cpuRatio)).toFixed(3)}; 1-min load ${f2(Math.min(...rowsOut.map((r) => r.ours.load)))}–${f2(Math.max(...rowsOut.map((r) => r.ours.load)))}`);
+  const mid = [...rowsOut].sort((p, q) => p.ratio - q.ratio)[Math.floor((rowsOut.length - 1) / 2)]; // the median pair (lower median when even)
+  rows.push([`${label}, the median pair of ${pairs}`, mid.ours.ips, mid.ref.ips, `${rowsOut[0].ours.backend}; pair ratios ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)}, median ${med(ratios).toFixed(3)}`]);
+}
+
 if (only.has('speed')) {
-  console.error('\n== speed: torch_ref.py (1 epoch on 10,000 images), then latent-lens bench ==');
-  const ref = lastJson((await run('/usr/bin/python3', [torchRef, '--train-n', '10000', '--epochs', '1'])).out);
-  const ours = lastJson((await run('node', [cli, 'bench', '--json', '--backend', values.backend, '--steps', '15'])).out);
-  rows.push(['training images/s (canonical, batch 128)', ours.train_images_per_s, ref.train_images_per_s, `${ours.backend}`]);
+  console.error(`\n== speed: ${pairs} pairs of torch_ref.py (1 epoch on ${speedTrainN} images) and latent-lens bench, alternating which goes first ==`);
+  await pairedSpeed('training images/s (canonical, batch 128)', ['--train-n', String(speedTrainN), '--epochs', '1'], ['--steps', '15'], pairs);
 }
 
 if (only.has('fidelity')) {
@@ -190,17 +257,7 @@ if (only.has('cvae-samples')) {
 
 if (only.has('speed64')) {
   console.error(`\n== speed64: 64×64×3, filters 32,64,128,256, ${repeats} pairs (torch_ref.py 1 epoch on 4,096 random images; latent-lens bench) ==`);
-  const ratios = [], oursAll = [], refAll = [];
-  let backend = '';
-  for (let i = 0; i < repeats; i++) {
-    const ref = lastJson((await run('/usr/bin/python3', [torchRef, '--size', '64', '--channels', '3', '--filters', '32,64,128,256', '--synthetic', '4096', '--epochs', '1'])).out);
-    const ours = lastJson((await run('node', [cli, 'bench', '--json', '--backend', values.backend, '--image-size', '64', '--channels', '3', '--steps', '8'])).out);
-    backend = ours.backend;
-    oursAll.push(ours.train_images_per_s); refAll.push(ref.train_images_per_s); ratios.push(ours.train_images_per_s / ref.train_images_per_s);
-    console.error(`pair ${i + 1}: ours ${ours.train_images_per_s}, reference ${ref.train_images_per_s} images/s, ratio ${ratios.at(-1).toFixed(3)}`);
-  }
-  const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-  rows.push(['training images/s, 64×64×3 conv (batch 128), median', med(oursAll), med(refAll), `${backend}; pair ratios ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)} over ${repeats} pairs (median ${med(ratios).toFixed(3)})`]);
+  await pairedSpeed('training images/s, 64×64×3 conv (batch 128)', ['--size', '64', '--channels', '3', '--filters', '32,64,128,256', '--synthetic', '4096', '--epochs', '1'], ['--image-size', '64', '--channels', '3', '--steps', '8'], repeats);
 }
 
 if (only.has('memory')) {

@@ -4,7 +4,8 @@
 // it does not depend on the trainer's model module.
 //
 //   node --import tsx scripts/profile-wasm.ts [--backend wasm|cpu|auto] [--threads N|off]
-//        [--impl ops|layers] [--batch 128] [--steps 12] [--warmup 3] [--profile] [--profile-runs 3] [--json]
+//        [--impl ops|layers|model] [--batch 128] [--steps 12] [--warmup 3] [--profile] [--profile-runs 3]
+//        [--cpu-profile] [--json]
 //        [--data DIR] [--help]
 //
 // Prints images/s (median over the timed steps, each step synchronised on the loss) and,
@@ -16,17 +17,27 @@ import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
 import { selectBackend, type BackendRequest } from '../src/backend/ladder';
 import { wasmKernelPartTimes } from '../src/backend/wasm/partTimes';
+import { createAdam } from '../src/backend/fusedAdam';
+import { VaeModel } from '../src/model/vaeModel';
+import { DEFAULT_TRAINING, PRESETS } from '../src/protocol/config';
+import { configFromRequest } from '../src/protocol/trainRequest';
 
-interface Args { backend: BackendRequest; threads?: number | boolean; impl: 'ops' | 'layers'; batch: number; steps: number; warmup: number; profile: boolean; profileRuns: number; json: boolean; data: string }
+interface Args { backend: BackendRequest; threads?: number | boolean; impl: 'ops' | 'layers' | 'model'; batch: number; steps: number; warmup: number; profile: boolean; profileRuns: number; cpuProfile: boolean; json: boolean; data: string; size: number; channels: number }
 
 const USAGE = `usage: node --import tsx scripts/profile-wasm.ts [options]
   --backend wasm|cpu|auto   backend (default wasm)
   --threads N|off           wasm thread pool (default: one thread per core)
-  --impl ops|layers         the canonical VAE from raw ops (default) or tf.layers
+  --impl ops|layers|model   the canonical VAE from raw ops (default), tf.layers, or the trainer's own
+                            VaeModel (src/model: its loss, fused Adam, trainStep with the loss read back)
   --batch N                 batch size (default 128)
   --steps N, --warmup N     timed steps (default 12) after warm-up steps (default 3)
   --profile                 per-kernel time of one step (tf.profile) and the parts of our wasm kernels
   --profile-runs N          profiled step run N times, fastest per kernel call (default 3; implies --profile)
+  --cpu-profile             CPU time (process.cpuUsage: every thread of the process) per kernel,
+                            median over the timed steps, and what is left for tfjs's engine, the tape and
+                            GC. Unlike wall time it hardly moves with the machine's other load
+  --size N --channels C     with --impl model: the default model at N×N×C (e.g. 64 3: filters
+                            32,64,128,256), on random binary images as latent-lens bench
   --json                    one JSON line
   --data DIR                Fashion-MNIST folder (default /usr/share/datasets/fashion-mnist; random pixels if absent)
 Backend switches (docs/performance.md) come from the environment, e.g. LATENT_LENS_WASM_LENS_KERNELS=off,
@@ -34,7 +45,7 @@ LATENT_LENS_WASM_DW=im2col, LATENT_LENS_WASM_DX=col2im (src/backend/options.ts).
 Prints images/s = batch / median step time; compare runs taken in the same minute on a shared machine.`;
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { backend: 'wasm', impl: 'ops', batch: 128, steps: 12, warmup: 3, profile: false, profileRuns: 3, json: false, data: '/usr/share/datasets/fashion-mnist' };
+  const a: Args = { backend: 'wasm', impl: 'ops', batch: 128, steps: 12, warmup: 3, profile: false, profileRuns: 3, cpuProfile: false, json: false, size: 28, channels: 1, data: '/usr/share/datasets/fashion-mnist' };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = () => argv[++i];
@@ -46,6 +57,9 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--warmup') a.warmup = Number(v());
     else if (k === '--profile') a.profile = true;
     else if (k === '--profile-runs') { a.profile = true; a.profileRuns = Number(v()); }
+    else if (k === '--cpu-profile') a.cpuProfile = true;
+    else if (k === '--size') a.size = Number(v());
+    else if (k === '--channels') a.channels = Number(v());
     else if (k === '--json') a.json = true;
     else if (k === '--data') a.data = v();
     else if (k === '--help' || k === '-h') { console.log(USAGE); process.exit(0); }
@@ -139,6 +153,38 @@ function buildLayers(): Model {
   return { vars, loss };
 }
 
+/**
+ * Wraps every kernel of `backend` to add its process CPU time to `acc` (outermost calls only: our
+ * composite kernels call other kernels directly, and those count within their caller).
+ */
+function cpuTimeKernels(backend: string, acc: Map<string, { us: number; n: number }>): void {
+  let depth = 0;
+  for (const k of tf.getKernelsForBackend(backend)) {
+    const inner = k.kernelFunc;
+    const kernelFunc: tf.KernelFunc = (a) => {
+      if (depth++ > 0) { try { return inner(a); } finally { depth--; } }
+      const c0 = process.cpuUsage();
+      try { return inner(a); } finally {
+        depth--;
+        const c = process.cpuUsage(c0);
+        const e = acc.get(k.kernelName) ?? { us: 0, n: 0 };
+        e.us += c.user + c.system; e.n++;
+        acc.set(k.kernelName, e);
+        if (/Conv|MatMul/.test(k.kernelName)) {
+          // Per call of the big kernels, named by their input shapes, to see which layer costs what.
+          const shapes = Object.values(a.inputs).map((t) => (t as tf.TensorInfo | null)?.shape.join('x') ?? '-').join(' * ');
+          const key = `  ${k.kernelName} ${shapes}`;
+          const p = acc.get(key) ?? { us: 0, n: 0 };
+          p.us += c.user + c.system; p.n++;
+          acc.set(key, p);
+        }
+      }
+    };
+    tf.unregisterKernel(k.kernelName, backend);
+    tf.registerKernel({ ...k, kernelFunc });
+  }
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -148,23 +194,41 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const logs: string[] = [];
   const backend = await selectBackend(args.backend, (m) => logs.push(m), { wasmThreads: args.threads });
-  const model = args.impl === 'layers' ? buildLayers() : buildOps();
-  const opt = tf.train.adam(1e-3);
   const nBatches = args.warmup + args.steps + args.profileRuns;
   const data = loadImages(args.data, args.batch * nBatches);
   const batchAt = (i: number) => tf.tensor4d(data.subarray(i * args.batch * 784, (i + 1) * args.batch * 784), [args.batch, 28, 28, 1]);
-  const step = (i: number): number => {
-    const x = batchAt(i);
-    const l = opt.minimize(() => model.loss(x), true, model.vars) as tf.Scalar;
-    const v = l.dataSync()[0];
-    tf.dispose([x, l]);
-    return v;
-  };
+  let step: (i: number) => number;
+  if (args.impl === 'model') {
+    // The shipped model module, as `latent-lens bench` and the trainer run it.
+    const canonical = args.size === 28 && args.channels === 1;
+    const config = configFromRequest('/profile', canonical ? { preset: 'canonical' } : { imageSize: args.size, channels: args.channels as 1 | 3 }).config.model;
+    const vae = new VaeModel(config, { ...DEFAULT_TRAINING, ...(PRESETS.canonical?.training ?? {}) }, { createAdam });
+    const px = args.size * args.size * args.channels;
+    const binary = canonical ? null : Float32Array.from({ length: args.batch * px }, () => (Math.random() < 0.5 ? 0 : 1));
+    const input = (i: number) => (binary ? tf.tensor4d(binary, [args.batch, args.size, args.size, args.channels]) : batchAt(i));
+    step = (i) => { const x = input(i); const r = vae.trainStep(x); x.dispose(); return r.loss; };
+  } else {
+    const model = args.impl === 'layers' ? buildLayers() : buildOps();
+    const opt = tf.train.adam(1e-3);
+    step = (i) => {
+      const x = batchAt(i);
+      const l = opt.minimize(() => model.loss(x), true, model.vars) as tf.Scalar;
+      const v = l.dataSync()[0];
+      tf.dispose([x, l]);
+      return v;
+    };
+  }
 
   const times: number[] = [];
   const cpu: number[] = [];
+  const kernelCpu = new Map<string, { us: number; n: number }>();
+  const perStep: Map<string, { us: number; n: number }>[] = [];
+  const cpuMsClock = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
+  if (args.cpuProfile) { cpuTimeKernels(tf.getBackend(), kernelCpu); wasmKernelPartTimes(true, cpuMsClock); }
+  const partsPerStep: Map<string, number>[] = [];
   let lastLoss = NaN;
   for (let i = 0; i < args.warmup + args.steps; i++) {
+    kernelCpu.clear();
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     lastLoss = step(i);
@@ -172,6 +236,8 @@ async function main(): Promise<void> {
       times.push(performance.now() - t0);
       const c = process.cpuUsage(c0);
       cpu.push((c.user + c.system) / 1000);
+      perStep.push(new Map(kernelCpu));
+      if (args.cpuProfile) partsPerStep.push(wasmKernelPartTimes());
     }
   }
   const ms = median(times);
@@ -182,6 +248,17 @@ async function main(): Promise<void> {
     imagesPerS: +(args.batch / (ms / 1000)).toFixed(1), loss: +lastLoss.toFixed(2), log: logs,
   };
 
+  if (args.cpuProfile) {
+    const names = new Set(perStep.flatMap((m) => [...m.keys()]));
+    const rows = [...names].map((name) => ({
+      kernel: name, cpuMs: +median(perStep.map((m) => (m.get(name)?.us ?? 0) / 1000)).toFixed(2), calls: perStep[0].get(name)?.n ?? 0,
+    })).sort((p, q) => q.cpuMs - p.cpuMs);
+    const kernelsMs = median(perStep.map((m) => [...m.entries()].filter(([k]) => !k.startsWith(' ')).reduce((t, [, e]) => t + e.us, 0) / 1000));
+    const partNames = new Set(partsPerStep.flatMap((m) => [...m.keys()]));
+    const parts = [...partNames].map((part) => ({ part, cpuMs: +median(partsPerStep.map((m) => m.get(part) ?? 0)).toFixed(2) })).sort((p, q) => q.cpuMs - p.cpuMs);
+    wasmKernelPartTimes(false, () => performance.now());
+    result.cpuProfile = { stepCpuMsMedian: +median(cpu).toFixed(1), kernelCpuMsMedian: +kernelsMs.toFixed(1), outsideKernelsMs: +(median(cpu) - kernelsMs).toFixed(1), kernels: rows, parts };
+  }
   if (args.profile) {
     const parts = new Map<string, number>();
     const profileStep = (i: number) => {
@@ -215,8 +292,13 @@ async function main(): Promise<void> {
   if (args.json) {
     console.log(JSON.stringify(result));
   } else {
-    const { profile, profileCalls, kernelParts: _parts, ...head } = result as { kernelParts?: unknown; profile?: { kernelMsTotal: number; kernels: { kernel: string; ms: number; calls: number; pct: number }[] }; profileCalls?: unknown[] };
+    const { profile, profileCalls, kernelParts: _parts, cpuProfile, ...head } = result as { cpuProfile?: { stepCpuMsMedian: number; kernelCpuMsMedian: number; outsideKernelsMs: number; kernels: { kernel: string; cpuMs: number; calls: number }[]; parts: { part: string; cpuMs: number }[] }; kernelParts?: unknown; profile?: { kernelMsTotal: number; kernels: { kernel: string; ms: number; calls: number; pct: number }[] }; profileCalls?: unknown[] };
     console.log(JSON.stringify(head));
+    if (cpuProfile) {
+      console.log(`CPU time per step (median): ${cpuProfile.stepCpuMsMedian} ms, in kernels ${cpuProfile.kernelCpuMsMedian} ms, outside (engine, tape, GC) ${cpuProfile.outsideKernelsMs} ms`);
+      for (const r of cpuProfile.kernels) console.log(`${r.kernel.padEnd(24)} ${r.cpuMs.toFixed(2).padStart(9)} ms CPU ${String(r.calls).padStart(4)} calls`);
+      for (const r of cpuProfile.parts) console.log(`  ${r.part.padEnd(64)} ${r.cpuMs.toFixed(2).padStart(9)} ms CPU`);
+    }
     if (profile) {
       console.log(`kernel time in one step: ${profile.kernelMsTotal} ms`);
       for (const r of profile.kernels) console.log(`${r.kernel.padEnd(24)} ${r.ms.toFixed(2).padStart(9)} ms ${String(r.calls).padStart(4)} calls ${r.pct.toFixed(1).padStart(5)}%`);

@@ -24,6 +24,12 @@ const BENCH_LABELS = 10;
 export interface BenchResult {
   train_images_per_s: number; backend: string; batch_size: number; timed_steps: number; step_ms_median: number; data: string;
   model: string; shape: [number, number, number];
+  /**
+   * Process CPU time (all threads: the main thread and the wasm pool's workers) per timed step,
+   * median, and its ratio to the step's wall time: ≈ the cores the step actually got. Wall time
+   * swings with the machine's other load; CPU time much less (docs/performance.md).
+   */
+  cpu_ms_per_step_median: number; cores_used_median: number;
 }
 
 const MODEL_KEYS = ['preset', 'imageSize', 'channels', 'latentDim', 'likelihood', 'arch', 'conditional'] as const;
@@ -57,21 +63,28 @@ export async function runBench(opts: { backend: string; batchSize: number; steps
   const x = tf.tensor4d(pixels, [batchSize, h, w, c]);
   const y = model.conditional ? oneHotLabels(Array.from({ length: batchSize }, () => Math.floor(rand() * BENCH_LABELS)), BENCH_LABELS) : undefined;
   opts.log(`${modelKind(model)}, ${h}×${w}×${c}, latent ${model.latentDim}${model.arch === 'mlp' ? '' : `, filters ${model.filters.join(',')}`}; ${data} images`);
-  const times: number[] = [];
+  const times: number[] = [], cpus: number[] = [], cores: number[] = [];
   for (let i = 0; i < warmup + steps; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     vae.trainStep(x, y);
     const ms = performance.now() - t0;
-    if (i >= warmup) times.push(ms);
+    const c = process.cpuUsage(c0);
+    if (i >= warmup) {
+      times.push(ms);
+      cpus.push((c.user + c.system) / 1000);
+      cores.push((c.user + c.system) / 1000 / ms);
+    }
     opts.log(`${i < warmup ? 'warm-up' : 'timed'} step ${i + 1}: ${ms.toFixed(0)} ms`);
   }
   x.dispose();
   y?.dispose();
   vae.dispose();
-  times.sort((a, b) => a - b);
-  const median = times[Math.floor(times.length / 2)];
+  const mid = (a: number[]) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)];
+  const median = mid(times);
   return {
     train_images_per_s: Math.round((batchSize * 1000 * 10) / median) / 10, backend: opts.backend, batch_size: batchSize, timed_steps: steps,
     step_ms_median: Math.round(median), data, model: modelKind(model), shape: [h, w, c],
+    cpu_ms_per_step_median: Math.round(mid(cpus)), cores_used_median: Math.round(100 * mid(cores)) / 100,
   };
 }

@@ -31,6 +31,9 @@ const CASES: Case[] = [
   { name: 'b3 28x28x1 k3 s1 same, 12 out (logits dW: 8- and 4-channel blocks)', x: [3, 28, 28, 1], k: [3, 3], outC: 12, stride: 1, pad: 'same' },
   { name: 'b2 9x7x1 k3 s2 valid, 8 out', x: [2, 9, 7, 1], k: [3, 3], outC: 8, stride: 2, pad: 'valid' },
   { name: 'b2 10x13x1 k3 s1 valid, 4 out', x: [2, 10, 13, 1], k: [3, 3], outC: 4, stride: 1, pad: 'valid' },
+  // 2–3 input channels, 3×3, channels a multiple of 4: the same kernel one channel at a time (colour models).
+  { name: 'b2 9x8x3 k3 s1 same, 8 out (colour logits dW)', x: [2, 9, 8, 3], k: [3, 3], outC: 8, stride: 1, pad: 'same' },
+  { name: 'b2 8x6x2 k3 s2 valid, 12 out', x: [2, 8, 6, 2], k: [3, 3], outC: 12, stride: 2, pad: 'valid' },
   { name: 'b2 11x8x1 k3 s2 same, 36 out', x: [2, 11, 8, 1], k: [3, 3], outC: 36, stride: 2, pad: 'same' },
 ];
 
@@ -94,11 +97,12 @@ describe('wasm training kernels', () => {
     assert.ok(out.relErr <= 1e-4, `relative error ${out.relErr}`);
   });
 
-  const DEFAULT_PATHS: WasmKernelSettings = { lensKernels: true, filterGradient: 'conv', inputGradient: 'phase', im2colChunk: 2048 };
+  const DEFAULT_PATHS: WasmKernelSettings = { lensKernels: true, filterGradient: 'auto', inputGradient: 'phase', im2colChunk: 2048 };
   const MODES: [string, Partial<WasmKernelSettings>][] = [
     ['', {}],
     [' (JS paths, companion kernels off)', { lensKernels: false }],
     [' (im2col / col2im alternatives, small chunks)', { filterGradient: 'im2col', inputGradient: 'col2im', im2colChunk: 50 }],
+    [' (dW as one XNNPACK conv)', { filterGradient: 'conv' }],
   ];
   for (const [mode, paths] of MODES) for (const c of CASES) {
     test(`Conv2DBackpropFilter: ${c.name}${mode}`, async () => {

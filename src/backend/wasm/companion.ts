@@ -12,6 +12,7 @@ import { wasmKernelSettings } from './kernelSettings';
 /** Pointers are byte offsets into tfjs's heap; sizes are element counts. */
 export interface LensKernels {
   pad_single_channel(x: number, xp: number, B: number, H: number, W: number, Hp: number, Wp: number, pt: number, pl: number): void;
+  pad_channel(x: number, xp: number, B: number, H: number, W: number, C: number, c: number, Hp: number, Wp: number, pt: number, pl: number): void;
   dw_single_channel_3x3(xp: number, dy: number, dw: number, B: number, Hp: number, Wp: number, OH: number, OW: number, Co: number, sH: number, sW: number): void;
   transpose_apc_to_cpa(src: number, dst: number, A: number, P: number, C: number): void;
   copy_runs(src: number, dst: number, n0: number, n1: number, n2: number, len: number,
@@ -19,6 +20,10 @@ export interface LensKernels {
   adam_update(p: number, m: number, v: number, g: number, po: number, mo: number, vo: number, n: number,
     negLr: number, b1: number, oneMinusB1: number, b2: number, oneMinusB2: number, eps: number, c1: number, c2: number): void;
   relu_grad(dy: number, x: number, dx: number, n: number): void;
+  im2col_t(x: number, colsT: number, m0: number, len: number, H: number, W: number, Ci: number, OH: number, OW: number,
+    KH: number, KW: number, sH: number, sW: number, pt: number, pl: number): void;
+  conv_to_one_channel(dy: number, wf: number, dx: number, B: number, OH: number, OW: number, Co: number,
+    H: number, W: number, KH: number, KW: number, pt: number, pl: number): void;
 }
 
 interface EmscriptenModule { wasmMemory?: WebAssembly.Memory; asm?: Record<string, unknown> }

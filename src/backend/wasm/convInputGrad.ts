@@ -6,8 +6,8 @@
 // (docs/performance.md, "What was done"). This replaces it with XNNPACK convolutions:
 //
 //  * stride 1: one Conv2D of dy with the flipped, channel-swapped filter; for one output
-//    channel a depthwise conv + a channel sum instead (a Conv2D would use 1/8 of XNNPACK's
-//    GEMM tiles);
+//    channel (a Conv2D would use 1/8 of XNNPACK's GEMM tiles) the companion kernel
+//    conv_to_one_channel, or without it a depthwise conv + a channel sum;
 //  * stride s: s² exact stride-1 convs, one per output phase ("sub-pixel" decomposition:
 //    output row h = s·i + p only receives taps kh ≡ p + pt mod s), interleaved into the
 //    output by the companion kernel copy_runs (or in JS without it);
@@ -16,7 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { lensKernelsFor } from './companion';
 import { geometry, type ConvGeometry } from './convGeometry';
-import { alloc, free, replaceKernel, run, transpose2d, view, type Attrs, type Backend, type KernelArgs, type TensorInfo } from './kernelUtil';
+import { alloc, free, ptr, replaceKernel, run, transpose2d, view, type Attrs, type Backend, type KernelArgs, type TensorInfo } from './kernelUtil';
 import { wasmKernelSettings } from './kernelSettings';
 import { now, tick } from './partTimes';
 
@@ -143,6 +143,16 @@ function conv2dBackpropInputWasm(args: KernelArgs): TensorInfo {
         }
       }
       const wF = backend.makeOutput([kH, kW, outC, 1], 'float32', undefined, flipped);
+      const lk = lensKernelsFor(backend);
+      if (lk && outC % 4 === 0) {
+        // The companion kernel: per output pixel, SIMD dot products of the contiguous runs of
+        // dy and the flipped filter (no Co-wide intermediate, no second pass).
+        const out = alloc(backend, [batch, inH, inW, 1]);
+        lk.conv_to_one_channel(ptr(backend, dy), ptr(backend, wF), ptr(backend, out), batch, outH, outW, outC, inH, inW, kH, kW, pads[0], pads[2]);
+        free(backend, wF);
+        tick(`BackpropInput s1 one-channel lens kernel ${dy.shape.join('x')}->1`, t0);
+        return out;
+      }
       const dw = run(backend, 'DepthwiseConv2dNative', { x: dy, filter: wF }, {
         strides: [1, 1], pad: [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]],
         dilations: [1, 1], dimRoundingMode: undefined, dataFormat: 'NHWC',

@@ -30,6 +30,23 @@ void EXPORT(pad_single_channel)(const f32 *x, f32 *xp, i32 B, i32 H, i32 W, i32 
 }
 
 // ---------------------------------------------------------------------------------------
+// The same for channel c of a C-channel batch: x [B, H, W, C] → xp [B, Hp, Wp] (one channel,
+// zero-padded), so that dw_single_channel_3x3 also serves inputs of 2–3 channels (colour
+// images, and the logits gradient of a colour model), one channel at a time.
+void EXPORT(pad_channel)(const f32 *x, f32 *xp, i32 B, i32 H, i32 W, i32 C, i32 c, i32 Hp, i32 Wp, i32 pt, i32 pl) {
+  for (i32 b = 0; b < B; b++) {
+    f32 *dst = xp + (long)b * Hp * Wp;
+    const f32 *src = x + (long)b * H * W * C + c;
+    for (i32 i = 0; i < Hp * Wp; i++) dst[i] = 0.0f;
+    for (i32 h = 0; h < H; h++) {
+      f32 *d = dst + (h + pt) * Wp + pl;
+      const f32 *s = src + (long)h * W * C;
+      for (i32 w = 0; w < W; w++) d[w] = s[(long)w * C];
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
 // Filter gradient of a 3×3 convolution whose input has ONE channel (the first encoder conv,
 // and the logits Conv2DTranspose whose dW is conv2dBackpropFilter(dy_logits, z)):
 //
@@ -192,4 +209,97 @@ void EXPORT(relu_grad)(const f32 *dy, const f32 *x, f32 *dx, i32 n) {
     wasm_v128_store(dx + i, wasm_v128_and(wasm_v128_load(dy + i), mask));
   }
   for (; i < n; i++) dx[i] = x[i] > 0.0f ? dy[i] : 0.0f;
+}
+
+// ---------------------------------------------------------------------------------------
+// Transposed im2col of a chunk of output pixels, for dW = colsᵀ · dy (Conv2DBackpropFilter,
+// im2col path):
+//   colsT[(kh·KW + kw)·Ci + ci][j] = x[b, oh·sH + kh − pt, ow·sW + kw − pl, ci]   (0 outside x)
+// for j in [0, len), m = m0 + j = (b·OH + oh)·OW + ow. x is [B, H, W, Ci], colsT is
+// [KH·KW·Ci, len]. Four pixels at a time: their Ci-runs are read as vectors and written as
+// 4×4 transposed blocks (one 4-float store per row), which is what the JS loop did one float
+// at a time. Ci must be a multiple of 4 (the caller checks).
+static inline const f32 *pixel_at(const f32 *x, i32 m, i32 H, i32 W, i32 Ci, i32 OH, i32 OW,
+                                  i32 kh, i32 kw, i32 sH, i32 sW, i32 pt, i32 pl) {
+  const i32 ow = m % OW, q = m / OW, oh = q % OH, b = q / OH;
+  const i32 ih = oh * sH + kh - pt, iw = ow * sW + kw - pl;
+  if (ih < 0 || ih >= H || iw < 0 || iw >= W) return 0;
+  return x + (((long)b * H + ih) * W + iw) * Ci;
+}
+
+void EXPORT(im2col_t)(const f32 *x, f32 *colsT, i32 m0, i32 len, i32 H, i32 W, i32 Ci, i32 OH, i32 OW,
+                      i32 KH, i32 KW, i32 sH, i32 sW, i32 pt, i32 pl) {
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  for (i32 kh = 0; kh < KH; kh++) {
+    for (i32 kw = 0; kw < KW; kw++) {
+      f32 *rows = colsT + (long)(kh * KW + kw) * Ci * len;
+      i32 j = 0;
+      for (; j + 4 <= len; j += 4) {
+        const f32 *p0 = pixel_at(x, m0 + j, H, W, Ci, OH, OW, kh, kw, sH, sW, pt, pl);
+        const f32 *p1 = pixel_at(x, m0 + j + 1, H, W, Ci, OH, OW, kh, kw, sH, sW, pt, pl);
+        const f32 *p2 = pixel_at(x, m0 + j + 2, H, W, Ci, OH, OW, kh, kw, sH, sW, pt, pl);
+        const f32 *p3 = pixel_at(x, m0 + j + 3, H, W, Ci, OH, OW, kh, kw, sH, sW, pt, pl);
+        f32 *d = rows + j;
+        for (i32 c = 0; c < Ci; c += 4, d += 4 * (long)len) {
+          const v128_t r0 = p0 ? wasm_v128_load(p0 + c) : zero;
+          const v128_t r1 = p1 ? wasm_v128_load(p1 + c) : zero;
+          const v128_t r2 = p2 ? wasm_v128_load(p2 + c) : zero;
+          const v128_t r3 = p3 ? wasm_v128_load(p3 + c) : zero;
+          const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5);
+          const v128_t t1 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+          const v128_t t2 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+          const v128_t t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+          wasm_v128_store(d, wasm_i64x2_shuffle(t0, t1, 0, 2));
+          wasm_v128_store(d + len, wasm_i64x2_shuffle(t0, t1, 1, 3));
+          wasm_v128_store(d + 2 * (long)len, wasm_i64x2_shuffle(t2, t3, 0, 2));
+          wasm_v128_store(d + 3 * (long)len, wasm_i64x2_shuffle(t2, t3, 1, 3));
+        }
+      }
+      for (; j < len; j++) {
+        const f32 *p = pixel_at(x, m0 + j, H, W, Ci, OH, OW, kh, kw, sH, sW, pt, pl);
+        for (i32 c = 0; c < Ci; c++) rows[(long)c * len + j] = p ? p[c] : 0.0f;
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// A stride-1 correlation with ONE output channel (Conv2DBackpropInput of a conv whose input
+// has one channel: the forward pass of the logits Conv2DTranspose):
+//   dx[b, i, j] = Σ_{kh, kw, co} dy[b, i + kh − pt, j + kw − pl, co] · wf[kh, kw, co]
+// (0 outside dy). wf is the flipped filter [KH, KW, Co]. For each output pixel and filter
+// row, the taps inside dy are one contiguous run of (kw1 − kw0)·Co floats in both dy and wf,
+// so the pixel is a few SIMD dot products with one horizontal sum at the end — instead of
+// a depthwise conv writing Co values per pixel and a channel sum reading them back. Co must be
+// a multiple of 4 (the caller checks).
+void EXPORT(conv_to_one_channel)(const f32 *dy, const f32 *wf, f32 *dx, i32 B, i32 OH, i32 OW, i32 Co,
+                                 i32 H, i32 W, i32 KH, i32 KW, i32 pt, i32 pl) {
+  for (i32 b = 0; b < B; b++) {
+    for (i32 i = 0; i < H; i++) {
+      for (i32 j = 0; j < W; j++) {
+        v128_t acc0 = wasm_f32x4_splat(0.0f), acc1 = wasm_f32x4_splat(0.0f);
+        const i32 c0 = j - pl;
+        const i32 kw0 = c0 < 0 ? -c0 : 0;
+        const i32 kw1 = OW - c0 < KW ? OW - c0 : KW;
+        if (kw0 < kw1) {
+          const i32 n = (kw1 - kw0) * Co;
+          for (i32 kh = 0; kh < KH; kh++) {
+            const i32 r = i + kh - pt;
+            if (r < 0 || r >= OH) continue;
+            const f32 *a = dy + (((long)b * OH + r) * OW + c0 + kw0) * Co;
+            const f32 *w = wf + ((long)kh * KW + kw0) * Co;
+            i32 k = 0;
+            for (; k + 8 <= n; k += 8) {
+              acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(wasm_v128_load(a + k), wasm_v128_load(w + k)));
+              acc1 = wasm_f32x4_add(acc1, wasm_f32x4_mul(wasm_v128_load(a + k + 4), wasm_v128_load(w + k + 4)));
+            }
+            for (; k < n; k += 4) acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(wasm_v128_load(a + k), wasm_v128_load(w + k)));
+          }
+        }
+        const v128_t s = wasm_f32x4_add(acc0, acc1);
+        dx[((long)b * H + i) * W + j] = wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1) +
+                                        wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3);
+      }
+    }
+  }
 }
