@@ -16,24 +16,12 @@ import type { LatentLensApi } from '../../src/extension/extension';
 import type { CompareTestView } from '../../src/webview/compare/compareTestHooks';
 import { makeFakeRun } from '../browser/makeFakeRun';
 import { waitFor as waitForShared, type Probe } from './waitFor';
+import { askPage } from './askPage';
 
 /** The shared poller (./waitFor.ts) with this file's defaults. */
 const waitFor = <T>(what: string, probe: Probe<T>, timeoutMs = 60_000, everyMs = 300): Promise<T> => waitForShared(what, probe, timeoutMs, everyMs);
 
-let nextId = 1;
-function ask(panel: ComparePanel, op: 'view' | 'hover' | 'select', args?: unknown, timeoutMs = 3000): Promise<CompareTestView | undefined> {
-  const id = nextId++;
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => { sub.dispose(); resolve(undefined); }, timeoutMs);
-    const sub = panel.onDidReceiveMessage((m) => {
-      if (m.type !== 'test' || m.id !== id) return;
-      clearTimeout(timer);
-      sub.dispose();
-      resolve(m.result as CompareTestView);
-    });
-    void panel.webviewPanel.webview.postMessage({ latentLensTest: { id, op, args } });
-  });
-}
+const ask = (panel: ComparePanel, op: 'view' | 'hover' | 'select', args?: unknown, timeoutMs = 3000) => askPage<CompareTestView>(panel, op, args, timeoutMs);
 
 describe('Latent Lens Compare Runs', function () {
   let tmp: string;

@@ -15,6 +15,7 @@ import type { LatentLensApi } from '../../src/extension/extension';
 import type { LatentPanel } from '../../src/extension/panel/latentPanel';
 import { makeFakeRun } from '../browser/makeFakeRun';
 import { waitFor as waitForShared, type Probe } from './waitFor';
+import { askPage } from './askPage';
 
 const N = 25_000, SIZE = 28 * 28;
 const waitFor = <T>(what: string, probe: Probe<T>, timeoutMs = 60_000, everyMs = 300): Promise<T> => waitForShared(what, probe, timeoutMs, everyMs);
@@ -22,20 +23,7 @@ const waitFor = <T>(what: string, probe: Probe<T>, timeoutMs = 60_000, everyMs =
 interface CanvasView { original: string | null; label: string | null; red: number[] }
 interface PanelView { ready: boolean; count: number; hasPixels?: boolean }
 
-let nextId = 300_000;
-function ask<T>(lp: LatentPanel, op: string, args?: unknown): Promise<T | undefined> {
-  const id = nextId++;
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => { sub.dispose(); resolve(undefined); }, 2000);
-    const sub = lp.onDidReceiveMessage((m) => {
-      if (m.type !== 'test' || m.id !== id) return;
-      clearTimeout(timer);
-      sub.dispose();
-      resolve(m.result as T);
-    });
-    void lp.webviewPanel.webview.postMessage({ latentLensTest: { id, op, args } });
-  });
-}
+const ask = <T>(lp: LatentPanel, op: string, args?: unknown) => askPage<T>(lp, op, args);
 
 describe('Latent Lens originals on demand', function () {
   let api: LatentLensApi;

@@ -22,6 +22,7 @@ import type { LatentLensApi } from '../../src/extension/extension';
 import type { LatentPanel } from '../../src/extension/panel/latentPanel';
 import { makeFakeRun } from '../browser/makeFakeRun';
 import { waitFor as waitForShared, type Probe } from './waitFor';
+import { askPage } from './askPage';
 
 const EXTENSION_ID = 'latent-lens.latent-lens';
 
@@ -38,21 +39,7 @@ interface PageView {
 /** The shared poller (./waitFor.ts) with this file's defaults. */
 const waitFor = <T>(what: string, probe: Probe<T>, timeoutMs = 60_000, everyMs = 200): Promise<T> => waitForShared(what, probe, timeoutMs, everyMs);
 
-let nextId = 1;
-/** One request on the webview's test channel; undefined when no answer came within `timeoutMs`. */
-function ask<T = PageView>(lp: LatentPanel, op: 'view' | 'set' | 'echo', args?: unknown, timeoutMs = 2000): Promise<T | undefined> {
-  const id = nextId++;
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => { sub.dispose(); resolve(undefined); }, timeoutMs);
-    const sub = lp.onDidReceiveMessage((m) => {
-      if (m.type !== 'test' || m.id !== id) return;
-      clearTimeout(timer);
-      sub.dispose();
-      resolve(m.result as T);
-    });
-    void lp.webviewPanel.webview.postMessage({ latentLensTest: { id, op, args } });
-  });
-}
+const ask = <T = PageView>(lp: LatentPanel, op: 'view' | 'set' | 'echo', args?: unknown, timeoutMs = 2000) => askPage<T>(lp, op, args, timeoutMs);
 
 /** The page's view once it has its snapshot and has drawn the pinned point's decoded image. */
 function settled(lp: LatentPanel, pinned: boolean): Promise<PageView> {
