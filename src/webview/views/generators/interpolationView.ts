@@ -1,6 +1,6 @@
 /**
  * "Interpolation" (issue 15) between two pinned points: A is the pin, B the point pinned as B
- * ("Pin as B"). N decoded steps in z, linear or spherical, each named "Step k of N"; the steps are
+ * ("Pin as B", or Shift+click on the map). N decoded steps in z, linear or spherical, each named "Step k of N"; the steps are
  * drawn on the map as a path (mapOverlays.paths, id "interpolation"), each placed by the map's
  * rule for new points (decode/placeOnMap.ts).
  */
@@ -44,7 +44,7 @@ export class InterpolationView {
     pinB.addEventListener('click', () => {
       const s = store.get();
       if (s.pinnedRow !== null) store.set({ pinnedRowB: s.pinnedRow, pinnedRow: null, probe: null });
-      else ctx.app.announce('Pin a point first (click it on the map), then press Pin as B.');
+      else ctx.app.announce('Pin a point first (click it on the map), then press Pin as B; or Shift+click a point to pin it as B.');
     });
     clearB.addEventListener('click', () => store.set({ pinnedRowB: null }));
     this.steps.addEventListener('change', () => {
@@ -66,7 +66,7 @@ export class InterpolationView {
     const a = muOfRow(app, s.pinnedRow), b = muOfRow(app, s.pinnedRowB);
     const name = (row: number | null) => { const p = row === null ? null : data.rowToPoint(row); return p === null ? 'none' : data.files[p]; };
     this.ends.textContent = `A (the pinned point): ${name(s.pinnedRow)}. B: ${name(s.pinnedRowB)}. ` +
-      (a && b ? `The path on the map places each step at the 1/d²-weighted mean of its ${PLACE_K} nearest images in μ space.` : 'Pin a point and press “Pin as B”, then pin another point as A.');
+      (a && b ? `The path on the map places each step at the 1/d²-weighted mean of its ${PLACE_K} nearest images in μ space.` : 'Shift+click a point on the map to pin it as B (or pin it and press “Pin as B”); click another to pin it as A.');
     if (!a || !b || !shape || !app.decoder.ready) {
       this.grid.setShape({ rows: 0, cols: 0, names: [] });
       setOverlay(store, 'paths', 'interpolation', null);
