@@ -60,9 +60,9 @@ export function buildLayout(hasHost: boolean) {
   const mapHelpBox = el('details', { class: 'll-help' });
   mapHelpBox.append(el('summary', {}, 'Map help'));
   const mapHelp = el('p', { class: 'll-hint', id: 'll-map-help' },
-    'Hover a point to decode it; click to pin it; click empty space to decode a latent vector estimated there. ' +
+    'Hover a point to decode it; click to pin it; Shift+click to pin it as B, the end of an interpolation; click empty space to decode a latent vector estimated there. ' +
     'Scroll to zoom, drag to pan. Keyboard: arrows move the cursor, Shift+arrows pan, + and − zoom, 0 resets, ' +
-    'N and P step through points, Enter pins or decodes, Escape unpins. Selection: Shift+drag draws a lasso, Alt+drag a box ' +
+    'N and P step through points, Enter pins or decodes, Shift+Enter pins as B, Escape unpins. Selection: Shift+drag draws a lasso, Alt+drag a box ' +
     '(or pick Lasso or Box); S selects the points in view; Escape clears the selection.');
   mapHelpBox.append(mapHelp);
   mapSec.body.append(mapTools, mapWrap, el('div', { class: 'll-timeline', id: 'll-timeline' }), mapHelpBox); // epoch replay: views/timeline mounts into #ll-timeline
