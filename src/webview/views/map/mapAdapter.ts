@@ -37,7 +37,7 @@ export interface MapFrame {
   scale: ContinuousScale | null;
   /** Selected points (null: no selection). */
   selected: Selection | null;
-  /** Changes only when positions or which points are visible change (the map's hit index keys on it, not on colours). */
+  /** Changes only when positions change (the map's hit index keys on it; visibility is read from `colors` at query time). */
   hitKey: string;
 }
 
@@ -124,7 +124,7 @@ export class MapAdapter {
       order,
       scale,
       selected: selection,
-      hitKey: `${d.version}|${hidden.join('\u0000')}`,
+      hitKey: String(d.version),
     };
     return this.frame;
   }

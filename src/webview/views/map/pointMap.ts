@@ -144,9 +144,10 @@ export class PointMap implements KeyTarget {
     const pointsChanged = next.frame !== prev.frame;
     if (pointsChanged && next.frame.hitKey !== this.indexedKey) {
       if (next.frame.x !== prev.frame.x) this.geo.fit(next.frame.x, next.frame.y);
-      this.hits.rebuild(next.frame.x, next.frame.y, next.frame.colors);
+      this.hits.rebuild(next.frame.x, next.frame.y);
       this.indexedKey = next.frame.hitKey;
     }
+    this.hits.setColors(next.frame.colors);
     const viewportChanged = !sameValue(next.viewport, this.geo.viewportOf(this.geo.transform));
     if (viewportChanged || (pointsChanged && next.frame.x !== prev.frame.x)) this.applyViewport();
     if (pointsChanged || next.pointSize !== prev.pointSize) this.scheduleRender();
