@@ -24,6 +24,7 @@ import { SnapshotCache, loadRunSnapshot, readViewImageRows, readViewProblems } f
 import { makeNonce, renderWebviewHtml } from '../src/webview/html.ts';
 import { writeReport } from '../src/trainer/report.ts';
 import { projectLatents, closeProjectionWorker } from '../src/trainer/projection.ts';
+import { hoverHandlerProbe } from './benchPageProbes.mjs';
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
@@ -144,29 +145,6 @@ const PAN = async () => {
   return { fps: (ll.map.renders - start) / secs, rafFps: frames / secs, renderMs: renderMs[renderMs.length >> 1], longest: Math.max(0, ...long), longTasks: long.length };
 };
 
-/** In the page: hover 200 random visible points; the handler's time (hit test, highlight, tooltip). */
-const HOVER = async () => {
-  const ll = window.latentLens;
-  ll.map.resetView();
-  const ov = document.getElementById('ll-map');
-  const r = ov.getBoundingClientRect();
-  const handler = [], toFrame = [];
-  const nextFrame = () => new Promise((res) => requestAnimationFrame(() => res(performance.now())));
-  for (let k = 0; k < 200; k++) {
-    const i = Math.floor(Math.random() * ll.state.count);
-    const [sx, sy] = ll.map.toScreen(ll.state.x[i], ll.state.y[i]);
-    await nextFrame();
-    const t = performance.now();
-    ov.dispatchEvent(new PointerEvent('pointermove', { clientX: r.left + sx, clientY: r.top + sy, bubbles: true }));
-    const t1 = performance.now();
-    if (ll.map.hovered === null || document.getElementById('ll-map-tooltip').hidden) continue;
-    handler.push(t1 - t);
-    toFrame.push((await nextFrame()) - t);
-  }
-  ov.dispatchEvent(new PointerEvent('pointerleave'));
-  return { handler, toFrame };
-};
-
 /** In the page: hover 20 points one by one; time until each one's original is drawn (fetched from the host). */
 const ORIGINALS = async () => {
   const ll = window.latentLens;
@@ -273,7 +251,7 @@ try {
       log(`  load ${run + 1}: ${((h2 - h0 + p.ms) / 1000).toFixed(2)} s = host read ${(h1 - h0).toFixed(0)} ms + serialise ${(h2 - h1).toFixed(0)} ms + page ${p.ms.toFixed(0)} ms`);
       const pan = await profiled(page, 'panning', () => page.evaluate(PAN));
       pans.push(pan);
-      const hv = await page.evaluate(HOVER);
+      const hv = await page.evaluate(hoverHandlerProbe);
       hovers.handler.push(...hv.handler); hovers.toFrame.push(...hv.toFrame);
       const o = await page.evaluate(ORIGINALS);
       if (o.checked !== o.ms.length) throw new Error(`${o.ms.length - o.checked} hovered originals were not the point's pixels`);

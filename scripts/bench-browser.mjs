@@ -20,6 +20,7 @@ import { makeFakeRun } from '../test/browser/makeFakeRun.ts';
 import { writeReport } from '../src/trainer/report.ts';
 import { projectLatents, closeProjectionWorker } from '../src/trainer/projection.ts';
 import { readViewDecoder } from '../src/run/runSnapshot.ts';
+import { hoverHandlerProbe } from './benchPageProbes.mjs';
 
 const args = process.argv.slice(2);
 const runArg = args.includes('--run') ? args[args.indexOf('--run') + 1] : null;
@@ -86,25 +87,7 @@ try {
   log(`status: ${await page.textContent('#ll-status')}`);
 
   // ───── hover highlight + tooltip ─────
-  const hover = await page.evaluate(async () => {
-    const ll = window.latentLens;
-    const ov = document.getElementById('ll-map');
-    const r = ov.getBoundingClientRect();
-    const handler = [], toFrame = [];
-    const nextFrame = () => new Promise((res) => requestAnimationFrame(() => res(performance.now())));
-    for (let k = 0; k < 200; k++) {
-      const i = Math.floor(Math.random() * ll.state.count);
-      const [sx, sy] = ll.map.toScreen(ll.state.x[i], ll.state.y[i]);
-      await nextFrame();
-      const t = performance.now();
-      ov.dispatchEvent(new PointerEvent('pointermove', { clientX: r.left + sx, clientY: r.top + sy, bubbles: true }));
-      const t1 = performance.now();
-      if (ll.map.hovered === null || document.getElementById('ll-map-tooltip').hidden) continue;
-      handler.push(t1 - t);
-      toFrame.push((await nextFrame()) - t);
-    }
-    return { handler, toFrame };
-  });
+  const hover = await page.evaluate(hoverHandlerProbe);
   results.hoverHandlerMedianMs = median(hover.handler);
   results.hoverToNextFrameMedianMs = median(hover.toFrame);
   results.hoverSamples = hover.handler.length;

@@ -6,6 +6,7 @@
  */
 import { findABParams } from 'umap-js/dist/umap';
 import { mulberry32 } from '../shared/random';
+import { insertTopK } from './topK';
 
 export interface Layout2D {
   x: Float32Array;
@@ -157,12 +158,7 @@ export function knn(Q: Float32Array, nq: number, S: Float32Array, ns: number, di
       }
       if (d2 >= worst) continue;
       for (; d < dim; d++) { const t = Q[qo + d] - S[so + d]; d2 += t * t; }
-      if (d2 < worst) {
-        let j = k - 1;
-        while (j > 0 && bd[j - 1] > d2) { bd[j] = bd[j - 1]; bi[j] = bi[j - 1]; j--; }
-        bd[j] = d2; bi[j] = s;
-        worst = bd[k - 1];
-      }
+      if (d2 < worst) worst = insertTopK(bd, bi, d2, s);
     }
     for (let j = 0; j < k; j++) { idx[r * k + j] = bi[j]; dist[r * k + j] = Math.sqrt(bd[j]); }
   }
@@ -239,12 +235,7 @@ export function knnGrouped(Q0: Float32Array, nq: number, S0: Float32Array, ns: n
         const so = s * dim;
         let d2 = 0;
         for (let d = 0; d < dim; d++) { const t = Q[qo + d] - S[so + d]; d2 += t * t; if (d2 >= worst) break; }
-        if (d2 < worst) {
-          let j = k - 1;
-          while (j > 0 && bd[j - 1] > d2) { bd[j] = bd[j - 1]; bi[j] = bi[j - 1]; j--; }
-          bd[j] = d2; bi[j] = s;
-          worst = bd[k - 1];
-        }
+        if (d2 < worst) worst = insertTopK(bd, bi, d2, s);
       }
     }
     for (let j = 0; j < k; j++) { idx[r * k + j] = bi[j]; dist[r * k + j] = Math.sqrt(bd[j]); }

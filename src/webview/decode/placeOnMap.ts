@@ -4,6 +4,8 @@
  * (weights 1/d², as decode/estimateZ.ts) of the map positions of its k nearest data points in
  * μ space. Exact for neither PCA nor UMAP, but the same rule for both, and said in the legend.
  */
+import { insertTopK } from '../../analysis/topK';
+
 export const PLACE_K = 8;
 /** The longest one slice of placeOnMapInSlices may run before it yields. */
 const SLICE_MS = 20;
@@ -40,9 +42,7 @@ export function placeOnMap(z: Float32Array, n: number, mu: Float32Array, count: 
       const mo = i * D;
       for (let d = 0; d < D; d++) { const t = z[zo + d] - mu[mo + d]; d2 += t * t; }
       if (d2 >= bestD[kk - 1]) continue;
-      let j = kk - 1;
-      while (j > 0 && bestD[j - 1] > d2) { bestD[j] = bestD[j - 1]; bestI[j] = bestI[j - 1]; j--; }
-      bestD[j] = d2; bestI[j] = i;
+      insertTopK(bestD, bestI, d2, i);
     }
     let wx = 0, wy = 0, ws = 0;
     for (let j = 0; j < kk; j++) {
