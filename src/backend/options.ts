@@ -19,6 +19,12 @@ export interface BackendOptions {
    */
   lensKernels: boolean;
   /**
+   * Latent Lens' native kernels (native/lens_native.c: convolutions and matrix products through
+   * the system's XNNPACK on AVX2/AVX-512, in place on the wasm heap) where the addon was built
+   * (`npm run build:native`); off = wasm kernels only. Env: LATENT_LENS_NATIVE_KERNELS=off.
+   */
+  nativeKernels: boolean;
+  /**
    * dL/dW of a convolution (wasm/convFilterGrad.ts): one XNNPACK conv, or a transposed im2col
    * + chunked matMuls (the fallback where the conv does not apply). `auto` (the default) = im2col
    * where the companion kernels do the im2col in SIMD (≈ 15 % less CPU for the dWs than the
@@ -47,6 +53,7 @@ export interface BackendOptions {
 export const DEFAULT_BACKEND_OPTIONS: Readonly<BackendOptions> = {
   wasmThreads: true,
   lensKernels: true,
+  nativeKernels: true,
   filterGradient: 'auto',
   inputGradient: 'phase',
   im2colChunk: 4096,
@@ -70,6 +77,8 @@ export function backendOptionsFromEnv(env: NodeJS.ProcessEnv): Partial<BackendOp
   }
   const lens = get('LATENT_LENS_WASM_LENS_KERNELS');
   if (lens !== undefined && isOff(lens)) out.lensKernels = false;
+  const nativeKernels = get('LATENT_LENS_NATIVE_KERNELS');
+  if (nativeKernels !== undefined && isOff(nativeKernels)) out.nativeKernels = false;
   const dw = get('LATENT_LENS_WASM_DW');
   if (dw === 'auto' || dw === 'conv' || dw === 'im2col') out.filterGradient = dw;
   const dx = get('LATENT_LENS_WASM_DX');

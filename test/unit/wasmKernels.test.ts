@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/backend/ladder';
 import { lensKernelsFor } from '../../src/backend/wasm/companion';
 import { configureWasmKernels, type WasmKernelSettings } from '../../src/backend/wasm/kernelSettings';
+import { enableNativeKernels, nativeKernels } from '../../src/backend/wasm/nativeKernels';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -98,15 +99,20 @@ describe('wasm training kernels', () => {
   });
 
   const DEFAULT_PATHS: WasmKernelSettings = { lensKernels: true, filterGradient: 'auto', inputGradient: 'phase', im2colChunk: 2048 };
-  const MODES: [string, Partial<WasmKernelSettings>][] = [
-    ['', {}],
-    [' (JS paths, companion kernels off)', { lensKernels: false }],
-    [' (im2col / col2im alternatives, small chunks)', { filterGradient: 'im2col', inputGradient: 'col2im', im2colChunk: 50 }],
-    [' (dW as one XNNPACK conv)', { filterGradient: 'conv' }],
+  // Each mode with the native kernels (where built) and without: the wasm paths must stay right.
+  const MODES: [string, Partial<WasmKernelSettings>, boolean][] = [
+    ['', {}, true],
+    [' (wasm only: native kernels off)', {}, false],
+    [' (JS paths, companion kernels off)', { lensKernels: false }, true],
+    [' (JS paths, companion and native kernels off)', { lensKernels: false }, false],
+    [' (im2col / col2im alternatives, small chunks, wasm only)', { filterGradient: 'im2col', inputGradient: 'col2im', im2colChunk: 50 }, false],
+    [' (dW as one XNNPACK conv)', { filterGradient: 'conv' }, true],
+    [' (dW as one XNNPACK conv, wasm only)', { filterGradient: 'conv' }, false],
   ];
-  for (const [mode, paths] of MODES) for (const c of CASES) {
+  for (const [mode, paths, native] of MODES) for (const c of CASES) {
     test(`Conv2DBackpropFilter: ${c.name}${mode}`, async () => {
       configureWasmKernels({ ...DEFAULT_PATHS, ...paths });
+      enableNativeKernels(native);
       const fShape: Shape4 = [c.k[0], c.k[1], c.x[3], c.outC];
       const x = seeded(c.x, 1);
       const yShape = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(fShape) as tf.Tensor4D, c.stride, c.pad).shape);
@@ -117,11 +123,13 @@ describe('wasm training kernels', () => {
       const [want] = await on('cpu', make);
       const [got] = await on('wasm', make);
       configureWasmKernels(DEFAULT_PATHS);
+      enableNativeKernels(true);
       assert.ok(maxRelErr(got, want) <= 1e-4, `relative error ${maxRelErr(got, want)}`);
     });
 
     test(`Conv2DBackpropInput: ${c.name}${mode}`, async () => {
       configureWasmKernels({ ...DEFAULT_PATHS, ...paths });
+      enableNativeKernels(native);
       const fShape: Shape4 = [c.k[0], c.k[1], c.x[3], c.outC];
       const w = seeded(fShape, 3);
       const yShape = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(fShape) as tf.Tensor4D, c.stride, c.pad).shape);
@@ -131,7 +139,56 @@ describe('wasm training kernels', () => {
       const [want] = await on('cpu', make);
       const [got] = await on('wasm', make);
       configureWasmKernels(DEFAULT_PATHS);
+      enableNativeKernels(true);
       assert.ok(maxRelErr(got, want) <= 1e-4, `relative error ${maxRelErr(got, want)}`);
+    });
+  }
+
+  test('the native kernels load on Linux (scripts/setup.sh installs libxnnpack-dev; npm run build builds them)', { skip: process.platform !== 'linux' && 'native kernels are built on Linux only' }, async () => {
+    await tf.setBackend('wasm');
+    assert.ok(nativeKernels(), 'dist/lens_native.node did not load: run `npm run build:native` and read what it prints');
+  });
+
+  for (const native of [true, false]) {
+    const which = native ? 'native kernels' : 'wasm only';
+    for (const c of CASES) {
+      test(`Conv2D and FusedConv2D (bias + ReLU, bias + linear) forward: ${c.name} (${which})`, async () => {
+        enableNativeKernels(native);
+        const fShape: Shape4 = [c.k[0], c.k[1], c.x[3], c.outC];
+        const x = seeded(c.x, 21), w = seeded(fShape, 22), b = seeded([c.outC], 23);
+        const make = () => {
+          const xt = tf.tensor(x.values, x.shape) as tf.Tensor4D, wt = tf.tensor(w.values, w.shape) as tf.Tensor4D, bt = tf.tensor(b.values, b.shape);
+          return [
+            tf.conv2d(xt, wt, c.stride, c.pad),
+            tf.fused.conv2d({ x: xt, filter: wt, strides: c.stride, pad: c.pad, bias: bt, activation: 'relu' }),
+            tf.fused.conv2d({ x: xt, filter: wt, strides: c.stride, pad: c.pad, bias: bt }),
+          ];
+        };
+        const want = await on('cpu', make);
+        const got = await on('wasm', make);
+        enableNativeKernels(true);
+        for (let i = 0; i < want.length; i++) assert.ok(maxRelErr(got[i], want[i]) <= 1e-5, `output ${i}: ${maxRelErr(got[i], want[i])}`);
+      });
+    }
+
+    test(`_FusedMatMul with bias, ReLU and transposed operands; plain BatchMatMul (${which})`, async () => {
+      enableNativeKernels(native);
+      const a = seeded([7, 37] as [number, number], 24), at = seeded([37, 7] as [number, number], 25), bm = seeded([37, 5] as [number, number], 26), bt = seeded([5, 37] as [number, number], 27);
+      const bias = seeded([5], 28);
+      const make = () => {
+        const T = (v: { values: Float32Array; shape: [number, number] }) => tf.tensor(v.values, v.shape) as tf.Tensor2D;
+        return [
+          tf.matMul(T(a), T(bm)),
+          tf.fused.matMul({ a: T(a), b: T(bm), bias: tf.tensor(bias.values, bias.shape), activation: 'relu' }),
+          tf.fused.matMul({ a: T(at), b: T(bt), transposeA: true, transposeB: true, bias: tf.tensor(bias.values, bias.shape) }),
+          tf.fused.matMul({ a: T(a), b: T(bt), transposeB: true, activation: 'relu' }),
+          tf.fused.matMul({ a: T(a), b: T(bm), bias: tf.tensor(bias.values, bias.shape), activation: 'elu' }), // not fusable natively: wasm's kernel
+        ];
+      };
+      const want = await on('cpu', make);
+      const got = await on('wasm', make);
+      enableNativeKernels(true);
+      for (let i = 0; i < want.length; i++) assert.ok(maxRelErr(got[i], want[i]) <= 1e-5, `output ${i}: ${maxRelErr(got[i], want[i])}`);
     });
   }
 

@@ -12,12 +12,17 @@
 //    output row h = s·i + p only receives taps kh ≡ p + pt mod s), interleaved into the
 //    output by the companion kernel copy_runs (or in JS without it);
 //  * fallback (a phase would need negative padding) or alternative: matMul dy × Wᵀ in XNNPACK
-//    + col2im in JS.
+//    + col2im in JS;
+//  * before all of these, where the native kernels are loaded (nativeKernels.ts): one native
+//    XNNPACK deconvolution (it does the sub-pixel decomposition itself, on AVX2/AVX-512),
+//    except a stride-1 one-output-channel case that the companion kernel handles (a GEMM
+//    with one output column uses a sliver of its tiles).
 import * as tf from '@tensorflow/tfjs';
 import { lensKernelsFor } from './companion';
 import { geometry, type ConvGeometry } from './convGeometry';
 import { alloc, free, ptr, replaceKernel, run, transpose2d, view, type Attrs, type Backend, type KernelArgs, type TensorInfo } from './kernelUtil';
 import { wasmKernelSettings } from './kernelSettings';
+import { heapOf, nativeKernels } from './nativeKernels';
 import { now, tick } from './partTimes';
 
 /**
@@ -114,6 +119,27 @@ function backpropInputPhases(backend: Backend, dy: TensorInfo, filter: TensorInf
   return out;
 }
 
+/**
+ * The native deconvolution: dy [B, OH, OW, Co] → dx [B, H, W, Ci], or null where XNNPACK's
+ * output cropping cannot express the geometry (an adjustment of a stride or more).
+ */
+function backpropInputNative(backend: Backend, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo | null {
+  const nk = nativeKernels();
+  if (!nk) return null;
+  const { batch, inH, inW, inC, outH, outW, outC, kH, kW, sH, sW, padTop, padLeft } = g;
+  const padBottom = Math.max(0, (outH - 1) * sH + kH - inH - padTop);
+  const padRight = Math.max(0, (outW - 1) * sW + kW - inW - padLeft);
+  const adjH = inH - ((outH - 1) * sH + kH - padTop - padBottom);
+  const adjW = inW - ((outW - 1) * sW + kW - padLeft - padRight);
+  if (padTop < 0 || padLeft < 0 || adjH < 0 || adjW < 0 || adjH >= sH || adjW >= sW) return null;
+  const t = now();
+  const out = alloc(backend, [batch, inH, inW, inC]);
+  nk.deconv2d(heapOf(backend), ptr(backend, dy), ptr(backend, filter), ptr(backend, out), batch, outH, outW, outC, inC, kH, kW, sH, sW,
+    padTop, padRight, padBottom, padLeft, adjH, adjW, inH, inW);
+  tick(`BackpropInput native deconv ${dy.shape.join('x')}->${inC}`, t);
+  return out;
+}
+
 function conv2dBackpropInputWasm(args: KernelArgs): TensorInfo {
   const backend = args.backend as Backend;
   const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
@@ -122,6 +148,12 @@ function conv2dBackpropInputWasm(args: KernelArgs): TensorInfo {
   const fShape = filter.shape as [number, number, number, number];
   const g = geometry(xShape, fShape, strides as [number, number], pad, dimRoundingMode, dataFormat);
   const { batch, inH, inW, inC, outH, outW, outC, kH, kW, sH, sW, padTop, padLeft } = g;
+
+  const oneChannelByCompanion = sH === 1 && sW === 1 && inC === 1 && outC % 4 === 0 && lensKernelsFor(backend) !== null;
+  if (!oneChannelByCompanion && dy.dtype === 'float32') {
+    const r = backpropInputNative(backend, dy, filter, g);
+    if (r) return r;
+  }
 
   if (sH === 1 && sW === 1) {
     // Full correlation with the flipped, channel-swapped filter: one XNNPACK Conv2D, with

@@ -7,13 +7,18 @@
 //
 //   convFilterGrad.ts  Conv2DBackpropFilter (missing in tfjs-backend-wasm)
 //   convInputGrad.ts   Conv2DBackpropInput (tfjs's is a plain C++ loop, 10–20× slower than Conv2D)
-//   matMul.ts          BatchMatMul with transposed operands (10–20× slower than the plain form)
+//   matMul.ts          BatchMatMul / _FusedMatMul: transposed operands (10–20× slower than the plain
+//                      form), the plain form on the native kernels where they are loaded
+//   nativeConv.ts      Conv2D / FusedConv2D on the native kernels where they are loaded
 //   sum.ts             Sum over leading axes (bias gradients)
 //   identityCast.ts    Identity and same-dtype Cast (a reference instead of a copy)
 //   reluGrad.ts        the Relu gradient in one pass (LensReluGrad)
 //   adamKernel.ts      LensAdam, the kernel of FusedAdamOptimizer (../fusedAdam.ts)
 //
-// Everything else the VAE uses in training (Conv2D, Relu, Sigmoid, Softplus, Exp, Log, …)
+// The native kernels (nativeKernels.ts, loaded by nativeLoader.ts) run the convolutions and
+// matrix products on the CPU's own AVX2/AVX-512 where the addon was built; every kernel falls
+// back to its wasm path without them.
+// Everything else the VAE uses in training (Relu, Sigmoid, Softplus, Exp, Log, …)
 // exists in tfjs-backend-wasm. Data movement runs in the companion SIMD kernels (companion.ts,
 // kernels/lens_kernels.c) on the same wasm heap, or in JS loops on that heap when those are
 // off (LATENT_LENS_WASM_LENS_KERNELS=off).
@@ -24,6 +29,7 @@ import { registerConvInputGrad } from './convInputGrad';
 import { registerIdentityAndCast } from './identityCast';
 import { WASM } from './kernelUtil';
 import { registerBatchMatMul } from './matMul';
+import { registerNativeConv } from './nativeConv';
 import { registerReluGrad } from './reluGrad';
 import { registerSum } from './sum';
 
@@ -42,6 +48,7 @@ export function registerWasmTrainingKernels(): void {
   registerConvFilterGrad();
   registerConvInputGrad();
   registerBatchMatMul();
+  registerNativeConv();
   registerSum();
   registerIdentityAndCast();
   registerReluGrad();

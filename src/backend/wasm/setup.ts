@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import { nodeRequire } from '../nodeRequire';
 import type { BackendOptions } from '../options';
 import { configureWasmKernels } from './kernelSettings';
+import { enableNativeKernels } from './nativeKernels';
+import { loadNativeKernels } from './nativeLoader';
 import { patchWasmThreadsForNode } from './nodeThreads';
 import { registerWasmTrainingKernels } from './register';
 
@@ -35,6 +37,8 @@ export function wasmBinaryDir(): string {
 
 let wasmConfigured = false;
 
+const isNodeProcess = () => typeof process !== 'undefined' && !!process.versions?.node;
+
 /**
  * The XNNPACK thread pool's pthreads are Node workers that Emscripten keeps referenced while
  * they run, and they run forever: without this, a process that used the threaded build
@@ -52,13 +56,13 @@ function unrefWasmThreads(): void {
 export async function loadWasm(options: BackendOptions, log: (msg: string) => void): Promise<void> {
   registerWasmTrainingKernels();
   configureWasmKernels(options);
+  enableNativeKernels(options.nativeKernels);
   if (tf.getBackend() === 'wasm') return;
   let unpatch: (() => void) | null = null;
   if (!wasmConfigured) {
     setWasmPaths(wasmBinaryDir() + path.sep);
     const threads = options.wasmThreads;
-    const isNode = typeof process !== 'undefined' && !!process.versions?.node;
-    if (threads !== false && threads !== 0 && threads !== 1 && isNode) {
+    if (threads !== false && threads !== 0 && threads !== 1 && isNodeProcess()) {
       const n = typeof threads === 'number' ? Math.max(1, Math.floor(threads)) : os.cpus().length;
       setThreadsCount(n);
       unpatch = patchWasmThreadsForNode(n);
@@ -78,6 +82,10 @@ export async function loadWasm(options: BackendOptions, log: (msg: string) => vo
   }
   if (!ok) throw new Error('tf.setBackend("wasm") returned false (see the warning above for the cause)');
   unrefWasmThreads();
+  if (options.nativeKernels && isNodeProcess()) {
+    const threads = typeof options.wasmThreads === 'number' ? options.wasmThreads : options.wasmThreads ? os.cpus().length : 1;
+    log(loadNativeKernels(threads).note);
+  }
   log(`wasm: ${tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? `threaded (${getThreadsCount()} threads) ` : ''}SIMD build, ` +
     `${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? '' : '(no SIMD) '}binaries from ${wasmBinaryDir()}`);
 }
