@@ -14,7 +14,7 @@ dpkg -s libkrb5-dev >/dev/null 2>&1 || need+=(libkrb5-dev)
 # that the committed binary (lensKernelsBinary.ts) matches it. Building the extension does not need them.
 command -v clang >/dev/null 2>&1 && command -v wasm-ld >/dev/null 2>&1 && command -v llvm-objdump >/dev/null 2>&1 || need+=(clang lld llvm)
 # libxnnpack-dev + libpthreadpool-dev: the native kernels (native/lens_native.c, built by `npm run build`
-# into dist/lens_native.node; without them training runs on the wasm kernels alone, slower).
+# into dist/native/; without them training runs on the wasm kernels alone, slower).
 dpkg -s libxnnpack-dev >/dev/null 2>&1 && dpkg -s libpthreadpool-dev >/dev/null 2>&1 || need+=(libxnnpack-dev libpthreadpool-dev)
 # slurm-wlm + munge: test/slurm/sweep.test.ts starts a one-node cluster (scripts/slurm-cluster.sh).
 command -v slurmctld >/dev/null 2>&1 && command -v slurmd >/dev/null 2>&1 && command -v sbatch >/dev/null 2>&1 || need+=(slurm-wlm)

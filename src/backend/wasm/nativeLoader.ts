@@ -1,5 +1,5 @@
 // Finds and loads the native kernels (native/lens_native.c, built by scripts/build-native.mjs
-// into dist/lens_native.node) for the wasm backend in Node, and starts their thread pool.
+// into dist/native/lens_native.node, next to the shared libraries it links) for the wasm backend in Node, and starts their thread pool.
 // Optional by design: where the addon was not built (no C compiler or libxnnpack-dev, another
 // OS or CPU) or does not load, training runs on the wasm kernels alone, and the log says why.
 import * as fs from 'node:fs';
@@ -12,8 +12,8 @@ export const NATIVE_KERNELS_FILE = 'lens_native.node';
 /** Where the addon may be: next to the running bundle (dist/), else the repository's dist/ (TS sources under tsx). */
 export function nativeKernelCandidates(): string[] {
   const dirs: string[] = [];
-  if (typeof __dirname !== 'undefined') dirs.push(__dirname, path.resolve(__dirname, '../../../dist'));
-  dirs.push(path.join(process.cwd(), 'dist'));
+  if (typeof __dirname !== 'undefined') dirs.push(path.join(__dirname, 'native'), path.resolve(__dirname, '../../../dist/native'));
+  dirs.push(path.join(process.cwd(), 'dist', 'native'));
   return [...new Set(dirs)].map((d) => path.join(d, NATIVE_KERNELS_FILE));
 }
 
