@@ -22,6 +22,12 @@
 static pthreadpool_t pool = NULL;
 static int ready = 0;
 
+// Every operator is created with XNN_FLAG_YIELD_WORKERS: the pool's workers sleep as soon as an
+// operator is done instead of spinning for the next one. Between two of our operators the main
+// thread runs JavaScript (elementwise kernels, the tape) for milliseconds; spinning workers took
+// a core from it, or from the machine's other work (docs/performance.md, "Native kernels").
+#define OP_FLAGS XNN_FLAG_YIELD_WORKERS
+
 #define CHECK_NAPI(call) do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "lens_native: bad arguments (" #call ")"); return NULL; } } while (0)
 
 static napi_value fail(napi_env env, const char* what, enum xnn_status st) {
@@ -117,7 +123,7 @@ static napi_value conv2d(napi_env env, napi_callback_info info) {
   xnn_operator_t op = NULL;
   enum xnn_status st = xnn_create_convolution2d_nhwc_f32(
       a[16], a[17], a[18], a[19], kH, kW, a[12], a[13], a[14], a[15], 1, inC, outC, inC, outC,
-      wo, b, a[20], a[21], 0, &op);
+      wo, b, a[20], a[21], OP_FLAGS, &op);
   if (st == xnn_status_success) st = xnn_setup_convolution2d_nhwc_f32(op, batch, inH, inW, x, y, pool);
   if (st == xnn_status_success) st = xnn_run_operator(op, pool);
   if (op) xnn_delete_operator(op);
@@ -151,7 +157,7 @@ static napi_value deconv2d(napi_env env, napi_callback_info info) {
   xnn_operator_t op = NULL;
   enum xnn_status st = xnn_create_deconvolution2d_nhwc_f32(
       a[13], a[14], a[15], a[16], kH, kW, a[11], a[12], 1, 1, 1, dyC, xC, dyC, xC,
-      wd, NULL, -INFINITY, INFINITY, 0, &op);
+      wd, NULL, -INFINITY, INFINITY, OP_FLAGS, &op);
   if (st == xnn_status_success) st = xnn_setup_deconvolution2d_nhwc_f32(op, batch, dyH, dyW, a[17], a[18], dy, out, pool);
   if (st == xnn_status_success) st = xnn_run_operator(op, pool);
   if (op) xnn_delete_operator(op);
@@ -174,7 +180,7 @@ static napi_value mat_mul(napi_env env, napi_callback_info info) {
   float* out = output_at(&h, a[4], M * N);
   if (!A || !B || (a[3] >= 0 && !bias) || !out) { napi_throw_range_error(env, NULL, "lens_native.matMul: a tensor lies outside the heap"); goto done; }
   xnn_operator_t op = NULL;
-  enum xnn_status st = xnn_create_fully_connected_nc_f32(K, N, K, N, B, bias, a[8], a[9], XNN_FLAG_TRANSPOSE_WEIGHTS, &op);
+  enum xnn_status st = xnn_create_fully_connected_nc_f32(K, N, K, N, B, bias, a[8], a[9], XNN_FLAG_TRANSPOSE_WEIGHTS | OP_FLAGS, &op);
   if (st == xnn_status_success) st = xnn_setup_fully_connected_nc_f32(op, M, A, out, pool);
   if (st == xnn_status_success) st = xnn_run_operator(op, pool);
   if (op) xnn_delete_operator(op);

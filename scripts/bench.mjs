@@ -136,7 +136,7 @@ async function pairedSpeed(label, refArgs, benchArgs, pairs) {
     const runOurs = async () => {
       const r = await runMeasured('node', [cli, 'bench', '--json', '--backend', values.backend, ...benchArgs]);
       const j = lastJson(r.out);
-      return { ips: j.train_images_per_s, cpuMs: j.cpu_ms_per_step_median, cores: j.cores_used_median, others: r.others, load: r.load, backend: j.backend };
+      return { ips: j.train_images_per_s, cpuMs: j.cpu_ms_per_step_median, cores: j.cores_used_median, others: r.others, load: r.load, backend: `${j.backend}${j.native_kernels ? ' + native kernels' : ''}` };
     };
     let ref, ours;
     if (i % 2 === 0) { ref = await runRef(); ours = await runOurs(); } else { ours = await runOurs(); ref = await runRef(); }

@@ -7,8 +7,10 @@
 
 export interface BackendOptions {
   /**
-   * Threads for the wasm backend in Node: `true` = threaded build with one thread per core
-   * (the default), a number = that many threads, `false`/0/1 = the single-threaded SIMD build.
+   * Threads for the wasm backend in Node: `true` (the default) = the single-threaded SIMD build
+   * where the native kernels load (they bring their own pool, one thread per core), else the
+   * threaded build with one thread per core; a number = that many threads (for both);
+   * `false`/0/1 = the single-threaded SIMD build (and one native thread).
    * Only the first wasm initialisation in a process can choose; later calls reuse it.
    * Env: LATENT_LENS_WASM_THREADS=off|<count>.
    */
@@ -24,6 +26,11 @@ export interface BackendOptions {
    * (`npm run build:native`); off = wasm kernels only. Env: LATENT_LENS_NATIVE_KERNELS=off.
    */
   nativeKernels: boolean;
+  /**
+   * Threads of the native kernels' pool (the calling thread included); 0 (the default) = one per
+   * core, or `wasmThreads` where that is a number or off. Env: LATENT_LENS_NATIVE_THREADS.
+   */
+  nativeThreads: number;
   /**
    * dL/dW of a convolution (wasm/convFilterGrad.ts): one XNNPACK conv, or a transposed im2col
    * + chunked matMuls (the fallback where the conv does not apply). `auto` (the default) = im2col
@@ -54,6 +61,7 @@ export const DEFAULT_BACKEND_OPTIONS: Readonly<BackendOptions> = {
   wasmThreads: true,
   lensKernels: true,
   nativeKernels: true,
+  nativeThreads: 0,
   filterGradient: 'auto',
   inputGradient: 'phase',
   im2colChunk: 4096,
@@ -79,6 +87,8 @@ export function backendOptionsFromEnv(env: NodeJS.ProcessEnv): Partial<BackendOp
   if (lens !== undefined && isOff(lens)) out.lensKernels = false;
   const nativeKernels = get('LATENT_LENS_NATIVE_KERNELS');
   if (nativeKernels !== undefined && isOff(nativeKernels)) out.nativeKernels = false;
+  const nativeThreads = Math.floor(Number(get('LATENT_LENS_NATIVE_THREADS')));
+  if (nativeThreads >= 1) out.nativeThreads = nativeThreads;
   const dw = get('LATENT_LENS_WASM_DW');
   if (dw === 'auto' || dw === 'conv' || dw === 'im2col') out.filterGradient = dw;
   const dx = get('LATENT_LENS_WASM_DX');

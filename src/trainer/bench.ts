@@ -15,6 +15,7 @@ import type { ModelConfig } from '../protocol/runFormat';
 import { VaeModel } from '../model/vaeModel';
 import { oneHotLabels } from '../model/vae';
 import { createAdam } from '../backend/fusedAdam';
+import { nativeKernels } from '../backend/wasm/nativeKernels';
 import { mulberry32 } from '../model/random';
 
 const FASHION_MNIST = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
@@ -24,6 +25,8 @@ const BENCH_LABELS = 10;
 export interface BenchResult {
   train_images_per_s: number; backend: string; batch_size: number; timed_steps: number; step_ms_median: number; data: string;
   model: string; shape: [number, number, number];
+  /** Whether the wasm backend's convolutions and matrix products ran on the native kernels (src/backend/wasm/nativeKernels.ts). */
+  native_kernels: boolean;
   /**
    * Process CPU time (all threads: the main thread and the wasm pool's workers) per timed step,
    * median, and its ratio to the step's wall time: ≈ the cores the step actually got. Wall time
@@ -84,7 +87,7 @@ export async function runBench(opts: { backend: string; batchSize: number; steps
   const median = mid(times);
   return {
     train_images_per_s: Math.round((batchSize * 1000 * 10) / median) / 10, backend: opts.backend, batch_size: batchSize, timed_steps: steps,
-    step_ms_median: Math.round(median), data, model: modelKind(model), shape: [h, w, c],
+    step_ms_median: Math.round(median), data, model: modelKind(model), shape: [h, w, c], native_kernels: opts.backend === 'wasm' && nativeKernels() !== null,
     cpu_ms_per_step_median: Math.round(mid(cpus)), cores_used_median: Math.round(100 * mid(cores)) / 100,
   };
 }

@@ -144,7 +144,7 @@ export async function main(argv: string[]): Promise<number> {
       const log = (m: string) => process.stderr.write(m + '\n');
       const backend = await initBackend(backendOption(flag('backend')), log);
       const result = await runBench({ backend, batchSize: flag('batch-size') === undefined ? 128 : parseFlag('batchSize', flag('batch-size')!), steps: positiveCount('steps', v.steps, 10), log, request: requestFromFlags(v) });
-      console.log(v.json ? JSON.stringify(result) : `${result.train_images_per_s} training images/s on ${result.backend} (${result.model} ${result.shape.join('×')}, batch ${result.batch_size})`);
+      console.log(v.json ? JSON.stringify(result) : `${result.train_images_per_s} training images/s on ${result.backend}${result.native_kernels ? ' with the native kernels' : ''} (${result.model} ${result.shape.join('×')}, batch ${result.batch_size})`);
       return 0;
     }
     case 'encode': {

@@ -72,7 +72,9 @@ async function on(backend: string, f: () => tf.Tensor | tf.Tensor[]): Promise<Fl
 
 describe('wasm training kernels', () => {
   before(async () => {
-    const name = await selectBackend('wasm');
+    // The threaded build (shared memory) explicitly: the default where the native kernels load is
+    // the single-threaded build, which the child processes below cover.
+    const name = await selectBackend('wasm', undefined, { wasmThreads: 2 });
     assert.equal(name, 'wasm');
   });
   after(async () => {
@@ -81,21 +83,34 @@ describe('wasm training kernels', () => {
 
   test('the companion wasm kernels load on the threaded build\'s shared memory', async () => {
     await tf.setBackend('wasm');
+    assert.equal(tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT'), true);
     const lk = lensKernelsFor(tf.backend());
     assert.ok(lk, 'lensKernelsFor(wasm backend) returned null');
     assert.equal(typeof lk.dw_single_channel_3x3, 'function');
   });
 
-  test('single-threaded build: the companion kernels load on its plain memory and match cpu', () => {
+  /** Runs the fixture in a child process with `env` (LATENT_LENS_* of this process removed first). */
+  const fixture = (env: Record<string, string>) => {
     const script = path.join(import.meta.dirname, 'fixtures', 'lensKernelsSingleThread.ts');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', script], {
-      env: { ...process.env, LATENT_LENS_WASM_THREADS: 'off' }, encoding: 'utf8', timeout: 60_000,
-    });
-    assert.equal(r.status, 0, r.stderr);
-    const out = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { threaded: boolean; kernels: boolean; relErr: number };
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LATENT_LENS_') || k === 'LATENT_LENS_CACHE_DIR'));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { env: { ...clean, ...env }, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr.slice(-2000)); // the tail: a wasm error's stack quotes tfjs's one-line bundle
+    return JSON.parse(r.stdout.trim().split('\n').pop() as string) as { threaded: boolean; kernels: boolean; native: boolean; relErr: number; relErrNative: number };
+  };
+
+  test('single-threaded build: the companion kernels load on its plain memory, and with a 2-thread native pool match cpu', () => {
+    const out = fixture({ LATENT_LENS_WASM_THREADS: 'off', LATENT_LENS_NATIVE_THREADS: '2' });
     assert.equal(out.threaded, false);
     assert.equal(out.kernels, true);
     assert.ok(out.relErr <= 1e-4, `relative error ${out.relErr}`);
+    assert.ok(out.relErrNative <= 1e-4, `relative error of the gradients ${out.relErrNative}`);
+  });
+
+  test('the default: where the native kernels load, the single-threaded wasm build beside them; else the threaded build', () => {
+    const out = fixture({});
+    if (process.platform === 'linux') assert.equal(out.native, true, 'the native kernels did not load (npm run build:native)');
+    assert.equal(out.threaded, !out.native);
+    assert.ok(out.relErrNative <= 1e-4, `relative error of the gradients ${out.relErrNative}`);
   });
 
   const DEFAULT_PATHS: WasmKernelSettings = { lensKernels: true, filterGradient: 'auto', inputGradient: 'phase', im2colChunk: 2048 };

@@ -1,7 +1,8 @@
-// Starts the TensorFlow.js wasm backend in Node, as fast as it goes: the binaries found next
-// to the bundle or in node_modules, the threaded SIMD build with one thread per core (via the
-// patch in nodeThreads.ts, which tfjs does not support in Node on its own), falling back to
-// the single-threaded build, and the training kernels registered (register.ts).
+// Starts the TensorFlow.js wasm backend in Node, as fast as it goes: the native kernels where
+// they were built (nativeLoader.ts; then the single-threaded SIMD build beside their own pool),
+// else the threaded SIMD build with one thread per core (via the patch in nodeThreads.ts, which
+// tfjs does not support in Node on its own), falling back to the single-threaded build; the
+// binaries found next to the bundle or in node_modules; the training kernels registered (register.ts).
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as fs from 'node:fs';
@@ -61,9 +62,21 @@ export async function loadWasm(options: BackendOptions, log: (msg: string) => vo
   let unpatch: (() => void) | null = null;
   if (!wasmConfigured) {
     setWasmPaths(wasmBinaryDir() + path.sep);
-    const threads = options.wasmThreads;
+    const cores = os.cpus().length;
+    // The native kernels first (nativeLoader.ts): where they load they run the convolutions and
+    // matrix products on a pool of their own, and a threaded wasm build beside them would only
+    // keep a second pool of spinning workers (measured: 1,060–1,180 images/s with both pools,
+    // 1,370–1,510 with native threads alone; docs/performance.md, "Native kernels").
+    let native = false;
+    if (options.nativeKernels && isNodeProcess()) {
+      const nativeThreads = options.nativeThreads || (typeof options.wasmThreads === 'number' ? options.wasmThreads : options.wasmThreads ? cores : 1);
+      const loaded = loadNativeKernels(nativeThreads);
+      log(loaded.note);
+      native = loaded.binding !== null;
+    }
+    const threads = options.wasmThreads === true && native ? 1 : options.wasmThreads;
     if (threads !== false && threads !== 0 && threads !== 1 && isNodeProcess()) {
-      const n = typeof threads === 'number' ? Math.max(1, Math.floor(threads)) : os.cpus().length;
+      const n = typeof threads === 'number' ? Math.max(1, Math.floor(threads)) : cores;
       setThreadsCount(n);
       unpatch = patchWasmThreadsForNode(n);
     }
@@ -82,10 +95,6 @@ export async function loadWasm(options: BackendOptions, log: (msg: string) => vo
   }
   if (!ok) throw new Error('tf.setBackend("wasm") returned false (see the warning above for the cause)');
   unrefWasmThreads();
-  if (options.nativeKernels && isNodeProcess()) {
-    const threads = typeof options.wasmThreads === 'number' ? options.wasmThreads : options.wasmThreads ? os.cpus().length : 1;
-    log(loadNativeKernels(threads).note);
-  }
   log(`wasm: ${tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? `threaded (${getThreadsCount()} threads) ` : ''}SIMD build, ` +
     `${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? '' : '(no SIMD) '}binaries from ${wasmBinaryDir()}`);
 }
