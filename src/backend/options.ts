@@ -7,10 +7,10 @@
 
 export interface BackendOptions {
   /**
-   * Threads for the wasm backend in Node: `true` (the default) = the single-threaded SIMD build
-   * where the native kernels load (they bring their own pool, one thread per core), else the
-   * threaded build with one thread per core; a number = that many threads (for both);
-   * `false`/0/1 = the single-threaded SIMD build (and one native thread).
+   * Threads of the backend in Node: `true` = one per core (the default), a number = that many,
+   * `false`/0/1 = one. Where the native kernels load they get these threads in their own pool and
+   * wasm runs its single-threaded SIMD build beside them; else wasm runs its threaded build
+   * with them (its single-threaded build for one).
    * Only the first wasm initialisation in a process can choose; later calls reuse it.
    * Env: LATENT_LENS_WASM_THREADS=off|<count>.
    */
@@ -27,8 +27,8 @@ export interface BackendOptions {
    */
   nativeKernels: boolean;
   /**
-   * Threads of the native kernels' pool (the calling thread included); 0 (the default) = one per
-   * core, or `wasmThreads` where that is a number or off. Env: LATENT_LENS_NATIVE_THREADS.
+   * Threads of the native kernels' pool (the calling thread included); 0 (the default) = what
+   * `wasmThreads` says. Env: LATENT_LENS_NATIVE_THREADS.
    */
   nativeThreads: number;
   /**

@@ -4,7 +4,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/backend/ladder';
-import { lensKernelsFor } from '../../src/backend/wasm/companion';
 import { configureWasmKernels, type WasmKernelSettings } from '../../src/backend/wasm/kernelSettings';
 import { enableNativeKernels, nativeKernels } from '../../src/backend/wasm/nativeKernels';
 import { spawnSync } from 'node:child_process';
@@ -72,44 +71,47 @@ async function on(backend: string, f: () => tf.Tensor | tf.Tensor[]): Promise<Fl
 
 describe('wasm training kernels', () => {
   before(async () => {
-    // The threaded build (shared memory) explicitly: the default where the native kernels load is
-    // the single-threaded build, which the child processes below cover.
-    const name = await selectBackend('wasm', undefined, { wasmThreads: 2 });
+    // The default: where the native kernels load, wasm's single-threaded build beside them (the
+    // threaded build, on its shared memory, runs in a child process below).
+    const name = await selectBackend('wasm');
     assert.equal(name, 'wasm');
   });
   after(async () => {
     await tf.setBackend('wasm');
   });
 
-  test('the companion wasm kernels load on the threaded build\'s shared memory', async () => {
-    await tf.setBackend('wasm');
-    assert.equal(tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT'), true);
-    const lk = lensKernelsFor(tf.backend());
-    assert.ok(lk, 'lensKernelsFor(wasm backend) returned null');
-    assert.equal(typeof lk.dw_single_channel_3x3, 'function');
-  });
-
   /** Runs the fixture in a child process with `env` (LATENT_LENS_* of this process removed first). */
   const fixture = (env: Record<string, string>) => {
-    const script = path.join(import.meta.dirname, 'fixtures', 'lensKernelsSingleThread.ts');
+    const script = path.join(import.meta.dirname, 'fixtures', 'wasmBuildCheck.ts');
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LATENT_LENS_') || k === 'LATENT_LENS_CACHE_DIR'));
     const r = spawnSync(process.execPath, ['--import', 'tsx', script], { env: { ...clean, ...env }, encoding: 'utf8', timeout: 60_000 });
     assert.equal(r.status, 0, r.stderr.slice(-2000)); // the tail: a wasm error's stack quotes tfjs's one-line bundle
     return JSON.parse(r.stdout.trim().split('\n').pop() as string) as { threaded: boolean; kernels: boolean; native: boolean; relErr: number; relErrNative: number };
   };
 
-  test('single-threaded build: the companion kernels load on its plain memory, and with a 2-thread native pool match cpu', () => {
-    const out = fixture({ LATENT_LENS_WASM_THREADS: 'off', LATENT_LENS_NATIVE_THREADS: '2' });
+  test('threaded build (native kernels off): the companion kernels load on its shared memory and match cpu', () => {
+    const out = fixture({ LATENT_LENS_NATIVE_KERNELS: 'off', LATENT_LENS_WASM_THREADS: '2' });
+    assert.equal(out.threaded, true);
+    assert.equal(out.native, false);
+    assert.equal(out.kernels, true);
+    assert.ok(out.relErr <= 1e-4, `relative error ${out.relErr}`);
+    assert.ok(out.relErrNative <= 1e-4, `relative error of the gradients ${out.relErrNative}`);
+  });
+
+  test('single thread: the companion kernels load on the plain memory of the single-threaded build and match cpu', () => {
+    const out = fixture({ LATENT_LENS_WASM_THREADS: 'off' });
     assert.equal(out.threaded, false);
     assert.equal(out.kernels, true);
     assert.ok(out.relErr <= 1e-4, `relative error ${out.relErr}`);
     assert.ok(out.relErrNative <= 1e-4, `relative error of the gradients ${out.relErrNative}`);
   });
 
-  test('the default: where the native kernels load, the single-threaded wasm build beside them; else the threaded build', () => {
+  test('the default: where the native kernels load (Linux), a native pool and the single-threaded wasm build; else the threaded build', () => {
     const out = fixture({});
     if (process.platform === 'linux') assert.equal(out.native, true, 'the native kernels did not load (npm run build:native)');
     assert.equal(out.threaded, !out.native);
+    assert.equal(out.kernels, true);
+    assert.ok(out.relErr <= 1e-4, `relative error ${out.relErr}`);
     assert.ok(out.relErrNative <= 1e-4, `relative error of the gradients ${out.relErrNative}`);
   });
 
@@ -161,7 +163,7 @@ describe('wasm training kernels', () => {
 
   test('the native kernels load on Linux (scripts/setup.sh installs libxnnpack-dev; npm run build builds them)', { skip: process.platform !== 'linux' && 'native kernels are built on Linux only' }, async () => {
     await tf.setBackend('wasm');
-    assert.ok(nativeKernels(), 'dist/lens_native.node did not load: run `npm run build:native` and read what it prints');
+    assert.ok(nativeKernels(), 'dist/native/lens_native.node did not load: run `npm run build:native` and read what it prints');
   });
 
   for (const native of [true, false]) {

@@ -66,7 +66,9 @@ export async function loadWasm(options: BackendOptions, log: (msg: string) => vo
     // The native kernels first (nativeLoader.ts): where they load they run the convolutions and
     // matrix products on a pool of their own, and a threaded wasm build beside them would only
     // keep a second pool of spinning workers (measured: 1,060–1,180 images/s with both pools,
-    // 1,370–1,510 with native threads alone; docs/performance.md, "Native kernels").
+    // 1,370–1,510 with native threads alone; docs/performance.md, "Native kernels"). So the
+    // thread count (wasmThreads: a sweep's share of the cores, Slurm's CPUs per task) goes to
+    // the native pool, and wasm runs single-threaded.
     let native = false;
     if (options.nativeKernels && isNodeProcess()) {
       const nativeThreads = options.nativeThreads || (typeof options.wasmThreads === 'number' ? options.wasmThreads : options.wasmThreads ? cores : 1);
@@ -74,7 +76,7 @@ export async function loadWasm(options: BackendOptions, log: (msg: string) => vo
       log(loaded.note);
       native = loaded.binding !== null;
     }
-    const threads = options.wasmThreads === true && native ? 1 : options.wasmThreads;
+    const threads = native ? 1 : options.wasmThreads;
     if (threads !== false && threads !== 0 && threads !== 1 && isNodeProcess()) {
       const n = typeof threads === 'number' ? Math.max(1, Math.floor(threads)) : cores;
       setThreadsCount(n);
