@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as os from 'node:os';
 import { findNativePackage, selectBackend } from '../../src/backend/ladder';
 import { DEFAULT_BACKEND_OPTIONS, backendOptionsFromEnv, resolveBackendOptions } from '../../src/backend/options';
+import { loadNativeKernelsFile } from '../../src/backend/wasm/nativeLoader';
 import { lensKernelsFor } from '../../src/backend/wasm/companion';
 import { wasmBinaryDir } from '../../src/backend/wasm/setup';
 
@@ -75,6 +76,24 @@ describe('backend options (src/backend/options.ts)', () => {
     assert.deepEqual(backendOptionsFromEnv({ LATENT_LENS_WASM_DW: 'im2col', LATENT_LENS_WASM_DX: 'col2im', LATENT_LENS_WASM_KCHUNK: '512' }),
       { filterGradient: 'im2col', inputGradient: 'col2im', im2colChunk: 512 });
     assert.deepEqual(backendOptionsFromEnv({ LATENT_LENS_WASM_DW: 'fft', LATENT_LENS_WASM_DX: '', LATENT_LENS_WASM_KCHUNK: '0' }), {});
+    assert.deepEqual(backendOptionsFromEnv({ LATENT_LENS_NATIVE_KERNELS: 'off', LATENT_LENS_NATIVE_THREADS: '3' }), { nativeKernels: false, nativeThreads: 3 });
+    assert.deepEqual(backendOptionsFromEnv({ LATENT_LENS_NATIVE_KERNELS: 'on', LATENT_LENS_NATIVE_THREADS: 'many' }), {});
+  });
+
+  test('a missing or damaged native-kernels file is reported by name and leaves the wasm kernels', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'native-kernels-'));
+    try {
+      const missing = loadNativeKernelsFile(path.join(dir, 'lens_native.node'), 2);
+      assert.equal(missing.binding, null);
+      assert.match(missing.note, /not built .*npm run build:native.*using the wasm kernels/);
+      const damaged = path.join(dir, 'lens_native.node');
+      fs.writeFileSync(damaged, 'not an ELF file');
+      const bad = loadNativeKernelsFile(damaged, 2);
+      assert.equal(bad.binding, null);
+      assert.ok(bad.note.includes(damaged) && bad.note.includes('did not load') && bad.note.endsWith('using the wasm kernels'), bad.note);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('explicit options override the environment, which overrides the defaults', () => {

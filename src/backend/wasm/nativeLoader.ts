@@ -17,26 +17,36 @@ export function nativeKernelCandidates(): string[] {
   return [...new Set(dirs)].map((d) => path.join(d, NATIVE_KERNELS_FILE));
 }
 
-let attempted: { binding: NativeBinding | null; note: string } | null = null;
+export interface NativeLoadResult { binding: NativeBinding | null; note: string }
+
+/**
+ * Loads the addon `file` with a pool of `threads` (without installing it for the kernels): the
+ * binding, or null with the reason in `note` (a missing, damaged or foreign file is not an error:
+ * training goes on with the wasm kernels).
+ */
+export function loadNativeKernelsFile(file: string, threads: number): NativeLoadResult {
+  if (!fs.existsSync(file)) {
+    return { binding: null, note: `native kernels: not built (${NATIVE_KERNELS_FILE} is in none of ${nativeKernelCandidates().join(', ')}; \`npm run build:native\` needs a C compiler and libxnnpack-dev); using the wasm kernels` };
+  }
+  try {
+    const binding = nodeRequire()(file) as NativeBinding;
+    const pool = binding.init(Math.max(1, Math.floor(threads)));
+    return { binding, note: `native kernels: XNNPACK on ${pool} thread${pool > 1 ? 's' : ''} from ${file}` };
+  } catch (e) {
+    return { binding: null, note: `native kernels: ${file} did not load (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); using the wasm kernels` };
+  }
+}
+
+let attempted: NativeLoadResult | null = null;
 
 /**
  * Loads the addon once per process with a pool of `threads`, installs it for the kernels
  * (nativeKernels.ts) and returns a line for the log; null binding when absent or broken.
  */
-export function loadNativeKernels(threads: number): { binding: NativeBinding | null; note: string } {
+export function loadNativeKernels(threads: number): NativeLoadResult {
   if (attempted) return attempted;
-  const file = nativeKernelCandidates().find((f) => fs.existsSync(f));
-  if (!file) {
-    attempted = { binding: null, note: `native kernels: not built (${NATIVE_KERNELS_FILE} is in none of ${nativeKernelCandidates().join(', ')}; \`npm run build:native\` needs a C compiler and libxnnpack-dev); using the wasm kernels` };
-    return attempted;
-  }
-  try {
-    const binding = nodeRequire()(file) as NativeBinding;
-    const pool = binding.init(Math.max(1, Math.floor(threads)));
-    setNativeBinding(binding);
-    attempted = { binding, note: `native kernels: XNNPACK on ${pool} thread${pool > 1 ? 's' : ''} from ${file}` };
-  } catch (e) {
-    attempted = { binding: null, note: `native kernels: ${file} did not load (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); using the wasm kernels` };
-  }
+  const file = nativeKernelCandidates().find((f) => fs.existsSync(f)) ?? nativeKernelCandidates()[0];
+  attempted = loadNativeKernelsFile(file, threads);
+  setNativeBinding(attempted.binding);
   return attempted;
 }
