@@ -19,6 +19,8 @@ const out = path.join(outDir, 'lens_native.node');
 const src = path.join('native', 'lens_native.c');
 
 function skip(why) {
+  // An addon of an earlier build must not outlive a source it no longer matches.
+  rmSync(outDir, { recursive: true, force: true });
   const msg = `build-native: ${why}; the native kernels are not built (training uses the wasm kernels)`;
   if (required) { console.error(msg); process.exit(1); }
   console.log(msg);
@@ -30,8 +32,9 @@ const includeDirs = [path.resolve(path.dirname(process.execPath), '..', 'include
 const nodeInclude = includeDirs.find((d) => existsSync(path.join(d, 'node_api.h')));
 if (!nodeInclude) skip(`no Node-API headers (node_api.h) in ${includeDirs.join(', ')}`);
 if (!['/usr/include/xnnpack.h', '/usr/local/include/xnnpack.h'].some(existsSync)) skip('no xnnpack.h (install libxnnpack-dev and libpthreadpool-dev)');
-const cc = process.env.CC || 'cc';
-try { execFileSync(cc, ['--version'], { stdio: 'ignore' }); } catch { skip(`no C compiler (${cc})`); }
+const compilers = process.env.CC ? [process.env.CC] : ['cc', 'gcc', 'clang'];
+const cc = compilers.find((c) => { try { execFileSync(c, ['--version'], { stdio: 'ignore' }); return true; } catch { return false; } });
+if (!cc) skip(`no C compiler (tried ${compilers.join(', ')}; set CC)`);
 
 mkdirSync(outDir, { recursive: true });
 const tmp = `${out}.tmp-${process.pid}`;
