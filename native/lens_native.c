@@ -48,18 +48,32 @@ static int get_heap(napi_env env, napi_value v, heap_t* h) {
   return 1;
 }
 
-static int get_args(napi_env env, napi_callback_info info, size_t want, napi_value* argv, heap_t* h, double* num) {
+// Arguments 1..want-1 are numbers: whole numbers from -1 (no bias) to 2^40, except those in
+// `clamp_args` (a bit per index: the output clamp, which may be ±Infinity, never NaN).
+static int get_args(napi_env env, napi_callback_info info, size_t want, napi_value* argv, heap_t* h, double* num, uint64_t clamp_args) {
   size_t argc = want;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != want) return 0;
   if (!get_heap(env, argv[0], h)) return 0;
-  for (size_t i = 1; i < want; i++) if (napi_get_value_double(env, argv[i], &num[i]) != napi_ok) return 0;
+  for (size_t i = 1; i < want; i++) {
+    if (napi_get_value_double(env, argv[i], &num[i]) != napi_ok || isnan(num[i])) return 0;
+    if (clamp_args & (1ull << i)) continue;
+    if (!isfinite(num[i]) || num[i] != floor(num[i]) || num[i] < -1 || num[i] > 1099511627776.0) return 0;
+  }
   return 1;
+}
+
+// a·b·c·d elements, or SIZE_MAX when that overflows (then no heap is large enough).
+static size_t count4(size_t a, size_t b, size_t c, size_t d) {
+  size_t r;
+  if (__builtin_mul_overflow(a, b, &r) || __builtin_mul_overflow(r, c, &r) || __builtin_mul_overflow(r, d, &r)) return SIZE_MAX;
+  return r;
 }
 
 // A float pointer into the heap for `count` floats at byte offset `off`, or NULL when out of
 // range. XNNPACK may read up to XNN_EXTRA_BYTES past an input's end: when that would pass the
 // heap's end, the input is copied into *tmp (freed by the caller).
 static const float* input_at(const heap_t* h, double off, size_t count, float** tmp) {
+  if (count > h->len / sizeof(float)) return NULL;
   size_t bytes = count * sizeof(float);
   if (off < 0 || (size_t)off + bytes > h->len || ((size_t)off & 3)) return NULL;
   const uint8_t* p = h->base + (size_t)off;
@@ -71,6 +85,7 @@ static const float* input_at(const heap_t* h, double off, size_t count, float** 
 }
 
 static float* output_at(const heap_t* h, double off, size_t count) {
+  if (count > h->len / sizeof(float)) return NULL;
   size_t bytes = count * sizeof(float);
   if (off < 0 || (size_t)off + bytes > h->len || ((size_t)off & 3)) return NULL;
   return (float*)(h->base + (size_t)off);
@@ -108,14 +123,14 @@ static float* hwio_to_ohwi(const float* w, size_t hw, size_t ci, size_t co) {
 // x [batch, inH, inW, inC], w [kH, kW, inC, outC] (tfjs), bias [outC] or -1, y [batch, outH, outW, outC].
 static napi_value conv2d(napi_env env, napi_callback_info info) {
   enum { N = 24 }; napi_value argv[N]; heap_t h; double a[N];
-  if (!get_args(env, info, N, argv, &h, a)) { napi_throw_error(env, NULL, "lens_native.conv2d: bad arguments"); return NULL; }
+  if (!get_args(env, info, N, argv, &h, a, (1ull << 20) | (1ull << 21))) { napi_throw_error(env, NULL, "lens_native.conv2d: bad arguments"); return NULL; }
   size_t batch = a[5], inH = a[6], inW = a[7], inC = a[8], outC = a[9], kH = a[10], kW = a[11];
   size_t outH = a[22], outW = a[23];
   float *tx = NULL, *tw = NULL, *tb = NULL;
-  const float* x = input_at(&h, a[1], batch * inH * inW * inC, &tx);
-  const float* w = input_at(&h, a[2], kH * kW * inC * outC, &tw);
+  const float* x = input_at(&h, a[1], count4(batch, inH, inW, inC), &tx);
+  const float* w = input_at(&h, a[2], count4(kH, kW, inC, outC), &tw);
   const float* b = a[3] < 0 ? NULL : input_at(&h, a[3], outC, &tb);
-  float* y = output_at(&h, a[4], batch * outH * outW * outC);
+  float* y = output_at(&h, a[4], count4(batch, outH, outW, outC));
   napi_value result = NULL;
   if (!x || !w || (a[3] >= 0 && !b) || !y) { napi_throw_range_error(env, NULL, "lens_native.conv2d: a tensor lies outside the heap"); goto done; }
   float* wo = hwio_to_ohwi(w, kH * kW, inC, outC);
@@ -140,13 +155,13 @@ done:
 // conv's filter [kH, kW, xC, dyC], out [batch, outH, outW, xC].
 static napi_value deconv2d(napi_env env, napi_callback_info info) {
   enum { N = 21 }; napi_value argv[N]; heap_t h; double a[N];
-  if (!get_args(env, info, N, argv, &h, a)) { napi_throw_error(env, NULL, "lens_native.deconv2d: bad arguments"); return NULL; }
+  if (!get_args(env, info, N, argv, &h, a, 0)) { napi_throw_error(env, NULL, "lens_native.deconv2d: bad arguments"); return NULL; }
   size_t batch = a[4], dyH = a[5], dyW = a[6], dyC = a[7], xC = a[8], kH = a[9], kW = a[10];
   size_t outH = a[19], outW = a[20];
   float *tdy = NULL, *tw = NULL;
-  const float* dy = input_at(&h, a[1], batch * dyH * dyW * dyC, &tdy);
-  const float* w = input_at(&h, a[2], kH * kW * xC * dyC, &tw);
-  float* out = output_at(&h, a[3], batch * outH * outW * xC);
+  const float* dy = input_at(&h, a[1], count4(batch, dyH, dyW, dyC), &tdy);
+  const float* w = input_at(&h, a[2], count4(kH, kW, xC, dyC), &tw);
+  float* out = output_at(&h, a[3], count4(batch, outH, outW, xC));
   if (!dy || !w || !out) { napi_throw_range_error(env, NULL, "lens_native.deconv2d: a tensor lies outside the heap"); goto done; }
   // [kH, kW, xC, dyC] → [xC, kH, kW, dyC]: XNNPACK's deconvolution kernel layout [O, KH, KW, I].
   float* wd = malloc(kH * kW * xC * dyC * sizeof(float) + XNN_EXTRA_BYTES);
@@ -171,13 +186,13 @@ done:
 // matMul(heap, a, b, bias, out, M, K, N, outMin, outMax): out[M, N] = a[M, K] · b[K, N] (+ bias[N]).
 static napi_value mat_mul(napi_env env, napi_callback_info info) {
   enum { N_ = 10 }; napi_value argv[N_]; heap_t h; double a[N_];
-  if (!get_args(env, info, N_, argv, &h, a)) { napi_throw_error(env, NULL, "lens_native.matMul: bad arguments"); return NULL; }
+  if (!get_args(env, info, N_, argv, &h, a, (1ull << 8) | (1ull << 9))) { napi_throw_error(env, NULL, "lens_native.matMul: bad arguments"); return NULL; }
   size_t M = a[5], K = a[6], N = a[7];
   float *ta = NULL, *tb = NULL, *tbias = NULL;
-  const float* A = input_at(&h, a[1], M * K, &ta);
-  const float* B = input_at(&h, a[2], K * N, &tb);
+  const float* A = input_at(&h, a[1], count4(M, K, 1, 1), &ta);
+  const float* B = input_at(&h, a[2], count4(K, N, 1, 1), &tb);
   const float* bias = a[3] < 0 ? NULL : input_at(&h, a[3], N, &tbias);
-  float* out = output_at(&h, a[4], M * N);
+  float* out = output_at(&h, a[4], count4(M, N, 1, 1));
   if (!A || !B || (a[3] >= 0 && !bias) || !out) { napi_throw_range_error(env, NULL, "lens_native.matMul: a tensor lies outside the heap"); goto done; }
   xnn_operator_t op = NULL;
   enum xnn_status st = xnn_create_fully_connected_nc_f32(K, N, K, N, B, bias, a[8], a[9], XNN_FLAG_TRANSPOSE_WEIGHTS | OP_FLAGS, &op);

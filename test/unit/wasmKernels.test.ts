@@ -166,6 +166,22 @@ describe('wasm training kernels', () => {
     assert.ok(nativeKernels(), 'dist/native/lens_native.node did not load: run `npm run build:native` and read what it prints');
   });
 
+  test('the native kernels refuse bad numbers and tensors outside the heap with an error, not a crash', { skip: process.platform !== 'linux' && 'native kernels are built on Linux only' }, () => {
+    const nk = nativeKernels();
+    assert.ok(nk);
+    const heap = new Uint8Array(1024);
+    const f = new Float32Array(heap.buffer);
+    f.set([1, 2, 3, 4], 0); // a = [[1, 2], [3, 4]] at byte 0
+    f.set([0, 1, 1, 0], 16); // b = [[0, 1], [1, 0]] at byte 64
+    nk.matMul(heap, 0, 64, -1, 128, 2, 2, 2, -Infinity, Infinity);
+    assert.deepEqual(Array.from(f.slice(32, 36)), [2, 1, 4, 3]);
+    assert.throws(() => nk.matMul(heap, 0, 64, -1, 128, NaN, 2, 2, -Infinity, Infinity), /matMul: bad arguments/);
+    assert.throws(() => nk.matMul(heap, 0, 64, -1, 128, 2.5, 2, 2, -Infinity, Infinity), /matMul: bad arguments/);
+    assert.throws(() => nk.matMul(heap, 0, 64, -1, 1020, 4, 4, 4, -Infinity, Infinity), RangeError);
+    assert.throws(() => nk.conv2d(heap, 0, 0, -1, 0, 1e12, 1e12, 1e12, 1e12, 1, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0, -Infinity, Infinity, 1, 1), RangeError);
+    assert.throws(() => nk.deconv2d(heap, 0, 0, 2000, 1, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 2, 2), RangeError);
+  });
+
   for (const native of [true, false]) {
     const which = native ? 'native kernels' : 'wasm only';
     for (const c of CASES) {

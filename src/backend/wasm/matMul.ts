@@ -10,8 +10,7 @@
 // PReLU, a bias that is not one value per column) go to wasm's kernels unchanged.
 import * as tf from '@tensorflow/tfjs';
 import { alloc, free, ptr, replaceKernel, transpose2d, view, type Backend, type KernelArgs, type TensorInfo } from './kernelUtil';
-import { activationRange } from './nativeConv';
-import { heapOf, nativeKernels } from './nativeKernels';
+import { activationRange, heapOf, nativeKernels } from './nativeKernels';
 
 /** tfjs's own wasm kernels, called where the native path does not apply. */
 const original: Record<'BatchMatMul' | '_FusedMatMul', tf.KernelFunc | null> = { BatchMatMul: null, _FusedMatMul: null };

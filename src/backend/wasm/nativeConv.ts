@@ -8,18 +8,10 @@
 // AVX2/AVX-512 build runs them ≈ 3.5× faster per core than its wasm SIMD128 build.
 import * as tf from '@tensorflow/tfjs';
 import { alloc, ptr, replaceKernel, type Attrs, type Backend, type KernelArgs, type TensorInfo } from './kernelUtil';
-import { heapOf, nativeKernels } from './nativeKernels';
+import { activationRange, heapOf, nativeKernels } from './nativeKernels';
 import { now, tick } from './partTimes';
 
 const original: Record<'Conv2D' | 'FusedConv2D', tf.KernelFunc | null> = { Conv2D: null, FusedConv2D: null };
-
-/** Output clamp of a fusable activation, or null when the native path cannot apply it. */
-export function activationRange(activation: unknown): [number, number] | null {
-  if (activation == null || activation === 'linear') return [-Infinity, Infinity];
-  if (activation === 'relu') return [0, Infinity];
-  if (activation === 'relu6') return [0, 6];
-  return null;
-}
 
 function conv2dNative(args: KernelArgs, fused: boolean): TensorInfo {
   const backend = args.backend as Backend;

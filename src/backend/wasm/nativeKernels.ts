@@ -53,3 +53,11 @@ export function heapOf(backend: Backend): Uint8Array {
   return (backend as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8;
 }
 
+/** The output clamp of a fusable activation (conv2d's and matMul's outMin/outMax), or null when the native kernels cannot apply it. */
+export function activationRange(activation: unknown): [number, number] | null {
+  if (activation == null || activation === 'linear') return [-Infinity, Infinity];
+  if (activation === 'relu') return [0, Infinity];
+  if (activation === 'relu6') return [0, 6];
+  return null;
+}
+
