@@ -13,6 +13,7 @@
 #include <math.h>
 #include <node_api.h>
 #include <pthreadpool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,12 +206,92 @@ done:
   return NULL;
 }
 
+// ----- dW of a convolution: a transposed im2col on the pool, then one XNNPACK matrix product -----
+//   dW[(kh, kw, ci), co] = Σ_pixels colsT[(kh, kw, ci), pixel] · dy[pixel, co]
+// in chunks of CHUNK output pixels (the chunk's colsT stays in the cache), partial dWs summed.
+
+#ifndef CHUNK
+#define CHUNK 4096
+#endif
+#ifndef BLOCK
+#define BLOCK 16 /* pixels per im2col task: a [Ci × 16] block transpose */
+#endif
+
+typedef struct {
+  const float* x; float* colsT; size_t m0, len;
+  size_t H, W, Ci, OH, OW, KW, sH, sW, pt, pl;
+} im2col_ctx;
+
+// Task (tap, block): for pixels [m0 + 16·block, +16) of the chunk, the Ci input values under
+// filter tap `tap` (= kh·KW + kw) go to rows tap·Ci … tap·Ci + Ci − 1 of colsT (0 outside x).
+static void im2col_block(void* p, size_t tap, size_t block) {
+  const im2col_ctx* c = p;
+  const size_t kh = tap / c->KW, kw = tap % c->KW, Ci = c->Ci, len = c->len;
+  float* rows = c->colsT + tap * Ci * len;
+  const size_t j0 = block * BLOCK, n = j0 + BLOCK < len ? BLOCK : len - j0;
+  static const float zeros[1] = { 0.0f };
+  const float* src[BLOCK];
+  size_t step[BLOCK]; // 1 for a pixel inside x, 0 for padding (reads zeros[0] Ci times)
+  for (size_t j = 0; j < n; j++) {
+    const size_t pix = c->m0 + j0 + j, ow = pix % c->OW, q = pix / c->OW, oh = q % c->OH, b = q / c->OH;
+    const ptrdiff_t ih = (ptrdiff_t)(oh * c->sH + kh) - (ptrdiff_t)c->pt, iw = (ptrdiff_t)(ow * c->sW + kw) - (ptrdiff_t)c->pl;
+    const int inside = ih >= 0 && iw >= 0 && ih < (ptrdiff_t)c->H && iw < (ptrdiff_t)c->W;
+    src[j] = inside ? c->x + ((b * c->H + (size_t)ih) * c->W + (size_t)iw) * Ci : zeros;
+    step[j] = inside;
+  }
+  // Row by row: each row's n values are one contiguous write (a cache line for n = 16); the n
+  // pixel runs read along stay in L1.
+  for (size_t ci = 0; ci < Ci; ci++) {
+    float* d = rows + ci * len + j0;
+    for (size_t j = 0; j < n; j++) d[j] = src[j][ci * step[j]];
+  }
+}
+
+// conv2dFilterGrad(heap, x, dy, dw, batch, H, W, Ci, OH, OW, Co, KH, KW, sH, sW, padTop, padLeft)
+// x [batch, H, W, Ci], dy [batch, OH, OW, Co] → dw [KH, KW, Ci, Co].
+static napi_value conv2d_filter_grad(napi_env env, napi_callback_info info) {
+  enum { N = 17 }; napi_value argv[N]; heap_t h; double a[N];
+  if (!get_args(env, info, N, argv, &h, a, 0)) { napi_throw_error(env, NULL, "lens_native.conv2dFilterGrad: bad arguments"); return NULL; }
+  const size_t batch = a[4], H = a[5], W = a[6], Ci = a[7], OH = a[8], OW = a[9], Co = a[10], KH = a[11], KW = a[12];
+  const size_t K = KH * KW * Ci, m = batch * OH * OW;
+  float *tx = NULL, *tdy = NULL, *colsT = NULL, *part = NULL;
+  const float* x = input_at(&h, a[1], count4(batch, H, W, Ci), &tx);
+  const float* dy = input_at(&h, a[2], count4(batch, OH, OW, Co), &tdy);
+  float* dw = output_at(&h, a[3], count4(KH, KW, Ci, Co));
+  if (!x || !dy || !dw) { napi_throw_range_error(env, NULL, "lens_native.conv2dFilterGrad: a tensor lies outside the heap"); goto done; }
+  const size_t chunk = m < CHUNK ? m : CHUNK;
+  colsT = malloc(K * chunk * sizeof(float) + XNN_EXTRA_BYTES);
+  part = malloc(K * Co * sizeof(float));
+  if (!colsT || !part) { napi_throw_error(env, NULL, "lens_native.conv2dFilterGrad: out of memory"); goto done; }
+  memset(dw, 0, K * Co * sizeof(float));
+  if (m == 0) goto done;
+  im2col_ctx c = { x, colsT, 0, 0, H, W, Ci, OH, OW, KW, a[13], a[14], a[15], a[16] };
+  for (size_t m0 = 0; m0 < m; m0 += chunk) {
+    const size_t len = m - m0 < chunk ? m - m0 : chunk;
+    c.m0 = m0; c.len = len;
+    pthreadpool_parallelize_2d(pool, im2col_block, &c, KH * KW, (len + BLOCK - 1) / BLOCK, PTHREADPOOL_FLAG_YIELD_WORKERS);
+    // part [K, Co] = colsT [K, len] · dy[m0 … m0 + len) [len, Co]: K rows of `len` inputs, dy as [in, out] weights.
+    xnn_operator_t op = NULL;
+    enum xnn_status st = xnn_create_fully_connected_nc_f32(len, Co, len, Co, dy + m0 * Co, NULL, -INFINITY, INFINITY,
+        XNN_FLAG_TRANSPOSE_WEIGHTS | OP_FLAGS, &op);
+    if (st == xnn_status_success) st = xnn_setup_fully_connected_nc_f32(op, K, colsT, part, pool);
+    if (st == xnn_status_success) st = xnn_run_operator(op, pool);
+    if (op) xnn_delete_operator(op);
+    if (st != xnn_status_success) { fail(env, "filter gradient (fully connected)", st); goto done; }
+    for (size_t i = 0; i < K * Co; i++) dw[i] += part[i];
+  }
+done:
+  free(tx); free(tdy); free(colsT); free(part);
+  return NULL;
+}
+
 static napi_value module_init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     { "init", NULL, init, NULL, NULL, NULL, napi_default, NULL },
     { "conv2d", NULL, conv2d, NULL, NULL, NULL, napi_default, NULL },
     { "deconv2d", NULL, deconv2d, NULL, NULL, NULL, napi_default, NULL },
     { "matMul", NULL, mat_mul, NULL, NULL, NULL, napi_default, NULL },
+    { "conv2dFilterGrad", NULL, conv2d_filter_grad, NULL, NULL, NULL, napi_default, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -6,6 +6,9 @@
 //  * 1–3 input channels and a 3×3 filter (the first encoder layer; the logits Conv2DTranspose,
 //    whose dW has the logits gradient as "x"): the companion kernel dw_single_channel_3x3
 //    (9 taps × 8 channels in SIMD registers), one input channel at a time;
+//  * otherwise, where the native kernels are loaded (nativeKernels.ts) and filterGradient is
+//    'auto' (the default): their conv2dFilterGrad, the same transposed im2col on their thread
+//    pool (not serial on the main thread) and XNNPACK's AVX2/AVX-512 matrix product;
 //  * otherwise, with the companion kernels and Ci a multiple of 4 (the default, filterGradient
 //    'auto'): a transposed im2col [KH·KW·Ci, chunk of B·OH·OW] in SIMD (im2col_t) + one plain
 //    XNNPACK matMul per chunk, partial dWs summed (≈ 15 % less CPU than the conv below: XNNPACK's GEMM runs at
@@ -21,6 +24,7 @@ import { lensKernelsFor, type LensKernels } from './companion';
 import { geometry, type ConvGeometry } from './convGeometry';
 import { alloc, free, ptr, registerIfAbsent, run, view, type Attrs, type Backend, type KernelArgs, type TensorInfo } from './kernelUtil';
 import { wasmKernelSettings } from './kernelSettings';
+import { heapOf, nativeKernels } from './nativeKernels';
 import { now, tick } from './partTimes';
 
 /** The transposed im2col of pixels [m0, m0 + len) into colsT [KH·KW·Ci, len] in JS (companion kernel: im2col_t). */
@@ -227,6 +231,16 @@ function conv2dBackpropFilterWasm(args: KernelArgs): TensorInfo {
   const g = geometry(x.shape as [number, number, number, number], fShape, strides as [number, number], pad, dimRoundingMode, dataFormat);
   if (lk && g.inC <= MAX_SMALL_CI && g.kH === 3 && g.kW === 3 && g.outC % 4 === 0 && g.padTop >= 0 && g.padLeft >= 0) {
     return backpropFilterSingleChannel(args.backend as Backend, lk, x, dy, g, fShape);
+  }
+  const nk = wasmKernelSettings().filterGradient === 'auto' ? nativeKernels() : null;
+  if (nk && x.dtype === 'float32' && dy.dtype === 'float32' && g.padTop >= 0 && g.padLeft >= 0) {
+    const backend = args.backend as Backend;
+    const t = now();
+    const out = alloc(backend, fShape);
+    nk.conv2dFilterGrad(heapOf(backend), ptr(backend, x), ptr(backend, dy), ptr(backend, out), g.batch, g.inH, g.inW, g.inC,
+      g.outH, g.outW, g.outC, g.kH, g.kW, g.sH, g.sW, g.padTop, g.padLeft);
+    tick(`BackpropFilter native ${x.shape.join('x')} * ${dy.shape.join('x')}`, t);
+    return out;
   }
   // 'auto': the SIMD im2col where it applies (channels a multiple of 4), else the conv (a JS
   // im2col is slower than the conv's transposes, e.g. for 3-channel colour images).

@@ -28,6 +28,12 @@ export interface NativeBinding {
     outH: number, outW: number): void;
   /** out[M, N] = a[M, K] · b[K, N] (+ bias[N]), clamped to [outMin, outMax]. */
   matMul(heap: Uint8Array, a: number, b: number, bias: number, out: number, M: number, K: number, N: number, outMin: number, outMax: number): void;
+  /**
+   * dL/dW of a convolution: x [B, H, W, Ci], dy [B, OH, OW, Co] → dw [KH, KW, Ci, Co], as a
+   * transposed im2col on the pool and one matrix product per chunk of output pixels.
+   */
+  conv2dFilterGrad(heap: Uint8Array, x: number, dy: number, dw: number, batch: number, H: number, W: number, Ci: number,
+    OH: number, OW: number, Co: number, KH: number, KW: number, sH: number, sW: number, padTop: number, padLeft: number): void;
 }
 
 let binding: NativeBinding | null = null;
