@@ -123,6 +123,7 @@ describe('wasm training kernels', () => {
     [' (JS paths, companion kernels off)', { lensKernels: false }, true],
     [' (JS paths, companion and native kernels off)', { lensKernels: false }, false],
     [' (im2col / col2im alternatives, small chunks, wasm only)', { filterGradient: 'im2col', inputGradient: 'col2im', im2colChunk: 50 }, false],
+    [' (dW: companion im2col + native matMuls)', { filterGradient: 'im2col' }, true],
     [' (dW as one XNNPACK conv)', { filterGradient: 'conv' }, true],
     [' (dW as one XNNPACK conv, wasm only)', { filterGradient: 'conv' }, false],
   ];
