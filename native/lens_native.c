@@ -5,11 +5,13 @@
 // Why: tfjs-backend-wasm runs the same XNNPACK library compiled to wasm SIMD128, which has no
 // FMA and 128-bit vectors: 19-28 GFLOP/s per core here, against 90-100 for the native build
 // (docs/performance.md). The wasm backend keeps the tensors, the tape and every other kernel;
-// these functions only take byte offsets into its heap (a SharedArrayBuffer in the threaded
-// build) and read and write there, so no tensor is copied.
+// these functions only take byte offsets into its heap and read and write there, so no tensor
+// is copied. Functions: init (XNNPACK + thread pool), conv2d, deconv2d (Conv2DBackpropInput),
+// matMul, conv2dFilterGrad (dW: an im2col on the pool + native matMuls).
 //
-// Loaded by src/backend/native/nativeKernels.ts; built by scripts/build-native.mjs. Optional:
-// without it (no compiler, no libxnnpack-dev, another OS) the wasm kernels run instead.
+// Loaded by src/backend/wasm/nativeLoader.ts, called through src/backend/wasm/nativeKernels.ts;
+// built by scripts/build-native.mjs. Optional: without it (no compiler, no libxnnpack-dev,
+// another OS) the wasm kernels run instead.
 #include <math.h>
 #include <node_api.h>
 #include <pthreadpool.h>
