@@ -152,7 +152,8 @@ test('lasso and box select; the grid shows decoded tiles; Escape clears', async 
   await page.keyboard.press('s');
   const all = await page.evaluate(() => (window.latentLens as Hooks).store.get().selection?.points.length ?? 0);
   assert.equal(all, await page.evaluate(() => (window.latentLens as Hooks).data.count), 'S selects every point in the fitted view');
-  assert.match(await page.locator('#ll-selection-section').getAttribute('aria-label') ?? '', /Selection: 2,000 images/);
+  // The grid renders in a task of its own after the map (selectionGrid.ts): wait for its name.
+  await page.getByRole('region', { name: 'Selection: 2,000 images' }).waitFor({ timeout: 10_000 });
   assert.ok(await page.getByRole('button', { name: 'Next page of the selection' }).isVisible(), 'paged beyond 200 tiles');
   assert.deepEqual(problems, []);
   await page.close();
