@@ -89,8 +89,8 @@ async function runTraining(args: { config?: RunConfig; channels?: 1 | 3 | 'auto'
   const log = (message: string, level: 'info' | 'warn' | 'error' = 'info') => emit({ type: 'log', level, message });
   const control = new TrainControl();
   listen(control, log);
-  const { initBackend } = await import('../backend/backendInit');
-  const backend = await initBackend(args.backend, log);
+  const { initBackend, backendLabel } = await import('../backend/backendInit');
+  const backend = backendLabel(await initBackend(args.backend, log));
   const outcome = await train({
     runDir: args.runDir, config: args.config, channels: args.channels, noCache: args.noCache, backend, emit, control, project: await projector(),
     resume: args.resume ? { epochs: args.resumeEpochs } : undefined,

@@ -150,6 +150,10 @@ describe('Latent Lens in VS Code', function () {
     assert.equal(exit.unexpected, false, `trainer exit: ${exit.message}\n${exit.stderrTail}`);
     assert.equal(exit.code, 0);
     assert.equal(exit.done?.status, 'completed');
+    if (process.platform === 'linux' && ['auto', 'wasm'].includes(process.env.LATENT_LENS_BACKEND ?? 'auto')) {
+      // The trainer VS Code starts loads the native kernels next to its bundle (dist/native/).
+      assert.equal(ctl.state.backend, 'wasm + native kernels', 'the run in VS Code trains on the native kernels');
+    }
     assert.ok(steps > 0, 'step events were relayed');
     assert.ok(api.panel(firstRun), 'the panel opened once the trainer started');
     assert.deepEqual(epochShown.slice(0, 3), [], 'the Run and the status bar show the trainer\'s epoch (1 of 1), never one more');
