@@ -164,7 +164,10 @@ test('the report of a real run: map, KL bars, hover and click decode, legend, sc
   await page.mouse.click(empty!.x, empty!.y);
   await page.waitForFunction(() => /^Decoded latent vector estimated at map position/.test(document.getElementById('ll-decoded')!.getAttribute('aria-label') ?? ''));
   const probe = await canvasStats(page, '#ll-decoded');
-  assert.ok(probe.std > 5, `decoded image for empty space is not blank (std ${probe.std.toFixed(1)})`);
+  // Not blank (a blank canvas has std 0). Lower than the hover's bar: the latent vector here is a
+  // weighted mean of neighbours' μ, whose decode after one epoch is a soft, low-contrast blob
+  // (one CI run measured std 4.6; it depends on the run and the spot).
+  assert.ok(probe.std > 2, `decoded image for empty space is not blank (std ${probe.std.toFixed(1)})`);
   assert.match(await page.textContent('#ll-decode-caption') ?? '', /inverse-distance-weighted mean/);
 
   // Hiding a label in the legend changes the count.
