@@ -24,7 +24,8 @@ import { SnapshotCache, loadRunSnapshot, readViewImageRows, readViewProblems } f
 import { makeNonce, renderWebviewHtml } from '../src/webview/html.ts';
 import { writeReport } from '../src/trainer/report.ts';
 import { projectLatents, closeProjectionWorker } from '../src/trainer/projection.ts';
-import { hoverHandlerProbe } from './benchPageProbes.mjs';
+import { hoverHandlerProbe, panProbe } from './benchPageProbes.mjs';
+import { vscodeSerialize } from './vscodeWebviewMessage.mjs';
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
@@ -43,18 +44,6 @@ const summary = (a) => ({ median: median(a), min: Math.min(...a), max: Math.max(
 const t0 = Date.now();
 const log = (...m) => { if (!asJson) console.log(`[${((Date.now() - t0) / 1000).toFixed(0)} s]`, ...m); };
 const load = () => os.loadavg().map((v) => v.toFixed(1)).join(' ');
-
-/** VS Code's serializeWebviewMessage (extHostWebviewMessaging.ts): JSON with each buffer lifted out beside it. */
-function vscodeSerialize(message) {
-  const buffers = [];
-  const add = (b) => { let i = buffers.indexOf(b); if (i < 0) { i = buffers.length; buffers.push(b); } return i; };
-  const json = JSON.stringify(message, (_k, v) => {
-    if (v instanceof ArrayBuffer) return { $$vscode_array_buffer_reference$$: true, index: add(v) };
-    if (ArrayBuffer.isView(v)) return { $$vscode_array_buffer_reference$$: true, index: add(v.buffer), view: { type: v.constructor.name, byteLength: v.byteLength, byteOffset: v.byteOffset } };
-    return v;
-  });
-  return { json, buffers: buffers.map((b) => new Uint8Array(b)) };
-}
 
 // The page side of VS Code's webview relay: deserialise (buffers copied into fresh ArrayBuffers), then
 // window.postMessage — the structured clone the webview iframe receives its messages through.
@@ -116,34 +105,6 @@ async function profiled(page, label, fn) {
   console.log(`  profile of ${label}:`, [...self].sort((a, b) => b[1] - a[1]).slice(0, 14).map(([k, v]) => `${v.toFixed(0)} ms ${k}`).join('\n    '));
   return out;
 }
-
-/** In the page: pan for 3 s (one panBy per frame), counting redraws and long tasks. */
-const PAN = async () => {
-  const ll = window.latentLens;
-  ll.map.setHovered(null);
-  ll.map.resetView();
-  await new Promise((r) => requestAnimationFrame(r));
-  const long = [];
-  const obs = new window.PerformanceObserver((l) => { for (const e of l.getEntries()) long.push(e.duration); });
-  obs.observe({ type: 'longtask', buffered: false });
-  const start = ll.map.renders, renderMs = [];
-  let frames = 0;
-  const t0 = performance.now();
-  await new Promise((res) => {
-    const step = () => {
-      frames++;
-      ll.map.panBy(Math.sin(frames / 10) * 12, Math.cos(frames / 13) * 8);
-      if (ll.map.lastRenderMs) renderMs.push(ll.map.lastRenderMs);
-      if (performance.now() - t0 < 3000) requestAnimationFrame(step); else res();
-    };
-    requestAnimationFrame(step);
-  });
-  await new Promise((r) => setTimeout(r, 100));
-  obs.disconnect();
-  const secs = (performance.now() - t0) / 1000;
-  renderMs.sort((a, b) => a - b);
-  return { fps: (ll.map.renders - start) / secs, rafFps: frames / secs, renderMs: renderMs[renderMs.length >> 1], longest: Math.max(0, ...long), longTasks: long.length };
-};
 
 /** In the page: hover 20 points one by one; time until each one's original is drawn (fetched from the host). */
 const ORIGINALS = async () => {
@@ -249,7 +210,7 @@ try {
       diagnoses.push(performance.now() - d0);
       if (run === 0) log(`  map: ${p.name}; reply ${wireMb.toFixed(1)} MB (JSON + buffers)`);
       log(`  load ${run + 1}: ${((h2 - h0 + p.ms) / 1000).toFixed(2)} s = host read ${(h1 - h0).toFixed(0)} ms + serialise ${(h2 - h1).toFixed(0)} ms + page ${p.ms.toFixed(0)} ms`);
-      const pan = await profiled(page, 'panning', () => page.evaluate(PAN));
+      const pan = await profiled(page, 'panning', () => page.evaluate(panProbe));
       pans.push(pan);
       const hv = await page.evaluate(hoverHandlerProbe);
       hovers.handler.push(...hv.handler); hovers.toFrame.push(...hv.toFrame);
@@ -257,7 +218,7 @@ try {
       if (o.checked !== o.ms.length) throw new Error(`${o.ms.length - o.checked} hovered originals were not the point's pixels`);
       originals.push(...o.ms); grids.push(o.gridMs);
       heaps.push(await heapMb(page)); rss.push(await rendererRssMb(browser));
-      log(`    pan ${pan.fps.toFixed(1)} redrawn frames/s (display ${pan.rafFps.toFixed(1)}), redraw median ${pan.renderMs.toFixed(1)} ms, longest task ${pan.longest.toFixed(0)} ms (${pan.longTasks} > 50 ms); ` +
+      log(`    pan ${pan.fps.toFixed(1)} redrawn frames/s (display ${pan.rafFps.toFixed(1)}), redraw median ${median(pan.renderMs).toFixed(1)} ms, longest task ${pan.longest.toFixed(0)} ms (${pan.longTasks} > 50 ms); ` +
         `hover handler median ${median(hv.handler).toFixed(2)} ms, p95 ${pct(hv.handler, 95).toFixed(2)} ms; original shown after hover median ${median(o.ms).toFixed(1)} ms; grid of 200 originals ${o.gridMs.toFixed(0)} ms; ` +
         `JS heap ${heaps.at(-1).toFixed(0)} MB, renderer RSS ${rss.at(-1).toFixed(0)} MB`);
       await page.close();
@@ -265,7 +226,7 @@ try {
     await context.close();
     Object.assign(R, {
       loadMs: summary(loads), hostMs: summary(host), diagnosisAfterMs: summary(diagnoses), pageMs: summary(pageMs),
-      panFps: summary(pans.map((p) => p.fps)), panRedrawMs: summary(pans.map((p) => p.renderMs)), panLongestTaskMs: summary(pans.map((p) => p.longest)),
+      panFps: summary(pans.map((p) => p.fps)), panRedrawMs: summary(pans.map((p) => median(p.renderMs))), panLongestTaskMs: summary(pans.map((p) => p.longest)),
       hoverHandlerMs: { ...summary(hovers.handler), p95: pct(hovers.handler, 95) }, hoverToFrameMs: { ...summary(hovers.toFrame), p95: pct(hovers.toFrame, 95) },
       originalAfterHoverMs: { ...summary(originals), p95: pct(originals, 95) }, gridOriginalsMs: summary(grids),
       jsHeapMb: summary(heaps), rendererRssMb: summary(rss), load: load(),

@@ -20,7 +20,7 @@ import { makeFakeRun } from '../test/browser/makeFakeRun.ts';
 import { writeReport } from '../src/trainer/report.ts';
 import { projectLatents, closeProjectionWorker } from '../src/trainer/projection.ts';
 import { readViewDecoder } from '../src/run/runSnapshot.ts';
-import { hoverHandlerProbe } from './benchPageProbes.mjs';
+import { hoverHandlerProbe, panProbe } from './benchPageProbes.mjs';
 
 const args = process.argv.slice(2);
 const runArg = args.includes('--run') ? args[args.indexOf('--run') + 1] : null;
@@ -94,25 +94,7 @@ try {
   log(`hover (${hover.handler.length} points): highlight+tooltip handler median ${results.hoverHandlerMedianMs.toFixed(2)} ms, p95 ${pct(hover.handler, 95).toFixed(2)} ms; event → next frame median ${results.hoverToNextFrameMedianMs.toFixed(1)} ms`);
 
   // ───── pan fps ─────
-  const pan = await page.evaluate(async () => {
-    const ll = window.latentLens;
-    ll.map.setHovered(null);
-    const start = ll.map.renders;
-    const renderMs = [];
-    let frames = 0;
-    const t0 = performance.now();
-    await new Promise((res) => {
-      const step = () => {
-        frames++;
-        ll.map.panBy(Math.sin(frames / 10) * 12, Math.cos(frames / 13) * 8);
-        if (ll.map.lastRenderMs) renderMs.push(ll.map.lastRenderMs);
-        if (performance.now() - t0 < 3000) requestAnimationFrame(step); else res();
-      };
-      requestAnimationFrame(step);
-    });
-    const secs = (performance.now() - t0) / 1000;
-    return { fps: (ll.map.renders - start) / secs, rafFps: frames / secs, renderMs };
-  });
+  const pan = await page.evaluate(panProbe);
   results.panFps = pan.fps;
   results.panRenderMedianMs = median(pan.renderMs);
   log(`pan with ${N.toLocaleString('en-US')} points: ${pan.fps.toFixed(1)} redrawn frames/s (display ${pan.rafFps.toFixed(1)} frames/s), full redraw median ${results.panRenderMedianMs.toFixed(1)} ms`);

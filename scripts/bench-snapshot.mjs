@@ -29,6 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { makeFakeRun } from '../test/browser/makeFakeRun.ts';
 import { SnapshotCache, loadRunSnapshot } from '../src/run/runSnapshot.ts';
+import { vscodeSerialize } from './vscodeWebviewMessage.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
@@ -36,18 +37,6 @@ const RUNS = opt('--runs', 7);
 const N = opt('--points', 60000);
 const asJson = args.includes('--json');
 const ROOT = process.cwd();
-
-/** VS Code's serializeWebviewMessage (extHostWebviewMessaging.ts), the binary part. */
-function vscodeSerialize(message) {
-  const buffers = [];
-  const add = (b) => { let i = buffers.indexOf(b); if (i < 0) { i = buffers.length; buffers.push(b); } return i; };
-  const json = JSON.stringify(message, (_k, v) => {
-    if (v instanceof ArrayBuffer) return { $$vscode_array_buffer_reference$$: true, index: add(v) };
-    if (ArrayBuffer.isView(v)) return { $$vscode_array_buffer_reference$$: true, index: add(v.buffer), view: { type: v.constructor.name, byteLength: v.byteLength, byteOffset: v.byteOffset } };
-    return v;
-  });
-  return { json, buffers: buffers.map((b) => new Uint8Array(b)) };
-}
 
 /** The old host side: every array of the snapshot as base64 (Buffer, as the old runSnapshot did). */
 function toBase64Snapshot(s) {
