@@ -67,23 +67,33 @@ const drawn = (page: Page, selector: string) => page.$eval(selector, (c) => {
 });
 const original = (row: number, src: Buffer = pixels) => Array.from(src.subarray(row * SIZE, (row + 1) * SIZE));
 
+/**
+ * Hover point `i` if it is on screen; once the point under the mouse (null when none) has its
+ * original drawn beside the decoded image, return that point.
+ */
+async function hoverUntilOriginalShown(page: Page, i: number) {
+  const p = await pointAt(page, i);
+  if (!p.inside) return null;
+  await page.mouse.move(p.px, p.py);
+  const hovered = await page.evaluate(() => (window.latentLens as Hooks).map.hovered);
+  if (hovered === null) return null;
+  const h = { ...(await pointAt(page, hovered)), index: hovered };
+  await page.waitForFunction((name) => {
+    const cv = document.getElementById('ll-original') as HTMLCanvasElement;
+    return cv.dataset.original === 'shown' && cv.getAttribute('aria-label') === name;
+  }, `Original: ${h.file}`, { timeout: 20_000 });
+  return h;
+}
+
 /** Hover the first points (in dataset order from `from`) that are on screen and unhidden: the original beside the decoded image is theirs. */
 async function hoverShowsOriginal(page: Page, from: number, times: number): Promise<number> {
   let i = from, last = -1;
   for (let done = 0; done < times; i += 997) {
-    const p = await pointAt(page, i % N);
-    if (!p.inside) continue;
-    await page.mouse.move(p.px, p.py);
-    const hovered = await page.evaluate(() => (window.latentLens as Hooks).map.hovered);
-    if (hovered === null) continue;
-    const h = await pointAt(page, hovered);
-    await page.waitForFunction((name) => {
-      const cv = document.getElementById('ll-original') as HTMLCanvasElement;
-      return cv.dataset.original === 'shown' && cv.getAttribute('aria-label') === name;
-    }, `Original: ${h.file}`, { timeout: 20_000 });
+    const h = await hoverUntilOriginalShown(page, i % N);
+    if (!h) continue;
     assert.deepEqual(await drawn(page, '#ll-original'), original(h.row), `the original of ${h.file} is its own image`);
     assert.match(await page.textContent('#ll-map-tooltip') ?? '', new RegExp(h.file.replace(/[.]/g, '\\.')));
-    last = hovered;
+    last = h.index;
     done++;
   }
   return last;
@@ -171,16 +181,9 @@ test('a report whose originals are packed in blocks shows them on demand', async
   assert.equal(await page.evaluate(() => (window.latentLens as Hooks).data.images?.pixels), undefined);
   let shown = -1;
   for (let i = 17; shown < 0; i += 101) {
-    const p = await pointAt(page, i);
-    if (!p.inside) continue;
-    await page.mouse.move(p.px, p.py);
-    const hovered = await page.evaluate(() => (window.latentLens as Hooks).map.hovered);
-    if (hovered === null) continue;
-    const h = await pointAt(page, hovered);
-    await page.waitForFunction((name) => {
-      const cv = document.getElementById('ll-original') as HTMLCanvasElement;
-      return cv.dataset.original === 'shown' && cv.getAttribute('aria-label') === name;
-    }, `Original: ${h.file}`, { timeout: 20_000 });
+    const h = await hoverUntilOriginalShown(page, i);
+    if (!h) continue;
+    const hovered = h.index;
     assert.deepEqual(await drawn(page, '#ll-original'), original(h.row, smallPixels));
     await page.mouse.click(h.px, h.py);
     shown = hovered;
