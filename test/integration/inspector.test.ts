@@ -15,6 +15,7 @@ import type { LatentPanel } from '../../src/extension/panel/latentPanel';
 import { makeFakeRun } from '../browser/makeFakeRun';
 import { waitFor as waitForShared, type Probe } from './waitFor';
 import { askPage } from './askPage';
+import { showRunPanel } from './showRunPanel';
 
 interface SelectionView { selected: number; name: string; tiles: number; decoded: number }
 
@@ -42,12 +43,7 @@ describe('Latent Lens inspector', function () {
   });
 
   it('a lasso on the map in the panel shows the selection grid', async function () {
-    await vscode.commands.executeCommand('latentLens.showLatentSpace', runDir);
-    const lp = await waitFor('the run panel', () => api.panel(runDir));
-    await waitFor('the webview to show its snapshot', async () => {
-      const v = await ask<{ ready: boolean; count: number }>(lp, 'view');
-      return v && v.ready && v.count > 0;
-    }, 90_000);
+    const lp = await showRunPanel(api, runDir);
     const sel = await ask<SelectionView>(lp, 'lasso', { fx: [0.05, 0.95, 0.95, 0.05], fy: [0.05, 0.05, 0.95, 0.95] });
     assert.ok(sel && sel.selected > 0, `the lasso selected points (${JSON.stringify(sel)})`);
     const shown = await waitFor('the decoded selection grid', async () => {

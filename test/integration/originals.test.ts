@@ -16,12 +16,12 @@ import type { LatentPanel } from '../../src/extension/panel/latentPanel';
 import { makeFakeRun } from '../browser/makeFakeRun';
 import { waitFor as waitForShared, type Probe } from './waitFor';
 import { askPage } from './askPage';
+import { showRunPanel } from './showRunPanel';
 
 const N = 25_000, SIZE = 28 * 28;
 const waitFor = <T>(what: string, probe: Probe<T>, timeoutMs = 60_000, everyMs = 300): Promise<T> => waitForShared(what, probe, timeoutMs, everyMs);
 
 interface CanvasView { original: string | null; label: string | null; red: number[] }
-interface PanelView { ready: boolean; count: number; hasPixels?: boolean }
 
 const ask = <T>(lp: LatentPanel, op: string, args?: unknown) => askPage<T>(lp, op, args);
 
@@ -46,12 +46,7 @@ describe('Latent Lens originals on demand', function () {
   });
 
   it('a pinned point of a 25,000-image run shows its own original, fetched from the extension', async function () {
-    await vscode.commands.executeCommand('latentLens.showLatentSpace', runDir);
-    const lp = await waitFor('the run panel', () => api.panel(runDir));
-    await waitFor('the webview to show its snapshot', async () => {
-      const v = await ask<PanelView>(lp, 'view');
-      return v && v.ready && v.count > 0;
-    }, 90_000);
+    const lp = await showRunPanel(api, runDir);
     for (const row of [7, 12_345, N - 1]) {
       await ask(lp, 'set', { pinnedRow: row, hovered: null });
       const shown = await waitFor(`the original of row ${row}`, async () => {
